@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using Casn.Domain.Exams;
+
+namespace Casn.Domain.Papers;
+
+/// <summary>
+/// One item as a candidate sees it. <see cref="OptionOrder"/>[shown position] = bank option index,
+/// so the workstation sends the position it showed and the server maps it back.
+/// </summary>
+public sealed record PaperItem(int Number, ItemDefinition Item, int[] OptionOrder)
+{
+    public int PointsForChoice(int shownPosition) => Item.Points[OptionOrder[shownPosition]];
+}
+
+/// <summary>A candidate's own selection and order of items, rebuilt from the seed whenever it is needed.</summary>
+public sealed class Paper
+{
+    readonly Dictionary<string, PaperItem> _byItemId;
+
+    public Paper(IReadOnlyList<PaperItem> items)
+    {
+        Items = items;
+        _byItemId = items.ToDictionary(i => i.Item.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<PaperItem> Items { get; }
+
+    public PaperItem? Find(string itemId) => _byItemId.GetValueOrDefault(itemId);
+}
+
+/// <summary>
+/// Builds a candidate's paper: sections stay in blueprint order; within a section the items are drawn
+/// from the bank's pool and shuffled, and each item's options are shuffled. Everything follows from a
+/// seed derived from the exam, bank version and participant number, so an auditor can rebuild any
+/// candidate's paper from public facts and the bank, while neighbours get different papers.
+/// </summary>
+public static class PaperAssembler
+{
+    public static ulong SeedFor(string examId, string bankVersion, string participantNo)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{examId}\n{bankVersion}\n{participantNo}"));
+        return BitConverter.ToUInt64(bytes, 0);
+    }
+
+    public static Paper Assemble(ExamDefinition exam, ulong seed)
+    {
+        var random = new SplitMix64(seed);
+        var items = new List<PaperItem>(exam.Blueprint.ItemCount);
+        foreach (var section in exam.Blueprint.Sections)
+        {
+            var pool = exam.Items.Where(i => i.Section == section.Code).ToArray();
+            random.Shuffle(pool);
+            foreach (var item in pool.Take(section.ItemCount))
+            {
+                var order = Enumerable.Range(0, item.Options.Length).ToArray();
+                random.Shuffle(order);
+                items.Add(new PaperItem(items.Count + 1, item, order));
+            }
+        }
+        return new Paper(items);
+    }
+}
+
+/// <summary>
+/// SplitMix64: a tiny, fully specified generator. System.Random's seeded sequence is an implementation
+/// detail of .NET; an audit must be reproducible by anyone, in any language, years later.
+/// </summary>
+public sealed class SplitMix64(ulong seed)
+{
+    ulong _state = seed;
+
+    public ulong Next()
+    {
+        var z = _state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>A uniform integer in [0, bound), without modulo bias (rejection sampling).</summary>
+    public int NextBelow(int bound)
+    {
+        var limit = ulong.MaxValue - ulong.MaxValue % (ulong)bound;
+        ulong value;
+        do value = Next(); while (value >= limit);
+        return (int)(value % (ulong)bound);
+    }
+
+    /// <summary>Fisher-Yates.</summary>
+    public void Shuffle<T>(T[] values)
+    {
+        for (var i = values.Length - 1; i > 0; i--)
+        {
+            var j = NextBelow(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+}

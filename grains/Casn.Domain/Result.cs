@@ -1,0 +1,71 @@
+namespace Casn.Domain;
+
+/// <summary>An error a user can cause: a stable code (clients switch on it) and a human message.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Fault([property: Id(0)] string Code, [property: Id(1)] string Message);
+
+/// <summary>
+/// The typed outcome of an operation that a user can get wrong. Grains return it instead of throwing,
+/// so that a bad request never surfaces as an exception or a stack trace.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Result<T>([property: Id(0)] T? Value, [property: Id(1)] Fault? Fault)
+{
+    public bool IsOk => Fault is null;
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+
+    public static implicit operator Result<T>(Fault fault) => new(default, fault);
+}
+
+/// <summary>The stable error codes. Clients and tests depend on these strings: never rename one.</summary>
+public static class ErrorCodes
+{
+    public const string RequestInvalid = "request.invalid";
+    public const string KeyInvalid = "request.invalid_key";
+
+    public const string ExamNotFound = "exam.not_found";
+    public const string ExamInvalid = "exam.invalid";
+    public const string ExamAlreadyDefined = "exam.already_defined";
+
+    public const string CandidateNotFound = "candidate.not_found";
+    public const string CandidateInvalid = "candidate.invalid";
+    public const string CategoryUnknown = "candidate.category_unknown";
+
+    public const string RoomNotFound = "room.not_found";
+    public const string RoomInvalid = "room.invalid";
+    public const string RoomAlreadySetUp = "room.already_set_up";
+    public const string RoomFull = "room.full";
+    public const string RoomNotOpen = "room.not_open";
+    public const string RoomClosed = "room.closed";
+    public const string NotOnRoster = "room.not_on_roster";
+
+    public const string CheckInClosed = "checkin.closed";
+    public const string CheckInInvalid = "checkin.invalid";
+
+    public const string SessionNotFound = "session.not_found";
+    public const string SessionNotStarted = "session.not_started";
+    public const string SessionSuspended = "session.suspended";
+    public const string SessionFinished = "session.finished";
+    public const string SessionStateConflict = "session.state_conflict";
+
+    public const string AuthPinInvalid = "auth.pin_invalid";
+    public const string AuthPinLocked = "auth.pin_locked";
+    public const string AuthTokenMissing = "auth.token_missing";
+    public const string AuthTokenInvalid = "auth.token_invalid";
+
+    public const string ItemUnknown = "item.unknown";
+    public const string OptionOutOfRange = "option.out_of_range";
+    public const string AnswerTooLate = "answer.too_late";
+    public const string AnswerSequenceInvalid = "answer.sequence_invalid";
+    public const string AnswerSequenceConflict = "answer.sequence_conflict";
+    public const string AnswerLimitReached = "answer.limit_reached";
+
+    public const string TimeExtensionInvalid = "time.extension_invalid";
+    public const string ReasonRequired = "proctor.reason_required";
+}
+
+public static class Faults
+{
+    public static Fault Of(string code, string message) => new(code, message);
+}

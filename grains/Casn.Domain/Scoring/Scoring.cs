@@ -1,0 +1,117 @@
+using Casn.Domain.Exams;
+using Casn.Domain.Papers;
+
+namespace Casn.Domain.Scoring;
+
+[GenerateSerializer, Immutable]
+public sealed record SectionScore(
+    [property: Id(0)] string Section,
+    [property: Id(1)] int Score,
+    [property: Id(2)] int MaxScore,
+    [property: Id(3)] int Answered,
+    [property: Id(4)] int ItemCount);
+
+[GenerateSerializer, Immutable]
+public sealed record ScoreSheet([property: Id(0)] SectionScore[] Sections, [property: Id(1)] int Total)
+{
+    public int SectionScoreOf(string section) =>
+        Sections.FirstOrDefault(s => s.Section == section)?.Score ?? 0;
+}
+
+public static class Scorer
+{
+    /// <summary>Scores a paper. <paramref name="choices"/> maps item id to the shown position chosen; blank items are absent.</summary>
+    public static ScoreSheet Score(ExamBlueprint blueprint, Paper paper, IReadOnlyDictionary<string, int> choices)
+    {
+        var sections = blueprint.Sections.Select(section =>
+        {
+            var score = 0;
+            var answered = 0;
+            foreach (var item in paper.Items.Where(i => i.Item.Section == section.Code))
+            {
+                if (!choices.TryGetValue(item.Item.Id, out var shown)) continue;
+                answered++;
+                score += item.PointsForChoice(shown);
+            }
+            return new SectionScore(section.Code, score, section.MaxScore, answered, section.ItemCount);
+        }).ToArray();
+        return new ScoreSheet(sections, sections.Sum(s => s.Score));
+    }
+}
+
+/// <summary>Pass or fail for a category, with every rule the candidate missed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PassOutcome([property: Id(0)] bool Passed, [property: Id(1)] string[] Unmet);
+
+public static class PassingRules
+{
+    /// <summary>Null when the exam has no passing rules (ranking only).</summary>
+    public static PassOutcome? Evaluate(ExamBlueprint blueprint, string category, ScoreSheet sheet)
+    {
+        if (!blueprint.HasPassingRules) return null;
+        var rule = blueprint.FindCategory(category)
+            ?? throw new ArgumentException($"Unknown category '{category}'; categories are validated at registration.", nameof(category));
+        var unmet = new List<string>();
+        foreach (var minimum in rule.SectionMinimums)
+        {
+            var score = sheet.SectionScoreOf(minimum.Section);
+            if (score < minimum.Minimum) unmet.Add($"{minimum.Section} {score} < {minimum.Minimum}");
+        }
+        if (rule.TotalMinimum is { } total && sheet.Total < total) unmet.Add($"total {sheet.Total} < {total}");
+        return new PassOutcome(unmet.Count == 0, [.. unmet]);
+    }
+}
+
+public sealed record RankingEntry(string ParticipantNo, ScoreSheet Sheet, bool? Passed);
+
+[GenerateSerializer, Immutable]
+public sealed record RankedCandidate(
+    [property: Id(0)] int Rank,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] int Total,
+    [property: Id(3)] bool Shortlisted);
+
+public static class Ranking
+{
+    /// <summary>
+    /// Ranks candidates for one position: those who failed are left out, the rest are ordered by total,
+    /// then by the exam's tie-break sections (TKP, TIU, TWK for SKD). Candidates equal on every key share
+    /// a rank; participant number only fixes the order they are listed in. The top
+    /// shortlistFactor x openings ranks go on to the next stage.
+    /// </summary>
+    public static IReadOnlyList<RankedCandidate> Rank(ExamBlueprint blueprint, IEnumerable<RankingEntry> entries, int openings)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(openings);
+        var keys = blueprint.TieBreak;
+        var ordered = entries
+            .Where(e => e.Passed != false)
+            .OrderByDescending(e => e.Sheet.Total)
+            .ThenByDescending(e => e.Sheet, new TieBreakComparer(keys))
+            .ThenBy(e => e.ParticipantNo, StringComparer.Ordinal)
+            .ToList();
+
+        var shortlist = openings * blueprint.ShortlistFactor;
+        var ranked = new List<RankedCandidate>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var tiedWithPrevious = i > 0 && ordered[i].Sheet.Total == ordered[i - 1].Sheet.Total
+                && keys.All(k => ordered[i].Sheet.SectionScoreOf(k) == ordered[i - 1].Sheet.SectionScoreOf(k));
+            var rank = tiedWithPrevious ? ranked[i - 1].Rank : i + 1;
+            ranked.Add(new RankedCandidate(rank, ordered[i].ParticipantNo, ordered[i].Sheet.Total, rank <= shortlist));
+        }
+        return ranked;
+    }
+
+    sealed class TieBreakComparer(string[] sections) : IComparer<ScoreSheet>
+    {
+        public int Compare(ScoreSheet? x, ScoreSheet? y)
+        {
+            foreach (var section in sections)
+            {
+                var difference = x!.SectionScoreOf(section).CompareTo(y!.SectionScoreOf(section));
+                if (difference != 0) return difference;
+            }
+            return 0;
+        }
+    }
+}

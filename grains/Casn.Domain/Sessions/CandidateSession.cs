@@ -1,0 +1,337 @@
+using Casn.Domain.Exams;
+using Casn.Domain.Papers;
+using Casn.Domain.Scoring;
+
+namespace Casn.Domain.Sessions;
+
+/// <summary>
+/// The rules of one candidate's sitting, over its persisted <see cref="SessionState"/>. Every method
+/// takes the current time and either changes the state and returns a value, or returns a fault and
+/// leaves the state exactly as it was. The grain persists after a change and only then replies.
+/// </summary>
+public sealed class CandidateSession
+{
+    readonly SessionState _state;
+    readonly SessionRules _rules;
+    readonly Dictionary<string, AnswerRecord> _current = new(StringComparer.Ordinal);
+    readonly Dictionary<long, AnswerRecord> _bySequence = [];
+
+    public CandidateSession(SessionState state, ExamDefinition exam, SessionRules rules)
+    {
+        _state = state;
+        _rules = rules;
+        Exam = exam;
+        Paper = PaperAssembler.Assemble(exam, PaperAssembler.SeedFor(exam.Id, exam.BankVersion, state.Setup!.ParticipantNo));
+        foreach (var answer in state.Answers) Index(answer);
+    }
+
+    public ExamDefinition Exam { get; }
+
+    public Paper Paper { get; }
+
+    public SessionState State => _state;
+
+    SessionSetup Setup => _state.Setup!;
+
+    ExamClock Clock => _state.Clock!;
+
+    /// <summary>Starts a fresh state for a candidate put on a room's roster.</summary>
+    public static SessionState NewState(SessionSetup setup, ExamDefinition exam) => new()
+    {
+        Setup = setup,
+        BankVersion = exam.BankVersion,
+        Status = SessionStatus.Registered,
+        Clock = ExamClock.NotStarted(exam.Blueprint.DurationFor(setup.Accessible)),
+    };
+
+    public int AnsweredCount => _current.Values.Count(a => a.Choice is not null);
+
+    public long LastSequence => _state.Answers.Count == 0 ? 0 : _state.Answers.Max(a => a.Sequence);
+
+    // ---- check-in and login ----
+
+    public Result<bool> CheckIn(CheckInRecord record, string pinHash, bool roomOpen)
+    {
+        if (_state.Status == SessionStatus.Finished) return FinishedFault();
+        var reissue = _state.Status != SessionStatus.Registered;
+        _state.CheckIn ??= record;
+        _state.PinHash = pinHash;
+        _state.FailedPinAttempts = 0;
+        _state.RoomOpen |= roomOpen;
+        if (_state.Status == SessionStatus.Registered) _state.Status = SessionStatus.CheckedIn;
+        Record(record.At, reissue ? SessionEventKinds.PinReissued : SessionEventKinds.CheckedIn, record.By, $"{record.Method}: {record.Reason}");
+        return true;
+    }
+
+    public void OpenRoom() => _state.RoomOpen = true;
+
+    /// <summary>
+    /// A workstation logs in with the PIN from check-in. The first login starts the clock; a later one
+    /// (a replaced or restarted workstation) takes over the session and revokes the earlier token.
+    /// </summary>
+    public Result<bool> Login(DateTimeOffset now, string pinHash, string workstationId, string tokenHash)
+    {
+        Observe(now);
+        switch (_state.Status)
+        {
+            case SessionStatus.Registered:
+                return Faults.Of(ErrorCodes.SessionNotStarted, "The candidate has not checked in.");
+            case SessionStatus.Finished:
+                return FinishedFault();
+        }
+        if (_state.FailedPinAttempts >= _rules.MaxPinAttempts)
+            return Faults.Of(ErrorCodes.AuthPinLocked, "Too many wrong PINs: ask the proctor for a new one.");
+        if (!string.Equals(pinHash, _state.PinHash, StringComparison.Ordinal))
+        {
+            _state.FailedPinAttempts++;
+            return Faults.Of(ErrorCodes.AuthPinInvalid, "The PIN is wrong.");
+        }
+        if (!_state.RoomOpen) return Faults.Of(ErrorCodes.RoomNotOpen, "The proctor has not started this session yet.");
+
+        _state.FailedPinAttempts = 0;
+        _state.TokenHash = tokenHash;
+        _state.WorkstationId = workstationId;
+        if (_state.Status == SessionStatus.CheckedIn)
+        {
+            _state.Status = SessionStatus.InProgress;
+            _state.Clock = Clock.Run(now);
+            _state.LastContact = now;
+            Record(now, SessionEventKinds.Started, workstationId, "");
+        }
+        else
+        {
+            Record(now, SessionEventKinds.LoggedIn, workstationId, "");
+            Contact(now);
+        }
+        return true;
+    }
+
+    public bool IsTokenValid(string tokenHash) =>
+        _state.TokenHash is not null && string.Equals(tokenHash, _state.TokenHash, StringComparison.Ordinal);
+
+    // ---- time ----
+
+    /// <summary>
+    /// Brings the session up to date with the clock: a workstation silent for longer than the heartbeat
+    /// timeout has its clock stopped at its last contact (the silence is given back when it returns),
+    /// and a session out of time is submitted. Returns true when the state changed.
+    /// </summary>
+    public bool Observe(DateTimeOffset now)
+    {
+        if (_state.Status != SessionStatus.InProgress || !Clock.IsRunning) return false;
+        var lastContact = _state.LastContact ?? now;
+        if (now - lastContact > _rules.HeartbeatTimeout && !Clock.IsOver(lastContact))
+        {
+            _state.Clock = Clock.Stop(lastContact);
+            _state.ContactLost = true;
+            Record(now, SessionEventKinds.ContactLost, "system", $"no contact since {lastContact:O}");
+            return true;
+        }
+        if (Clock.IsOver(now))
+        {
+            Finish(Clock.Deadline ?? now, FinishReason.TimedOut, "system");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Any request from the workstation is contact: it restarts a clock stopped by lost contact.</summary>
+    public bool Contact(DateTimeOffset now)
+    {
+        _state.LastContact = now;
+        if (_state.Status != SessionStatus.InProgress || !_state.ContactLost) return false;
+        _state.ContactLost = false;
+        _state.Clock = Clock.Run(now);
+        Record(now, SessionEventKinds.ContactRestored, "system", $"remaining {Clock.Remaining(now):c}");
+        return true;
+    }
+
+    /// <summary>The next moment <see cref="Observe"/> may change something, for the grain's timer.</summary>
+    public DateTimeOffset? NextCheck()
+    {
+        if (_state.Status != SessionStatus.InProgress || Clock.Deadline is not { } deadline) return null;
+        var silenceLimit = (_state.LastContact ?? deadline) + _rules.HeartbeatTimeout;
+        return deadline < silenceLimit ? deadline : silenceLimit;
+    }
+
+    // ---- answers ----
+
+    public Result<AnswerAck> Answer(DateTimeOffset now, long sequence, string itemId, int? choice)
+    {
+        if (sequence <= 0) return Faults.Of(ErrorCodes.AnswerSequenceInvalid, "Sequence numbers start at 1.");
+        if (_bySequence.TryGetValue(sequence, out var earlier))
+        {
+            return earlier.ItemId == itemId && earlier.Choice == choice
+                ? AckFor(earlier, replayed: true)
+                : Faults.Of(ErrorCodes.AnswerSequenceConflict, $"Sequence {sequence} was already used for another answer.");
+        }
+
+        Observe(now);
+        switch (_state.Status)
+        {
+            case SessionStatus.Registered or SessionStatus.CheckedIn:
+                return Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
+            case SessionStatus.Suspended:
+                return Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
+            case SessionStatus.Finished when _state.FinishReason == FinishReason.TimedOut:
+                return Faults.Of(ErrorCodes.AnswerTooLate, "Time is over; the answers were submitted.");
+            case SessionStatus.Finished:
+                return FinishedFault();
+        }
+
+        var item = Paper.Find(itemId);
+        if (item is null) return Faults.Of(ErrorCodes.ItemUnknown, $"Item '{itemId}' is not in this candidate's paper.");
+        if (choice is { } shown && (shown < 0 || shown >= item.OptionOrder.Length))
+            return Faults.Of(ErrorCodes.OptionOutOfRange, $"Choice must be 0-{item.OptionOrder.Length - 1}, or null to clear.");
+        if (_state.Answers.Count >= _rules.MaxAnswers)
+            return Faults.Of(ErrorCodes.AnswerLimitReached, "This session has reached its limit of answer changes.");
+
+        Contact(now);
+        // An answer that arrives after a newer one for the same item is kept in the log but changes nothing.
+        var applied = !_current.TryGetValue(itemId, out var current) || current.Sequence < sequence;
+        var record = new AnswerRecord(sequence, itemId, choice, now, applied);
+        _state.Answers.Add(record);
+        Index(record);
+        return AckFor(record, replayed: false);
+    }
+
+    public IReadOnlyDictionary<string, int> CurrentChoices() =>
+        _current.Values.Where(a => a.Choice is not null).ToDictionary(a => a.ItemId, a => a.Choice!.Value, StringComparer.Ordinal);
+
+    public ScoreSheet RunningScore() => Scorer.Score(Exam.Blueprint, Paper, CurrentChoices());
+
+    // ---- ending ----
+
+    public Result<FinalResult> Submit(DateTimeOffset now)
+    {
+        Observe(now);
+        if (_state.Status == SessionStatus.Finished) return _state.Result!;
+        if (_state.Status != SessionStatus.InProgress)
+            return _state.Status == SessionStatus.Suspended
+                ? Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.")
+                : Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
+        Contact(now);
+        return Finish(now, FinishReason.Submitted, Setup.ParticipantNo);
+    }
+
+    public Result<bool> CloseByRoom(DateTimeOffset now, string by)
+    {
+        Observe(now);
+        if (_state.Status is SessionStatus.Registered or SessionStatus.Finished) return false;
+        Finish(now, FinishReason.RoomClosed, by);
+        return true;
+    }
+
+    FinalResult Finish(DateTimeOffset at, FinishReason reason, string by)
+    {
+        _state.Clock = Clock.Stop(at);
+        _state.Status = SessionStatus.Finished;
+        _state.FinishReason = reason;
+        _state.TokenHash = null;
+        var scores = RunningScore();
+        var pass = reason == FinishReason.Disqualified ? new PassOutcome(false, ["disqualified"])
+            : PassingRules.Evaluate(Exam.Blueprint, Setup.Category, scores);
+        _state.Result = new FinalResult(Setup.ParticipantNo, Exam.Id, scores, pass, reason, at, Setup.Category);
+        Record(at, SessionEventKinds.Finished, by, reason.ToString());
+        return _state.Result;
+    }
+
+    // ---- proctor actions ----
+
+    public Result<bool> Suspend(DateTimeOffset now, string by, string reason)
+    {
+        Observe(now);
+        if (_state.Status != SessionStatus.InProgress) return StateConflict("suspend", SessionStatus.InProgress);
+        _state.Status = SessionStatus.Suspended;
+        _state.Clock = Clock.Stop(now);
+        Record(now, SessionEventKinds.Suspended, by, reason);
+        return true;
+    }
+
+    /// <summary>Resumes a suspended session; the clock was stopped while suspended, so that time is given back.</summary>
+    public Result<bool> Resume(DateTimeOffset now, string by, string reason)
+    {
+        if (_state.Status != SessionStatus.Suspended) return StateConflict("resume", SessionStatus.Suspended);
+        _state.Status = SessionStatus.InProgress;
+        _state.ContactLost = false;
+        _state.LastContact = now;
+        _state.Clock = Clock.Run(now);
+        Record(now, SessionEventKinds.Resumed, by, reason);
+        return true;
+    }
+
+    public static readonly TimeSpan MaxExtension = TimeSpan.FromHours(3);
+
+    public Result<bool> Extend(DateTimeOffset now, TimeSpan extra, string by, string reason)
+    {
+        Observe(now);
+        if (extra <= TimeSpan.Zero || extra > MaxExtension)
+            return Faults.Of(ErrorCodes.TimeExtensionInvalid, $"An extension must be between 1 minute and {MaxExtension.TotalMinutes} minutes.");
+        if (_state.Status is SessionStatus.Finished) return FinishedFault();
+        _state.Clock = Clock.Extend(extra);
+        Record(now, SessionEventKinds.TimeExtended, by, $"+{extra:c}: {reason}");
+        return true;
+    }
+
+    /// <summary>Only a proctor disqualifies; the machine alone never does.</summary>
+    public Result<FinalResult> Disqualify(DateTimeOffset now, string by, string reason)
+    {
+        Observe(now);
+        if (_state.Status is SessionStatus.Finished) return FinishedFault();
+        Record(now, SessionEventKinds.Disqualified, by, reason);
+        return Finish(now, FinishReason.Disqualified, by);
+    }
+
+    // ---- views ----
+
+    public ClockView ClockView(DateTimeOffset now) => new(
+        _state.Status,
+        (long)Clock.Remaining(now).TotalMilliseconds,
+        (long)Clock.Allowed.TotalMilliseconds,
+        Clock.IsRunning,
+        _state.ContactLost,
+        now);
+
+    public WorkstationPaper WorkstationPaper(DateTimeOffset now) => new(
+        Setup.ParticipantNo,
+        Setup.Name,
+        Exam.Blueprint.Title,
+        ClockView(now),
+        [.. Paper.Items.Select(i => new WorkstationItem(
+            i.Number, i.Item.Id, i.Item.Section, i.Item.Stem, [.. i.OptionOrder.Select(o => i.Item.Options[o])]))],
+        [.. _current.Values.Where(a => a.Choice is not null).Select(a => new WorkstationAnswer(a.ItemId, a.Choice!.Value, a.Sequence))],
+        LastSequence);
+
+    public SessionView View(DateTimeOffset now) => new(
+        Setup.ParticipantNo,
+        Setup.Name,
+        Setup.Seat,
+        _state.Status,
+        _state.FinishReason,
+        AnsweredCount,
+        Paper.Items.Count,
+        ClockView(now),
+        _state.LastContact,
+        _state.WorkstationId,
+        [.. _state.Events],
+        _state.Result);
+
+    // ---- internals ----
+
+    void Index(AnswerRecord record)
+    {
+        _bySequence[record.Sequence] = record;
+        if (record.Applied) _current[record.ItemId] = record;
+    }
+
+    static AnswerAck AckFor(AnswerRecord record, bool replayed) =>
+        new(record.Sequence, record.ItemId, record.Choice, record.Applied, record.At, replayed);
+
+    void Record(DateTimeOffset at, string kind, string by, string detail) =>
+        _state.Events.Add(new SessionEvent(at, kind, by, detail));
+
+    Fault FinishedFault() => Faults.Of(ErrorCodes.SessionFinished, $"The session has finished ({_state.FinishReason}).");
+
+    Fault StateConflict(string action, SessionStatus needed) =>
+        Faults.Of(ErrorCodes.SessionStateConflict, $"Cannot {action} a session that is {_state.Status}; it must be {needed}.");
+}

@@ -1,0 +1,109 @@
+using Casn.Domain.Scoring;
+
+namespace Casn.Domain.Sessions;
+
+public enum SessionStatus
+{
+    Registered = 0,
+    CheckedIn = 1,
+    InProgress = 2,
+    Suspended = 3,
+    Finished = 4,
+}
+
+public enum FinishReason
+{
+    None = 0,
+    Submitted = 1,
+    TimedOut = 2,
+    Disqualified = 3,
+    RoomClosed = 4,
+}
+
+/// <summary>What a room knows about a candidate when it puts them on its roster.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionSetup(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string Category,
+    [property: Id(4)] bool Accessible,
+    [property: Id(5)] string Seat);
+
+/// <summary>How identity was confirmed at check-in. The face check plugs in here as another method.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckInRecord(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Method,
+    [property: Id(2)] string By,
+    [property: Id(3)] string Reason);
+
+/// <summary>One accepted answer. Kept for good: it is the audit trail and the source of replayed acks.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AnswerRecord(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] int? Choice,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] bool Applied);
+
+/// <summary>Anything that changed a session other than an answer: proctor actions, time changes, contact loss.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionEvent(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string By,
+    [property: Id(3)] string Detail);
+
+public static class SessionEventKinds
+{
+    public const string CheckedIn = "checked_in";
+    public const string PinReissued = "pin_reissued";
+    public const string Started = "started";
+    public const string LoggedIn = "logged_in";
+    public const string ContactLost = "contact_lost";
+    public const string ContactRestored = "contact_restored";
+    public const string Suspended = "suspended";
+    public const string Resumed = "resumed";
+    public const string TimeExtended = "time_extended";
+    public const string Disqualified = "disqualified";
+    public const string Finished = "finished";
+}
+
+[GenerateSerializer, Immutable]
+public sealed record FinalResult(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string ExamId,
+    [property: Id(2)] ScoreSheet Scores,
+    [property: Id(3)] PassOutcome? Pass,
+    [property: Id(4)] FinishReason Reason,
+    [property: Id(5)] DateTimeOffset FinishedAt,
+    [property: Id(6)] string Category);
+
+/// <summary>The persisted state of one candidate session. Written before any change is acknowledged.</summary>
+[GenerateSerializer]
+public sealed class SessionState
+{
+    [Id(0)] public SessionSetup? Setup { get; set; }
+    [Id(1)] public string BankVersion { get; set; } = "";
+    [Id(2)] public SessionStatus Status { get; set; }
+    [Id(3)] public FinishReason FinishReason { get; set; }
+    [Id(4)] public ExamClock? Clock { get; set; }
+    [Id(5)] public DateTimeOffset? LastContact { get; set; }
+    [Id(6)] public bool ContactLost { get; set; }
+    [Id(7)] public List<AnswerRecord> Answers { get; set; } = [];
+    [Id(8)] public string? PinHash { get; set; }
+    [Id(9)] public int FailedPinAttempts { get; set; }
+    [Id(10)] public string? TokenHash { get; set; }
+    [Id(11)] public string? WorkstationId { get; set; }
+    [Id(12)] public bool RoomOpen { get; set; }
+    [Id(13)] public List<SessionEvent> Events { get; set; } = [];
+    [Id(14)] public FinalResult? Result { get; set; }
+    [Id(15)] public CheckInRecord? CheckIn { get; set; }
+}
+
+/// <summary>The service's rules for sessions, from configuration.</summary>
+public sealed record SessionRules(TimeSpan HeartbeatTimeout, int MaxAnswers, int MaxPinAttempts)
+{
+    public static readonly SessionRules Default = new(TimeSpan.FromSeconds(30), 2000, 5);
+}

@@ -1,0 +1,65 @@
+using Casn.Domain.Scoring;
+
+namespace Casn.Domain.Sessions;
+
+[GenerateSerializer, Immutable]
+public sealed record AnswerAck(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] int? Choice,
+    [property: Id(3)] bool Applied,
+    [property: Id(4)] DateTimeOffset AcceptedAt,
+    [property: Id(5)] bool Replayed);
+
+[GenerateSerializer, Immutable]
+public sealed record ClockView(
+    [property: Id(0)] SessionStatus Status,
+    [property: Id(1)] long RemainingMs,
+    [property: Id(2)] long AllowedMs,
+    [property: Id(3)] bool Running,
+    [property: Id(4)] bool ContactLost,
+    [property: Id(5)] DateTimeOffset ServerTime);
+
+/// <summary>An item as the workstation shows it: options already in this candidate's order, no points.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkstationItem(
+    [property: Id(0)] int Number,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] string Section,
+    [property: Id(3)] string Stem,
+    [property: Id(4)] string[] Options);
+
+[GenerateSerializer, Immutable]
+public sealed record WorkstationAnswer([property: Id(0)] string ItemId, [property: Id(1)] int Choice, [property: Id(2)] long Sequence);
+
+[GenerateSerializer, Immutable]
+public sealed record WorkstationPaper(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string ExamTitle,
+    [property: Id(3)] ClockView Clock,
+    [property: Id(4)] WorkstationItem[] Items,
+    [property: Id(5)] WorkstationAnswer[] Answers,
+    [property: Id(6)] long LastSequence);
+
+[GenerateSerializer, Immutable]
+public sealed record LoginGrant(
+    [property: Id(0)] string SessionKey,
+    [property: Id(1)] string Token,
+    [property: Id(2)] ClockView Clock);
+
+/// <summary>What a proctor or operator sees of one candidate. Carries no national ID or biometric data.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionView(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Seat,
+    [property: Id(3)] SessionStatus Status,
+    [property: Id(4)] FinishReason FinishReason,
+    [property: Id(5)] int Answered,
+    [property: Id(6)] int ItemCount,
+    [property: Id(7)] ClockView Clock,
+    [property: Id(8)] DateTimeOffset? LastContact,
+    [property: Id(9)] string? WorkstationId,
+    [property: Id(10)] SessionEvent[] Events,
+    [property: Id(11)] FinalResult? Result);
