@@ -7,6 +7,7 @@ public static class ExamValidator
     {
         var problems = new List<string>();
         var blueprint = exam.Blueprint;
+        if (blueprint is null) return ["blueprint is required."];
         if (!Keys.IsValidToken(blueprint.Id, 64)) problems.Add("id must be 1-64 letters, digits or '-'.");
         if (string.IsNullOrWhiteSpace(blueprint.Title)) problems.Add("title is required.");
         if (blueprint.Duration <= TimeSpan.Zero) problems.Add("duration must be positive.");
@@ -18,12 +19,14 @@ public static class ExamValidator
         var sections = (blueprint.Sections ?? []).ToList();
         var codes = sections.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
         if (codes.Count != sections.Count) problems.Add("section codes must be unique.");
+        if (sections.Any(s => s is null)) { problems.Add("a section is empty."); return problems; }
         foreach (var section in sections) ValidateSection(section, problems);
 
         foreach (var code in blueprint.TieBreak ?? [])
             if (!codes.Contains(code)) problems.Add($"tieBreak names unknown section '{code}'.");
         foreach (var category in blueprint.PassingCategories ?? [])
         {
+            if (category is null) { problems.Add("a passing category is empty."); continue; }
             if (string.IsNullOrWhiteSpace(category.Code)) problems.Add("a passing category has no code.");
             foreach (var minimum in category.SectionMinimums ?? [])
                 if (!codes.Contains(minimum.Section)) problems.Add($"category '{category.Code}' names unknown section '{minimum.Section}'.");
@@ -49,11 +52,12 @@ public static class ExamValidator
     static void ValidateItems(ExamDefinition exam, List<SectionDefinition> sections, List<string> problems)
     {
         var items = exam.Items ?? [];
-        if (items.Select(i => i.Id).Distinct(StringComparer.Ordinal).Count() != items.Length)
+        if (items.Select(i => i?.Id).Distinct(StringComparer.Ordinal).Count() != items.Length)
             problems.Add("item ids must be unique.");
-        var byCode = sections.Where(s => s.Code is not null).DistinctBy(s => s.Code).ToDictionary(s => s.Code, StringComparer.Ordinal);
+        var byCode = sections.Where(s => s?.Code is not null).DistinctBy(s => s.Code).ToDictionary(s => s.Code, StringComparer.Ordinal);
         foreach (var item in items)
         {
+            if (item is null) { problems.Add("an item is empty."); continue; }
             if (!byCode.TryGetValue(item.Section ?? "", out var section))
             {
                 problems.Add($"item '{item.Id}' names unknown section '{item.Section}'.");
@@ -65,6 +69,7 @@ public static class ExamValidator
                 continue;
             }
             var scoring = section.Scoring;
+            if (scoring is null) continue;
             var valid = scoring.Kind == ScoringKind.RightWrong
                 ? item.Points.Count(p => p == scoring.CorrectPoints) == 1 && item.Points.Count(p => p == 0) == item.Points.Length - 1
                 : item.Points.All(p => p >= scoring.MinOptionPoints && p <= scoring.MaxOptionPoints);
@@ -72,7 +77,7 @@ public static class ExamValidator
         }
         foreach (var section in sections)
         {
-            var pool = items.Count(i => i.Section == section.Code);
+            var pool = items.Count(i => i?.Section == section.Code);
             if (pool < section.ItemCount)
                 problems.Add($"section '{section.Code}' needs {section.ItemCount} items, the bank has {pool}.");
         }

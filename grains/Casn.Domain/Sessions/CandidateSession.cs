@@ -227,7 +227,6 @@ public sealed class CandidateSession
         _state.Clock = Clock.Stop(at);
         _state.Status = SessionStatus.Finished;
         _state.FinishReason = reason;
-        _state.TokenHash = null;
         var scores = RunningScore();
         var pass = reason == FinishReason.Disqualified ? new PassOutcome(false, ["disqualified"])
             : PassingRules.Evaluate(Exam.Blueprint, Setup.Category, scores);

@@ -1,0 +1,4 @@
+global using Casn.Domain;
+global using Casn.Domain.Exams;
+global using Casn.Domain.Sessions;
+global using Orleans.Concurrency;

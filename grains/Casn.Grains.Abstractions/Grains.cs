@@ -1,0 +1,83 @@
+namespace Casn.Grains.Abstractions;
+
+/// <summary>An exam: its blueprint and item bank. Key: exam id, e.g. <c>CPNS-2024-SKD</c>.</summary>
+public interface IExamGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the exam once; the same definition again is accepted, a different one is refused.</summary>
+    Task<Result<ExamSummary>> Define(ExamDefinition definition);
+
+    /// <summary>The full definition, answer keys included: for grains only, never sent to a client.</summary>
+    [AlwaysInterleave]
+    Task<ExamDefinition?> GetDefinition();
+
+    [AlwaysInterleave]
+    Task<ExamSummary?> GetSummary();
+}
+
+/// <summary>A registered candidate. Key: participant number.</summary>
+public interface ICandidateGrain : IGrainWithStringKey
+{
+    Task<Result<CandidateProfile>> Register(CandidateProfile profile);
+
+    Task<CandidateProfile?> GetProfile();
+}
+
+/// <summary>A room in one session slot. Key: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>
+public interface IExamRoomGrain : IGrainWithStringKey
+{
+    Task<Result<RoomView>> Setup(RoomSetup setup);
+
+    Task<Result<RoomView>> AddToRoster(RosterEntry[] entries);
+
+    Task<Result<CheckInReceipt>> CheckIn(CheckInRequest request);
+
+    /// <summary>The proctor starts the session: checked-in candidates may log in and the clocks start.</summary>
+    Task<Result<RoomView>> Open(ProctorAction action);
+
+    /// <summary>The proctor ends the session: every sitting still open is submitted.</summary>
+    Task<Result<RoomView>> Close(ProctorAction action);
+
+    Task<Result<SessionView>> Suspend(string participantNo, ProctorAction action);
+
+    Task<Result<SessionView>> Resume(string participantNo, ProctorAction action);
+
+    Task<Result<SessionView>> ExtendTime(string participantNo, TimeSpan extra, ProctorAction action);
+
+    Task<Result<SessionView>> Disqualify(string participantNo, ProctorAction action);
+
+    Task<Result<RoomView>> GetView();
+}
+
+/// <summary>One candidate's sitting. Key: <c>{room key}/{participantNo}</c>.</summary>
+public interface ICandidateSessionGrain : IGrainWithStringKey
+{
+    Task<Result<SessionView>> Register(SessionSetup setup);
+
+    Task<Result<SessionView>> CheckIn(CheckInRecord record, string pinHash, bool roomOpen);
+
+    Task RoomOpened();
+
+    Task<Result<LoginGrant>> Login(LoginRequest request);
+
+    Task<Result<WorkstationPaper>> GetPaper(string token);
+
+    Task<Result<AnswerAck>> SubmitAnswer(string token, AnswerSubmission answer);
+
+    Task<Result<ClockView>> Heartbeat(string token);
+
+    Task<Result<FinalResult>> Submit(string token);
+
+    Task<Result<FinalResult>> GetResult(string token);
+
+    Task<Result<SessionView>> Suspend(ProctorAction action);
+
+    Task<Result<SessionView>> Resume(ProctorAction action);
+
+    Task<Result<SessionView>> ExtendTime(TimeSpan extra, ProctorAction action);
+
+    Task<Result<SessionView>> Disqualify(ProctorAction action);
+
+    Task<Result<SessionView>> CloseByRoom(ProctorAction action);
+
+    Task<SessionView?> GetView();
+}

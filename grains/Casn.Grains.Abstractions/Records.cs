@@ -1,0 +1,98 @@
+namespace Casn.Grains.Abstractions;
+
+[GenerateSerializer, Immutable]
+public sealed record ExamSummary(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string BankVersion,
+    [property: Id(3)] int ItemCount,
+    [property: Id(4)] int BankSize,
+    [property: Id(5)] int MaxScore,
+    [property: Id(6)] TimeSpan Duration,
+    [property: Id(7)] string[] Sections,
+    [property: Id(8)] string[] Categories);
+
+/// <summary>
+/// A registered candidate. National ID and birth date stay in this grain: no view for proctors or the
+/// public carries them.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateProfile(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string NationalId,
+    [property: Id(3)] DateOnly BirthDate,
+    [property: Id(4)] string Category,
+    [property: Id(5)] string PositionId,
+    [property: Id(6)] bool Accessible);
+
+[GenerateSerializer, Immutable]
+public sealed record RoomSetup(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset StartsAt,
+    [property: Id(3)] int Seats);
+
+[GenerateSerializer, Immutable]
+public sealed record RosterEntry([property: Id(0)] string ParticipantNo, [property: Id(1)] string Seat);
+
+[GenerateSerializer, Immutable]
+public sealed record ProctorAction([property: Id(0)] string By, [property: Id(1)] string Reason);
+
+[GenerateSerializer, Immutable]
+public sealed record CheckInRequest(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Method,
+    [property: Id(2)] ProctorAction Proctor);
+
+/// <summary>The PIN goes to the candidate on the check-in slip; it is never stored in clear.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CheckInReceipt(
+    [property: Id(0)] string SessionKey,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string Seat,
+    [property: Id(3)] string Pin);
+
+[GenerateSerializer, Immutable]
+public sealed record LoginRequest(
+    [property: Id(0)] string Pin,
+    [property: Id(1)] string WorkstationId);
+
+[GenerateSerializer, Immutable]
+public sealed record AnswerSubmission(
+    [property: Id(0)] long Sequence,
+    [property: Id(1)] string ItemId,
+    [property: Id(2)] int? Choice);
+
+public enum RoomStatus
+{
+    Scheduled = 0,
+    Open = 1,
+    Closed = 2,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record RoomIncident(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] string By,
+    [property: Id(4)] string Reason);
+
+[GenerateSerializer, Immutable]
+public sealed record Attendance(
+    [property: Id(0)] int Rostered,
+    [property: Id(1)] int CheckedIn,
+    [property: Id(2)] int InProgress,
+    [property: Id(3)] int Suspended,
+    [property: Id(4)] int Finished,
+    [property: Id(5)] int Absent);
+
+[GenerateSerializer, Immutable]
+public sealed record RoomView(
+    [property: Id(0)] string RoomKey,
+    [property: Id(1)] RoomSetup Setup,
+    [property: Id(2)] RoomStatus Status,
+    [property: Id(3)] Attendance Attendance,
+    [property: Id(4)] SessionView[] Candidates,
+    [property: Id(5)] RoomIncident[] Incidents);

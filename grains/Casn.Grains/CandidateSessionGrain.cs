@@ -1,0 +1,233 @@
+using Orleans.Runtime;
+
+namespace Casn.Grains;
+
+/// <summary>
+/// One candidate's sitting. The rules live in <see cref="CandidateSession"/>; this grain loads the exam,
+/// persists every change before it answers, and keeps a timer so that a session is submitted when its
+/// time is up even if the workstation has gone quiet. A reminder brings the grain back after a silo
+/// crash, so the timer survives too.
+/// </summary>
+public sealed partial class CandidateSessionGrain(
+    [PersistentState("session")] IPersistentState<SessionState> state,
+    ExamCatalog exams,
+    IOptions<SessionOptions> options,
+    TimeProvider clock,
+    ILogger<CandidateSessionGrain> logger) : Grain, ICandidateSessionGrain, IRemindable
+{
+    const string ClockReminder = "clock";
+    static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
+
+    CandidateSession? _session;
+    IGrainTimer? _timer;
+
+    string Key => this.GetPrimaryKeyString();
+
+    DateTimeOffset Now => clock.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Setup is { } setup)
+        {
+            var exam = await exams.Find(setup.ExamId)
+                ?? throw new InvalidOperationException($"Session {Key} refers to exam {setup.ExamId}, which is not defined.");
+            _session = new CandidateSession(state.State, exam, options.Value.ToRules());
+            await ObserveAndPersist();
+        }
+    }
+
+    async Task<Result<SessionView>> ICandidateSessionGrain.Register(SessionSetup setup)
+    {
+        if (_session is not null)
+        {
+            return _session.State.Setup == setup
+                ? _session.View(Now)
+                : Faults.Of(ErrorCodes.SessionStateConflict, "This sitting is already registered with other details.");
+        }
+        var exam = await exams.Find(setup.ExamId);
+        if (exam is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
+        state.State = CandidateSession.NewState(setup, exam);
+        _session = new CandidateSession(state.State, exam, options.Value.ToRules());
+        await Persist();
+        return _session.View(Now);
+    }
+
+    async Task<Result<SessionView>> ICandidateSessionGrain.CheckIn(CheckInRecord record, string pinHash, bool roomOpen)
+    {
+        if (_session is null) return NotFound();
+        var checkedIn = _session.CheckIn(record, pinHash, roomOpen);
+        if (!checkedIn.IsOk) return checkedIn.Fault!;
+        await Persist();
+        return _session.View(Now);
+    }
+
+    async Task ICandidateSessionGrain.RoomOpened()
+    {
+        if (_session is null || _session.State.RoomOpen) return;
+        _session.OpenRoom();
+        await Persist();
+    }
+
+    async Task<Result<LoginGrant>> ICandidateSessionGrain.Login(LoginRequest request)
+    {
+        if (_session is null) return NotFound();
+        if (string.IsNullOrEmpty(request.Pin) || !Keys.IsValidToken(request.WorkstationId, 64))
+            return Faults.Of(ErrorCodes.RequestInvalid, "PIN and a workstation id (letters, digits, '-') are required.");
+        var token = Secrets.NewToken();
+        var wasStarted = _session.State.Status != SessionStatus.CheckedIn;
+        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, Secrets.HashToken(token));
+        // A wrong PIN changes the attempt count, which must survive a restart too.
+        await Persist();
+        if (!login.IsOk) return login.Fault!;
+        if (!wasStarted) await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
+        return new LoginGrant(Key, token, _session.ClockView(Now));
+    }
+
+    async Task<Result<WorkstationPaper>> ICandidateSessionGrain.GetPaper(string token)
+    {
+        var session = await Authorize(token);
+        if (!session.IsOk) return session.Fault!;
+        return session.Value!.WorkstationPaper(Now);
+    }
+
+    async Task<Result<AnswerAck>> ICandidateSessionGrain.SubmitAnswer(string token, AnswerSubmission answer)
+    {
+        if (_session is null) return NotFound();
+        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
+        if (answer is null || string.IsNullOrEmpty(answer.ItemId)) return Faults.Of(ErrorCodes.RequestInvalid, "An answer needs an item id.");
+        var countBefore = _session.State.Answers.Count;
+        var statusBefore = _session.State.Status;
+        var ack = _session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
+        // Acknowledged only once stored: persist whenever the answer was recorded or the time ran out.
+        if (_session.State.Answers.Count != countBefore || _session.State.Status != statusBefore) await Persist();
+        return ack;
+    }
+
+    async Task<Result<ClockView>> ICandidateSessionGrain.Heartbeat(string token)
+    {
+        var session = await Authorize(token);
+        if (!session.IsOk) return session.Fault!;
+        return session.Value!.ClockView(Now);
+    }
+
+    async Task<Result<FinalResult>> ICandidateSessionGrain.Submit(string token)
+    {
+        if (_session is null) return NotFound();
+        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
+        var result = _session.Submit(Now);
+        await Persist();
+        return result;
+    }
+
+    async Task<Result<FinalResult>> ICandidateSessionGrain.GetResult(string token)
+    {
+        var session = await Authorize(token);
+        if (!session.IsOk) return session.Fault!;
+        return session.Value!.State.Result is { } result
+            ? result
+            : Faults.Of(ErrorCodes.SessionStateConflict, "The session has not finished yet.");
+    }
+
+    Task<Result<SessionView>> ICandidateSessionGrain.Suspend(ProctorAction action) =>
+        Change(s => s.Suspend(Now, action.By, action.Reason));
+
+    Task<Result<SessionView>> ICandidateSessionGrain.Resume(ProctorAction action) =>
+        Change(s => s.Resume(Now, action.By, action.Reason));
+
+    Task<Result<SessionView>> ICandidateSessionGrain.ExtendTime(TimeSpan extra, ProctorAction action) =>
+        Change(s => s.Extend(Now, extra, action.By, action.Reason));
+
+    Task<Result<SessionView>> ICandidateSessionGrain.Disqualify(ProctorAction action) =>
+        Change(s => s.Disqualify(Now, action.By, action.Reason).Fault);
+
+    Task<Result<SessionView>> ICandidateSessionGrain.CloseByRoom(ProctorAction action) =>
+        Change(s => s.CloseByRoom(Now, action.By));
+
+    async Task<SessionView?> ICandidateSessionGrain.GetView()
+    {
+        if (_session is null) return null;
+        await ObserveAndPersist();
+        return _session.View(Now);
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already observed the clock and set the timer; once finished, the reminder goes.
+        if (_session?.State.Status is null or SessionStatus.Finished)
+        {
+            var reminder = await this.GetReminder(reminderName);
+            if (reminder is not null) await this.UnregisterReminder(reminder);
+        }
+    }
+
+    async Task<Result<SessionView>> Change(Func<CandidateSession, Result<bool>> action) =>
+        await Change(s => action(s).Fault);
+
+    async Task<Result<SessionView>> Change(Func<CandidateSession, Fault?> action)
+    {
+        if (_session is null) return NotFound();
+        var fault = action(_session);
+        if (fault is not null) return fault;
+        await Persist();
+        return _session.View(Now);
+    }
+
+    /// <summary>Checks the workstation's token; any authorized call counts as contact from the workstation.</summary>
+    async Task<Result<CandidateSession>> Authorize(string token)
+    {
+        if (_session is null) return NotFound();
+        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
+        var changed = _session.Observe(Now) | _session.Contact(Now);
+        if (changed) await Persist();
+        return _session;
+    }
+
+    async Task ObserveAndPersist()
+    {
+        if (_session!.Observe(Now)) await Persist();
+        else ScheduleWakeUp();
+    }
+
+    async Task Persist()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            // Memory now holds a change that storage refused: drop this activation so the next call
+            // reloads what was really stored, and let the caller see the failure (nothing was acknowledged).
+            LogWriteFailed(logger, exception, Key);
+            DeactivateOnIdle();
+            throw;
+        }
+        ScheduleWakeUp();
+    }
+
+    void ScheduleWakeUp()
+    {
+        if (_session?.NextCheck() is not { } next)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+        // A little slack so that the wake-up lands after the moment, not a tick before it.
+        var due = next - Now + TimeSpan.FromMilliseconds(20);
+        if (due < TimeSpan.Zero) due = TimeSpan.Zero;
+        if (_timer is null)
+            _timer = this.RegisterGrainTimer(WakeUp, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        else
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    async Task WakeUp(CancellationToken cancellationToken) => await ObserveAndPersist();
+
+    static Fault NotFound() => Faults.Of(ErrorCodes.SessionNotFound, "No such sitting: the candidate is not on this room's roster.");
+
+    static Fault InvalidToken() => Faults.Of(ErrorCodes.AuthTokenInvalid, "The workstation token is not valid for this sitting; log in again.");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing session {SessionKey} failed; the change was not acknowledged")]
+    static partial void LogWriteFailed(ILogger logger, Exception exception, string sessionKey);
+}

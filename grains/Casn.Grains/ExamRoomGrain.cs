@@ -1,0 +1,187 @@
+namespace Casn.Grains;
+
+[GenerateSerializer]
+public sealed class RoomState
+{
+    [Id(0)] public RoomSetup? Setup { get; set; }
+    [Id(1)] public RoomStatus Status { get; set; }
+    [Id(2)] public Dictionary<string, string> SeatByParticipant { get; set; } = new(StringComparer.Ordinal);
+    [Id(3)] public HashSet<string> CheckedIn { get; set; } = new(StringComparer.Ordinal);
+    [Id(4)] public List<RoomIncident> Incidents { get; set; } = [];
+}
+
+/// <summary>
+/// A room in one session slot: its roster, its start and end, and every proctor action, which it records
+/// as an incident and passes to the candidate's session. Calls go one way only, room to session, so the
+/// two never wait on each other.
+/// </summary>
+public sealed class ExamRoomGrain(
+    [PersistentState("room")] IPersistentState<RoomState> state,
+    ExamCatalog exams,
+    IOptions<RoomOptions> options,
+    TimeProvider clock) : Grain, IExamRoomGrain
+{
+    RoomState Room => state.State;
+
+    string Key => this.GetPrimaryKeyString();
+
+    DateTimeOffset Now => clock.GetUtcNow();
+
+    ICandidateSessionGrain SessionOf(string participantNo) =>
+        GrainFactory.GetGrain<ICandidateSessionGrain>($"{Key}/{participantNo}");
+
+    async Task<Result<RoomView>> IExamRoomGrain.Setup(RoomSetup setup)
+    {
+        if (!RoomKey.Parse(Key).IsOk) return Faults.Of(ErrorCodes.KeyInvalid, "Room key is not {kanreg}/{site}/{date}/{slot}/{room}.");
+        if (setup.Seats < 1 || setup.Seats > options.Value.MaxSeats)
+            return Faults.Of(ErrorCodes.RoomInvalid, $"Seats must be 1-{options.Value.MaxSeats}.");
+        if (string.IsNullOrWhiteSpace(setup.Name) || setup.Name.Length > 100)
+            return Faults.Of(ErrorCodes.RoomInvalid, "A room needs a name (at most 100 characters).");
+        if (Room.Setup is not null)
+            return Room.Setup == setup ? await View() : Faults.Of(ErrorCodes.RoomAlreadySetUp, "This room is already set up differently.");
+        if (await exams.Find(setup.ExamId ?? "") is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
+        Room.Setup = setup;
+        await state.WriteStateAsync();
+        return await View();
+    }
+
+    async Task<Result<RoomView>> IExamRoomGrain.AddToRoster(RosterEntry[] entries)
+    {
+        if (Room.Setup is not { } setup) return RoomNotFound();
+        if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
+        if (entries is null || entries.Length == 0) return Faults.Of(ErrorCodes.RequestInvalid, "The roster is empty.");
+        if (entries.Any(e => !SessionKey.IsValidParticipantNo(e.ParticipantNo) || !Keys.IsValidToken(e.Seat, 16)))
+            return Faults.Of(ErrorCodes.RequestInvalid, "Participant numbers and seats must be letters, digits or '-'.");
+
+        var newEntries = entries.Where(e => !Room.SeatByParticipant.ContainsKey(e.ParticipantNo)).ToList();
+        var seatsTaken = Room.SeatByParticipant.Values.ToHashSet(StringComparer.Ordinal);
+        if (newEntries.Select(e => e.ParticipantNo).Distinct().Count() != newEntries.Count
+            || newEntries.Select(e => e.Seat).Distinct().Count() != newEntries.Count
+            || newEntries.Any(e => seatsTaken.Contains(e.Seat)))
+            return Faults.Of(ErrorCodes.RequestInvalid, "Each participant and each seat may appear once in a room.");
+        if (Room.SeatByParticipant.Count + newEntries.Count > setup.Seats)
+            return Faults.Of(ErrorCodes.RoomFull, $"The room has {setup.Seats} seats.");
+
+        var exam = (await exams.Find(setup.ExamId))!;
+        var profiles = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).GetProfile()));
+        var missing = newEntries.Where((e, i) => profiles[i] is null).Select(e => e.ParticipantNo).ToList();
+        if (missing.Count > 0) return Faults.Of(ErrorCodes.CandidateNotFound, $"Not registered: {string.Join(", ", missing.Take(20))}.");
+        var badCategory = profiles.Where(p => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(p!.Category) is null).ToList();
+        if (badCategory.Count > 0)
+            return Faults.Of(ErrorCodes.CategoryUnknown, $"Category not in exam {exam.Id}: {string.Join(", ", badCategory.Select(p => p!.ParticipantNo).Take(20))}.");
+
+        var registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
+            new SessionSetup(exam.Id, entry.ParticipantNo, profiles[i]!.Name, profiles[i]!.Category, profiles[i]!.Accessible, entry.Seat))));
+        if (registrations.FirstOrDefault(r => !r.IsOk) is { } failed) return failed.Fault!;
+
+        foreach (var entry in newEntries) Room.SeatByParticipant[entry.ParticipantNo] = entry.Seat;
+        await state.WriteStateAsync();
+        return await View();
+    }
+
+    async Task<Result<CheckInReceipt>> IExamRoomGrain.CheckIn(CheckInRequest request)
+    {
+        if (Room.Setup is not { } setup) return RoomNotFound();
+        if (request?.Proctor is not { } proctor || !IsValidAction(proctor)) return ReasonRequired();
+        var participantNo = request.ParticipantNo ?? "";
+        if (!Room.SeatByParticipant.TryGetValue(participantNo, out var seat)) return NotOnRoster(participantNo);
+        if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
+        if (request.Method != "manual") return Faults.Of(ErrorCodes.CheckInInvalid, "Check-in method must be 'manual'.");
+        var firstCheckIn = !Room.CheckedIn.Contains(participantNo);
+        // A first check-in closes before the start; issuing a new PIN to someone already checked in
+        // (a replaced workstation, a locked PIN) stays possible during the exam.
+        if (firstCheckIn && Now > setup.StartsAt - options.Value.CheckInClosesBeforeStart)
+            return Faults.Of(ErrorCodes.CheckInClosed, $"Check-in closed {options.Value.CheckInClosesBeforeStart.TotalMinutes:0} minutes before the start.");
+
+        var sessionKey = $"{Key}/{participantNo}";
+        var pin = Secrets.NewPin();
+        var record = new CheckInRecord(Now, request.Method, proctor.By, proctor.Reason);
+        var checkedIn = await SessionOf(participantNo).CheckIn(record, Secrets.HashPin(sessionKey, pin), Room.Status == RoomStatus.Open);
+        if (!checkedIn.IsOk) return checkedIn.Fault!;
+        Room.CheckedIn.Add(participantNo);
+        Room.Incidents.Add(new RoomIncident(Now, participantNo, firstCheckIn ? "check_in" : "pin_reissued", proctor.By, proctor.Reason));
+        await state.WriteStateAsync();
+        return new CheckInReceipt(sessionKey, participantNo, seat, pin);
+    }
+
+    async Task<Result<RoomView>> IExamRoomGrain.Open(ProctorAction action)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (Room.Status != RoomStatus.Scheduled)
+            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; only a scheduled room can be opened.");
+        Room.Status = RoomStatus.Open;
+        Room.Incidents.Add(new RoomIncident(Now, "", "room_opened", action.By, action.Reason));
+        await state.WriteStateAsync();
+        await Task.WhenAll(Room.CheckedIn.Select(p => SessionOf(p).RoomOpened()));
+        return await View();
+    }
+
+    async Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (Room.Status != RoomStatus.Open)
+            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; only an open room can be closed.");
+        Room.Status = RoomStatus.Closed;
+        Room.Incidents.Add(new RoomIncident(Now, "", "room_closed", action.By, action.Reason));
+        await state.WriteStateAsync();
+        await Task.WhenAll(Room.CheckedIn.Select(p => SessionOf(p).CloseByRoom(action)));
+        return await View();
+    }
+
+    Task<Result<SessionView>> IExamRoomGrain.Suspend(string participantNo, ProctorAction action) =>
+        ProctorAct(participantNo, "suspended", action, s => s.Suspend(action));
+
+    Task<Result<SessionView>> IExamRoomGrain.Resume(string participantNo, ProctorAction action) =>
+        ProctorAct(participantNo, "resumed", action, s => s.Resume(action));
+
+    Task<Result<SessionView>> IExamRoomGrain.ExtendTime(string participantNo, TimeSpan extra, ProctorAction action) =>
+        ProctorAct(participantNo, $"time_extended:{extra.TotalMinutes:0.#}m", action, s => s.ExtendTime(extra, action));
+
+    Task<Result<SessionView>> IExamRoomGrain.Disqualify(string participantNo, ProctorAction action) =>
+        ProctorAct(participantNo, "disqualified", action, s => s.Disqualify(action));
+
+    async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
+
+    async Task<Result<SessionView>> ProctorAct(string participantNo, string kind, ProctorAction action,
+        Func<ICandidateSessionGrain, Task<Result<SessionView>>> act)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
+        var result = await act(SessionOf(participantNo!));
+        if (result.IsOk)
+        {
+            Room.Incidents.Add(new RoomIncident(Now, participantNo!, kind, action.By, action.Reason));
+            await state.WriteStateAsync();
+        }
+        return result;
+    }
+
+    async Task<RoomView> View()
+    {
+        var sessions = await Task.WhenAll(Room.SeatByParticipant.Keys.Order(StringComparer.Ordinal).Select(p => SessionOf(p).GetView()));
+        var views = sessions.OfType<SessionView>().ToArray();
+        var attendance = new Attendance(
+            views.Length,
+            views.Count(v => v.Status == SessionStatus.CheckedIn),
+            views.Count(v => v.Status == SessionStatus.InProgress),
+            views.Count(v => v.Status == SessionStatus.Suspended),
+            views.Count(v => v.Status == SessionStatus.Finished),
+            views.Count(v => v.Status == SessionStatus.Registered));
+        return new RoomView(Key, Room.Setup!, Room.Status, attendance, views, [.. Room.Incidents]);
+    }
+
+    static bool IsValidAction(ProctorAction? action) =>
+        action is not null && !string.IsNullOrWhiteSpace(action.By) && !string.IsNullOrWhiteSpace(action.Reason)
+        && action.By.Length <= 64 && action.Reason.Length <= 500;
+
+    static Fault ReasonRequired() =>
+        Faults.Of(ErrorCodes.ReasonRequired, "Proctor actions need who acts and why (by, reason; at most 64 and 500 characters).");
+
+    static Fault RoomNotFound() => Faults.Of(ErrorCodes.RoomNotFound, "This room has not been set up.");
+
+    static Fault NotOnRoster(string? participantNo) =>
+        Faults.Of(ErrorCodes.NotOnRoster, $"Participant '{participantNo}' is not on this room's roster.");
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Casn.Grains;
+
+/// <summary>Session rules from configuration section <c>Casn:Sessions</c>.</summary>
+public sealed class SessionOptions
+{
+    public const string Section = "Casn:Sessions";
+
+    /// <summary>A workstation silent this long has its clock stopped until it is heard from again.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Answers and changes one sitting may send; a bound on state size against a broken client.</summary>
+    public int MaxAnswers { get; set; } = 2000;
+
+    public int MaxPinAttempts { get; set; } = 5;
+
+    public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts);
+}
+
+/// <summary>Room rules from configuration section <c>Casn:Rooms</c>.</summary>
+public sealed class RoomOptions
+{
+    public const string Section = "Casn:Rooms";
+
+    /// <summary>PIN issuance at check-in closes this long before the session starts.</summary>
+    public TimeSpan CheckInClosesBeforeStart { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int MaxSeats { get; set; } = 1000;
+}
+
+public static class GrainServices
+{
+    /// <summary>What every silo needs to host the Casn grains: options (validated at start-up), clock, exam cache.</summary>
+    public static IServiceCollection AddCasnGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.Section))
+            .Validate(o => o.HeartbeatTimeout > TimeSpan.Zero, $"{SessionOptions.Section}:HeartbeatTimeout must be positive.")
+            .Validate(o => o.MaxAnswers > 0, $"{SessionOptions.Section}:MaxAnswers must be positive.")
+            .Validate(o => o.MaxPinAttempts > 0, $"{SessionOptions.Section}:MaxPinAttempts must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section))
+            .Validate(o => o.CheckInClosesBeforeStart >= TimeSpan.Zero, $"{RoomOptions.Section}:CheckInClosesBeforeStart must not be negative.")
+            .Validate(o => o.MaxSeats > 0, $"{RoomOptions.Section}:MaxSeats must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ExamCatalog>();
+        return services;
+    }
+}

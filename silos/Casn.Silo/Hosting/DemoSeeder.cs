@@ -1,0 +1,68 @@
+using Casn.Domain.Exams;
+using Casn.Grains.Abstractions;
+
+namespace Casn.Silo.Hosting;
+
+/// <summary>
+/// <c>--demo</c>: an SKD exam with a synthetic bank, one site with two rooms of 20 candidates, the first
+/// room checked in for three candidates and opened, so a person can sit an exam straight away. The
+/// PINs are printed to the log, as they would be printed on check-in slips.
+/// </summary>
+public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider clock, ILogger<DemoSeeder> logger) : IHostedService
+{
+    public const string Region = "KANREG-V";
+    public const string Site = "JAKARTA-01";
+    public const int CandidatesPerRoom = 20;
+
+    static readonly string[] GivenNames = ["Siti", "Budi", "Dewi", "Agus", "Rina", "Andi", "Putri", "Wahyu", "Sri", "Eko"];
+    static readonly string[] FamilyNames = ["Rahayu", "Santoso", "Lestari", "Pratama", "Wulandari", "Hidayat", "Saputra", "Kurniawan"];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
+        Ensure(await grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
+        var now = clock.GetUtcNow();
+        var date = DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        for (var roomNo = 1; roomNo <= 2; roomNo++)
+        {
+            var roomKey = $"{Region}/{Site}/{date}/1/R{roomNo:D2}";
+            var room = grains.GetGrain<IExamRoomGrain>(roomKey);
+            Ensure(await room.Setup(new RoomSetup(exam.Id, $"Ruang {roomNo}", now.AddHours(1), 40)));
+            var roster = new List<RosterEntry>();
+            for (var seat = 1; seat <= CandidatesPerRoom; seat++)
+            {
+                var n = (roomNo - 1) * CandidatesPerRoom + seat;
+                var participantNo = $"2410011{n:D5}";
+                var category = n % 10 == 0 ? "cumlaude" : n % 13 == 0 ? "disability" : "general";
+                Ensure(await grains.GetGrain<ICandidateGrain>(participantNo).Register(new CandidateProfile(
+                    participantNo, $"{GivenNames[n % GivenNames.Length]} {FamilyNames[n % FamilyNames.Length]}",
+                    $"3175{n:D12}", new DateOnly(1995, 1, 1).AddDays(n * 37), category, "FORMASI-ANALIS-01", n == 13)));
+                roster.Add(new RosterEntry(participantNo, $"S{seat:D2}"));
+            }
+            Ensure(await room.AddToRoster([.. roster]));
+
+            if (roomNo == 1)
+            {
+                foreach (var entry in roster.Take(3))
+                {
+                    var receipt = Ensure(await room.CheckIn(new CheckInRequest(entry.ParticipantNo, "manual", new ProctorAction("demo-proctor", "demo check-in"))));
+                    LogPin(logger, receipt.ParticipantNo, receipt.SessionKey, receipt.Pin);
+                }
+                Ensure(await room.Open(new ProctorAction("demo-proctor", "demo session start")));
+            }
+        }
+        LogReady(logger, exam.Id, 2 * CandidatesPerRoom);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    static T Ensure<T>(Casn.Domain.Result<T> result) =>
+        result.IsOk ? result.Value! : throw new InvalidOperationException($"Demo seeding failed: {result.Fault!.Code} {result.Fault.Message}");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo check-in: participant {ParticipantNo}, session {SessionKey}, PIN {Pin}")]
+    static partial void LogPin(ILogger logger, string participantNo, string sessionKey, string pin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo ready: exam {ExamId}, {Candidates} candidates, room R01 open. Open the workstation page and log in with a PIN above.")]
+    static partial void LogReady(ILogger logger, string examId, int candidates);
+}

@@ -1,0 +1,48 @@
+using Casn.Domain;
+using Casn.Domain.Exams;
+using Casn.Grains.Abstractions;
+
+namespace Casn.Silo.Http;
+
+/// <summary>What an operator sees of a candidate: the national ID is masked.</summary>
+public sealed record CandidateRecordView(string ParticipantNo, string Name, string NationalIdMasked, string Category, string PositionId, bool Accessible)
+{
+    public static CandidateRecordView Of(CandidateProfile p) =>
+        new(p.ParticipantNo, p.Name, Mask(p.NationalId), p.Category, p.PositionId, p.Accessible);
+
+    static string Mask(string nationalId) => nationalId.Length <= 8 ? new string('*', nationalId.Length)
+        : nationalId[..4] + new string('*', nationalId.Length - 8) + nationalId[^4..];
+}
+
+/// <summary>Exam and candidate registration, for the agency's operators.</summary>
+public static class OperatorEndpoints
+{
+    public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var exams = app.MapGroup("/api/exams").WithTags("Exams");
+        exams.MapPut("/{examId}", async (string examId, ExamDefinition definition, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64)
+                ? Problems.From(await grains.GetGrain<IExamGrain>(examId).Define(definition))
+                : Problems.Of(ErrorCodes.KeyInvalid, "Exam id must be 1-64 letters, digits or '-'."))
+            .WithSummary("Define an exam: blueprint and item bank. Defining the same content again is accepted.");
+        exams.MapGet("/{examId}", async (string examId, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64) && await grains.GetGrain<IExamGrain>(examId).GetSummary() is { } summary
+                ? Results.Ok(summary)
+                : Problems.Of(ErrorCodes.ExamNotFound, $"Exam '{examId}' is not defined."))
+            .WithSummary("An exam's summary; answer keys are never returned.");
+
+        var candidates = app.MapGroup("/api/candidates").WithTags("Candidates");
+        candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>
+        {
+            if (!SessionKey.IsValidParticipantNo(participantNo))
+                return Problems.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+            var registered = await grains.GetGrain<ICandidateGrain>(participantNo).Register(profile);
+            return registered.IsOk ? Results.Ok(CandidateRecordView.Of(registered.Value!)) : Problems.Of(registered.Fault!);
+        }).WithSummary("Register or update a candidate.");
+        candidates.MapGet("/{participantNo}", async (string participantNo, IGrainFactory grains) =>
+            SessionKey.IsValidParticipantNo(participantNo) && await grains.GetGrain<ICandidateGrain>(participantNo).GetProfile() is { } profile
+                ? Results.Ok(CandidateRecordView.Of(profile))
+                : Problems.Of(ErrorCodes.CandidateNotFound, $"Candidate '{participantNo}' is not registered."))
+            .WithSummary("A registered candidate, national ID masked.");
+    }
+}

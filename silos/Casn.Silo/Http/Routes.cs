@@ -1,0 +1,29 @@
+using Casn.Domain;
+
+namespace Casn.Silo.Http;
+
+/// <summary>A room's address in a URL: <c>/{region}/{site}/{date}/{slot}/{room}</c>.</summary>
+public readonly record struct RoomRoute(string Region, string Site, string Date, string Slot, string Room)
+{
+    public const string Template = "{region}/{site}/{date}/{slot}/{room}";
+
+    public Result<RoomKey> Key => RoomKey.Create(Region, Site, Date, Slot, Room);
+}
+
+/// <summary>A candidate sitting's address: the room's, then the participant number.</summary>
+public readonly record struct SessionRoute(string Region, string Site, string Date, string Slot, string Room, string ParticipantNo)
+{
+    public const string Template = RoomRoute.Template + "/{participantNo}";
+
+    public Result<SessionKey> Key
+    {
+        get
+        {
+            var room = RoomKey.Create(Region, Site, Date, Slot, Room);
+            if (!room.IsOk) return room.Fault!;
+            return SessionKey.IsValidParticipantNo(ParticipantNo)
+                ? room.Value!.Session(ParticipantNo)
+                : new Fault(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Casn.Domain;
+using Casn.Grains.Abstractions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Casn.Silo.Http;
+
+public sealed record AnswerRequest(long Sequence, int? Choice);
+
+/// <summary>
+/// The candidate's workstation: log in with the PIN from check-in, then every call carries the
+/// session token as <c>Authorization: Bearer</c>. Answers are PUTs with a client sequence number, so a
+/// workstation can resend any answer it has no acknowledgement for.
+/// </summary>
+public static class WorkstationEndpoints
+{
+    public static void MapWorkstationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation");
+
+        sessions.MapPost("/login", async ([AsParameters] SessionRoute route, LoginRequest request, IGrainFactory grains) =>
+        {
+            var key = route.Key;
+            if (!key.IsOk) return Problems.Of(key.Fault!);
+            return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).Login(request));
+        }).WithSummary("Log in with the check-in PIN; returns the session token. A new login replaces the previous workstation.");
+
+        sessions.MapGet("/paper", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
+            WithToken(route, http, grains, (session, token) => session.GetPaper(token)))
+            .WithSummary("The candidate's items in their own order, answers so far and time left. No answer keys.");
+
+        sessions.MapPut("/answers/{itemId}", ([AsParameters] SessionRoute route, string itemId, AnswerRequest answer, HttpRequest http, IGrainFactory grains) =>
+            WithToken(route, http, grains, (session, token) => session.SubmitAnswer(token, new AnswerSubmission(answer.Sequence, itemId, answer.Choice))))
+            .WithSummary("Answer an item (choice = shown option position, null clears). Acknowledged only once stored; replays get the same ack.");
+
+        sessions.MapPost("/heartbeat", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
+            WithToken(route, http, grains, (session, token) => session.Heartbeat(token)))
+            .WithSummary("Tells the server the workstation is alive; returns the clock.");
+
+        sessions.MapPost("/submit", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
+            WithToken(route, http, grains, (session, token) => session.Submit(token)))
+            .WithSummary("Finish the exam; returns the final score.");
+
+        sessions.MapGet("/result", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
+            WithToken(route, http, grains, (session, token) => session.GetResult(token)))
+            .WithSummary("The final score, once finished.");
+    }
+
+    static async Task<IResult> WithToken<T>(SessionRoute route, HttpRequest http, IGrainFactory grains,
+        Func<ICandidateSessionGrain, string, Task<Result<T>>> act)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        var header = http.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Length <= 7)
+            return Problems.Of(ErrorCodes.AuthTokenMissing, "Send the session token as 'Authorization: Bearer <token>'.");
+        return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), header[7..]));
+    }
+}

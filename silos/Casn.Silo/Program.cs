@@ -1,0 +1,37 @@
+using Casn.Domain.Exams;
+using Casn.Silo.Hosting;
+using Casn.Silo.Http;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+// `--demo` is a bare switch; the command-line configuration provider expects key/value pairs, so it is
+// taken out here and passed on as Casn:Demo.
+var demo = args.Contains("--demo");
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+if (demo) builder.Configuration["Casn:Demo"] = "true";
+
+builder.UseOrleans(silo => SiloComposition.Configure(silo, builder.Configuration));
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+// Unreadable bodies then reach ProblemExceptionHandler (and get a code) in every environment.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages(context => Problems.ForBareStatus(context.HttpContext));
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapOpenApi();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapOperatorEndpoints();
+app.MapRoomEndpoints();
+app.MapWorkstationEndpoints();
+app.Run();
+
+/// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>
+public partial class Program;
