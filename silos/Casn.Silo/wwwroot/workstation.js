@@ -1,0 +1,202 @@
+// The candidate's workstation. Every answer gets a sequence number and stays "pending" (yellow) until
+// the server acknowledges that it is stored; unacknowledged answers are resent, and the server treats
+// a resend as a replay, so nothing is lost or doubled by a flaky network.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { base: "", token: "", paper: null, current: 0, answers: new Map(), pending: new Map(), seq: 0,
+  remainingMs: 0, clockAt: 0, running: false, finished: false };
+
+const params = new URLSearchParams(location.search);
+$("room").value = params.get("room") || localStorage.getItem("casn.room") || "";
+const workstationId = localStorage.getItem("casn.workstation") || ("ws-" + crypto.randomUUID().slice(0, 8));
+localStorage.setItem("casn.workstation", workstationId);
+
+const messages = {
+  "auth.pin_invalid": "PIN salah.",
+  "auth.pin_locked": "PIN terkunci karena terlalu sering salah. Minta PIN baru kepada pengawas.",
+  "room.not_open": "Sesi belum dimulai oleh pengawas.",
+  "session.not_found": "Nomor peserta tidak terdaftar di ruang ini.",
+  "session.not_started": "Anda belum registrasi ulang (check-in).",
+  "session.finished": "Ujian Anda sudah selesai.",
+  "request.invalid_key": "Alamat ruang atau nomor peserta tidak valid.",
+};
+
+async function call(method, path, body) {
+  const response = await fetch(state.base + path, {
+    method,
+    headers: { "content-type": "application/json", ...(state.token ? { authorization: "Bearer " + state.token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, data };
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const room = $("room").value.trim().replace(/^\/+|\/+$/g, "");
+  const participant = $("participant").value.trim();
+  localStorage.setItem("casn.room", room);
+  state.base = `/api/sessions/${room}/${encodeURIComponent(participant)}`;
+  const result = await call("POST", "/login", { pin: $("pin").value.trim(), workstationId });
+  if (!result.ok) { $("login-error").textContent = messages[result.data.code] || result.data.detail || "Gagal masuk."; return; }
+  state.token = result.data.token;
+  await loadPaper();
+});
+
+async function loadPaper() {
+  const result = await call("GET", "/paper");
+  if (!result.ok) return handleFault(result.data);
+  const paper = state.paper = result.data;
+  state.answers = new Map(paper.answers.map((a) => [a.itemId, a.choice]));
+  const saved = Number(localStorage.getItem(seqKey()) || 0);
+  state.seq = Math.max(saved, paper.lastSequence);
+  $("candidate-name").textContent = paper.name;
+  $("candidate-no").textContent = paper.participantNo;
+  $("login").hidden = true; $("exam").hidden = false;
+  buildGrid();
+  applyClock(paper.clock);
+  show(0);
+  setInterval(tick, 250);
+  setInterval(heartbeat, 10000);
+  setInterval(flushPending, 2000);
+}
+
+function seqKey() { return "casn.seq." + state.base; }
+
+function buildGrid() {
+  const grid = $("grid");
+  grid.replaceChildren(...state.paper.items.map((item, index) => {
+    const button = document.createElement("button");
+    button.type = "button"; button.textContent = item.number; button.id = "nav-" + item.number;
+    button.addEventListener("click", () => show(index));
+    return button;
+  }));
+  paintGrid();
+}
+
+function paintGrid() {
+  state.paper.items.forEach((item, index) => {
+    const button = $("nav-" + item.number);
+    button.className = state.pending.has(item.itemId) ? "pending" : state.answers.has(item.itemId) ? "answered" : "";
+    if (index === state.current) button.classList.add("current");
+    button.setAttribute("aria-label", `Soal ${item.number}, ${state.answers.has(item.itemId) ? "dijawab" : "belum dijawab"}`);
+  });
+}
+
+function show(index) {
+  state.current = Math.max(0, Math.min(index, state.paper.items.length - 1));
+  const item = state.paper.items[state.current];
+  $("item-number").textContent = item.number;
+  $("item-section").textContent = item.section;
+  $("item-stem").textContent = item.stem;
+  const chosen = state.pending.has(item.itemId) ? state.pending.get(item.itemId).choice : state.answers.get(item.itemId);
+  $("item-options").replaceChildren(...item.options.map((text, position) => {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "radio"; input.name = "option"; input.checked = chosen === position; input.disabled = state.finished;
+    input.addEventListener("change", () => answer(item, position));
+    label.append(input, `${String.fromCharCode(65 + position)}. ${text}`);
+    if (chosen === position) label.classList.add("chosen");
+    return label;
+  }));
+  $("prev").disabled = state.current === 0;
+  $("next").disabled = state.current === state.paper.items.length - 1;
+  paintGrid();
+}
+
+$("prev").addEventListener("click", () => show(state.current - 1));
+$("next").addEventListener("click", () => show(state.current + 1));
+$("clear").addEventListener("click", () => answer(state.paper.items[state.current], null));
+
+function answer(item, choice) {
+  if (state.finished) return;
+  state.seq += 1;
+  localStorage.setItem(seqKey(), String(state.seq));
+  state.pending.set(item.itemId, { sequence: state.seq, choice });
+  show(state.current);
+  send(item.itemId, state.pending.get(item.itemId));
+}
+
+async function send(itemId, entry) {
+  let result;
+  try { result = await call("PUT", "/answers/" + encodeURIComponent(itemId), entry); }
+  catch { setConnection(false); return; }
+  setConnection(true);
+  if (result.ok) {
+    const current = state.pending.get(itemId);
+    if (current && current.sequence === result.data.sequence) state.pending.delete(itemId);
+    if (result.data.applied) {
+      if (result.data.choice === null) state.answers.delete(itemId); else state.answers.set(itemId, result.data.choice);
+    }
+    paintGrid();
+  } else if (result.status >= 500) {
+    return; // kept pending; flushPending resends it
+  } else {
+    state.pending.delete(itemId);
+    handleFault(result.data);
+    show(state.current);
+  }
+}
+
+function flushPending() { for (const [itemId, entry] of state.pending) send(itemId, entry); }
+
+async function heartbeat() {
+  if (state.finished) return;
+  try {
+    const result = await call("POST", "/heartbeat");
+    setConnection(true);
+    if (result.ok) applyClock(result.data); else handleFault(result.data);
+  } catch { setConnection(false); }
+}
+
+function applyClock(clock) {
+  state.remainingMs = clock.remainingMs; state.clockAt = performance.now(); state.running = clock.running;
+  if (clock.status === "Suspended") banner("Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang.");
+  else if (clock.status === "Finished") finish();
+  else banner(null);
+}
+
+function tick() {
+  const left = Math.max(0, state.remainingMs - (state.running ? performance.now() - state.clockAt : 0));
+  const s = Math.floor(left / 1000);
+  $("time-left").textContent = [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((n) => String(n).padStart(2, "0")).join(":");
+  $("time-left").parentElement.classList.toggle("low", left < 5 * 60 * 1000);
+  if (left === 0 && state.running && !state.finished) heartbeat();
+}
+
+function setConnection(online) { $("connection").textContent = online ? "" : "Koneksi terputus — jawaban disimpan dan dikirim ulang"; }
+
+function banner(text) { $("banner").hidden = !text; $("banner").textContent = text || ""; }
+
+function handleFault(fault) {
+  switch (fault.code) {
+    case "session.suspended": banner("Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang."); break;
+    case "answer.too_late": case "session.finished": finish(); break;
+    case "auth.token_invalid": banner("Sesi ini dibuka di komputer lain. Hubungi pengawas."); break;
+    default: banner(messages[fault.code] || fault.detail || "Terjadi kesalahan.");
+  }
+}
+
+$("submit").addEventListener("click", async () => {
+  const open = state.paper.items.length - state.answers.size;
+  if (!confirm(`Selesaikan ujian sekarang? ${open} soal belum dijawab.`)) return;
+  const result = await call("POST", "/submit");
+  if (result.ok) showResult(result.data); else handleFault(result.data);
+});
+
+async function finish() {
+  if (state.finished) return;
+  state.finished = true;
+  const result = await call("GET", "/result");
+  if (result.ok) showResult(result.data);
+}
+
+function showResult(result) {
+  state.finished = true;
+  $("exam").hidden = true; $("result").hidden = false;
+  $("result-name").textContent = `${state.paper.name} — ${state.paper.participantNo}`;
+  const rows = result.scores.sections.map((s) => `<tr><td>${s.section}</td><td>${s.score}</td><td>/ ${s.maxScore}</td></tr>`).join("");
+  $("result-table").innerHTML = `<tr><th>Subtes</th><th>Nilai</th><th></th></tr>${rows}<tr><th>Total</th><th>${result.scores.total}</th><th></th></tr>`;
+  $("result-status").textContent = result.pass == null ? "" : result.pass.passed ? "Memenuhi nilai ambang batas" : "Tidak memenuhi nilai ambang batas";
+}

@@ -1,0 +1,44 @@
+using Casn.Grains;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Casn.Service.Tests.Cluster;
+
+/// <summary>One in-process cluster shared by the cluster tests, with the same grain services as the silo.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    /// <summary>Short, so that the lost-contact test takes seconds; longer than the short exams' duration.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(5);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Casn:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
+            });
+            host.Services.AddCasnGrains(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.UseInMemoryReminderService();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

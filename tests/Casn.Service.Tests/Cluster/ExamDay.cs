@@ -1,0 +1,82 @@
+using Casn.Domain;
+using Casn.Domain.Exams;
+using Casn.Domain.Papers;
+using Casn.Domain.Sessions;
+using Casn.Grains.Abstractions;
+
+namespace Casn.Service.Tests.Cluster;
+
+/// <summary>
+/// Sets up what a test day needs through the grain interfaces, as an operator and proctor would:
+/// an exam, registered candidates, a room with its roster, check-ins, the room opened.
+/// Every call uses fresh keys, so tests sharing the cluster never meet.
+/// </summary>
+public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
+{
+    static int _counter;
+
+    readonly string _id = $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
+
+    public ExamDefinition Exam { get; } = DemoItemBank.For(Blueprints.SkdCpns2024 with
+    {
+        Id = $"T-SKD-{duration?.TotalSeconds ?? 6000}",
+        Duration = duration ?? TimeSpan.FromMinutes(100),
+        AccessibleDuration = (duration ?? TimeSpan.FromMinutes(100)) * 1.3,
+    });
+
+    public string RoomKey => $"KANREG-T/SITE-{_id}/2026-11-23/1/R01";
+
+    public IExamRoomGrain Room => grains.GetGrain<IExamRoomGrain>(RoomKey);
+
+    public ProctorAction Proctor { get; } = new("proctor-7", "seen the ID card");
+
+    public string ParticipantNo(int n) => $"P{_id}{n:D3}";
+
+    public ICandidateSessionGrain Session(int n) => grains.GetGrain<ICandidateSessionGrain>($"{RoomKey}/{ParticipantNo(n)}");
+
+    public async Task<ExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null, string category = "general")
+    {
+        Ok(await grains.GetGrain<IExamGrain>(Exam.Id).Define(Exam));
+        for (var n = 1; n <= candidates; n++)
+            Ok(await grains.GetGrain<ICandidateGrain>(ParticipantNo(n)).Register(new CandidateProfile(
+                ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, "POS-1", false)));
+        Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", startsAt ?? DateTimeOffset.UtcNow.AddHours(1), 40)));
+        Ok(await Room.AddToRoster([.. Enumerable.Range(1, candidates).Select(n => new RosterEntry(ParticipantNo(n), $"S{n:D2}"))]));
+        return this;
+    }
+
+    public async Task<string> CheckIn(int n) =>
+        Ok(await Room.CheckIn(new CheckInRequest(ParticipantNo(n), "manual", Proctor))).Pin;
+
+    public async Task Open() => Ok(await Room.Open(Proctor));
+
+    /// <summary>Checks candidate n in, opens the room if needed, logs in; returns the workstation token.</summary>
+    public async Task<string> Start(int n)
+    {
+        var pin = await CheckIn(n);
+        if (Ok(await Room.GetView()).Status == RoomStatus.Scheduled) await Open();
+        return Ok(await Session(n).Login(new LoginRequest(pin, $"ws-{n}"))).Token;
+    }
+
+    /// <summary>The candidate's paper rebuilt from the published seed, as an auditor would.</summary>
+    public Paper PaperOf(int n) => PaperAssembler.Assemble(Exam, PaperAssembler.SeedFor(Exam.Id, Exam.BankVersion, ParticipantNo(n)));
+
+    public static T Ok<T>(Result<T> result)
+    {
+        Assert.True(result.IsOk, $"expected success, got {result.Fault?.Code}: {result.Fault?.Message}");
+        return result.Value!;
+    }
+
+    public static void Fails<T>(string code, Result<T> result) =>
+        Assert.True(result.Fault?.Code == code, $"expected {code}, got {(result.IsOk ? "success" : result.Fault!.Code)}");
+
+    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {within.TotalSeconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
+}
