@@ -121,13 +121,13 @@ public sealed class CandidateJourneyTests(ClusterFixture fixture)
     [Fact]
     public async Task A_session_out_of_time_is_submitted_by_itself_and_late_answers_are_refused()
     {
-        var day = await new ExamDay(Grains, duration: TimeSpan.FromSeconds(2)).Prepare();
+        var day = await new ExamDay(Grains, duration: TimeSpan.FromSeconds(3)).Prepare();
         var token = await day.Start(1);
         var session = day.Session(1);
         var items = day.PaperOf(1).Items;
         Ok(await session.SubmitAnswer(token, new AnswerSubmission(1, items[0].Item.Id, 1)));
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(4));
         var view = (await session.GetView())!;
         Assert.Equal(SessionStatus.Finished, view.Status);
         Assert.Equal(FinishReason.TimedOut, view.FinishReason);

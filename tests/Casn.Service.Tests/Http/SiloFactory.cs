@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Casn.Service.Tests.Http;
+
+/// <summary>
+/// The real silo host (Program: Orleans + ASP.NET Core, embedded profile) in the test process, on free
+/// ports so that it never collides with a silo someone runs on the defaults.
+/// </summary>
+public sealed class SiloFactory : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Casn:Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Casn:Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Casn:Orleans:ClusterId", "http-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        builder.UseSetting("Casn:Sessions:HeartbeatTimeout", "00:00:30");
+        builder.UseEnvironment("Production");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SiloCollection : ICollectionFixture<SiloFactory>
+{
+    public const string Name = "silo over http";
+}

@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using static Casn.Service.Tests.Http.HttpExamDay;
+
+namespace Casn.Service.Tests.Http;
+
+[Collection(SiloCollection.Name)]
+public sealed class WorkstationApiTests(SiloFactory factory)
+{
+    readonly HttpClient _operator = factory.CreateClient();
+    readonly WebApplicationFactoryClient _clients = new(factory);
+
+    [Fact]
+    public async Task Health_and_the_openapi_document_are_served()
+    {
+        Assert.Equal("Healthy", await _operator.GetStringAsync("/health/live"));
+        Assert.Equal("Healthy", await _operator.GetStringAsync("/health/ready"));
+        var openApi = await Expect(200, await _operator.GetAsync("/openapi/v1.json"));
+        var paths = openApi.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/sessions/{region}/{site}/{date}/{slot}/{room}/{participantNo}/answers/{itemId}", out _));
+        Assert.True(paths.TryGetProperty("/api/rooms/{region}/{site}/{date}/{slot}/{room}/checkins", out _));
+        var page = await _operator.GetStringAsync("/");
+        Assert.Contains("workstation.js", page);
+    }
+
+    [Fact]
+    public async Task A_candidate_is_driven_from_check_in_to_final_score_over_http()
+    {
+        var day = await new HttpExamDay(_operator).Prepare();
+        var workstation = await day.Start(1, _clients);
+
+        var paper = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+        Assert.Equal(110, paper.GetProperty("items").GetArrayLength());
+        var raw = await (await workstation.GetAsync(day.SessionPath(1) + "/paper")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("points", raw, StringComparison.OrdinalIgnoreCase);
+
+        // TWK and TIU all right, TKP all at weight 3 where the item offers it, else its best.
+        var sequence = 0;
+        var expected = 0;
+        foreach (var item in day.PaperOf(1).Items)
+        {
+            var want = item.Item.Section == "TKP" && item.Item.Points.Contains(3) ? 3 : item.Item.Points.Max();
+            expected += want;
+            var choice = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == want);
+            var ack = await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = ++sequence, choice }));
+            Assert.True(ack.GetProperty("applied").GetBoolean());
+        }
+        var result = await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/submit", null));
+
+        Assert.Equal(expected, result.GetProperty("scores").GetProperty("total").GetInt32());
+        Assert.Equal("Submitted", result.GetProperty("reason").GetString());
+        var again = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/result"));
+        Assert.Equal(expected, again.GetProperty("scores").GetProperty("total").GetInt32());
+        var room = await Expect(200, await _operator.GetAsync(day.RoomPath));
+        Assert.Equal(1, room.GetProperty("attendance").GetProperty("finished").GetInt32());
+        Assert.DoesNotContain(NationalId(1), room.ToString());
+    }
+
+    [Fact]
+    public async Task Answer_errors_have_stable_codes()
+    {
+        var day = await new HttpExamDay(_operator).Prepare();
+        var workstation = await day.Start(1, _clients);
+        var answers = day.SessionPath(1) + "/answers/";
+        var mine = day.PaperOf(1).Items[0].Item.Id;
+        var foreign = day.Exam.Items.First(i => day.PaperOf(1).Find(i.Id) is null).Id;
+
+        await Expect(200, await workstation.PutAsJsonAsync(answers + mine, new { sequence = 1, choice = 2 }));
+        var replay = await Expect(200, await workstation.PutAsJsonAsync(answers + mine, new { sequence = 1, choice = 2 }));
+        Assert.True(replay.GetProperty("replayed").GetBoolean());
+        await ExpectProblem(409, "answer.sequence_conflict", await workstation.PutAsJsonAsync(answers + mine, new { sequence = 1, choice = 3 }));
+        await ExpectProblem(422, "item.unknown", await workstation.PutAsJsonAsync(answers + foreign, new { sequence = 2, choice = 0 }));
+        await ExpectProblem(422, "option.out_of_range", await workstation.PutAsJsonAsync(answers + mine, new { sequence = 3, choice = 9 }));
+        await ExpectProblem(400, "answer.sequence_invalid", await workstation.PutAsJsonAsync(answers + mine, new { sequence = 0, choice = 1 }));
+        await ExpectProblem(400, "request.invalid", await workstation.PutAsync(answers + mine,
+            new StringContent("{\"sequence\": \"many\"", System.Text.Encoding.UTF8, "application/json")));
+        await ExpectProblem(401, "auth.token_missing", await _operator.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+
+        var stranger = factory.CreateClient();
+        stranger.DefaultRequestHeaders.Authorization = new("Bearer", "not-a-real-token");
+        await ExpectProblem(401, "auth.token_invalid", await stranger.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+        // Another candidate's token does not open this candidate's session.
+        var other = await day.Start(2, _clients);
+        await ExpectProblem(401, "auth.token_invalid", await other.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+
+        await ExpectProblem(400, "request.invalid_key", await workstation.GetAsync("/api/sessions/KANREG-H/SITE/2026-02-30/2/R01/X/paper"));
+        await ExpectProblem(400, "request.invalid_key", await workstation.GetAsync("/api/sessions/KANREG-H/SITE/2026-02-03/9/R01/X/paper"));
+        await ExpectProblem(404, "request.route_not_found", await workstation.GetAsync("/api/nothing-here"));
+
+        var paper = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+        Assert.Equal(1, paper.GetProperty("answers").GetArrayLength());
+        Assert.Equal(2, paper.GetProperty("answers")[0].GetProperty("choice").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_suspended_session_refuses_answers_until_resumed()
+    {
+        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
+        var workstation = await day.Start(1, _clients);
+        var answer = $"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}";
+
+        await Expect(200, await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
+        await ExpectProblem(409, "session.suspended", await workstation.PutAsJsonAsync(answer, new { sequence = 1, choice = 0 }));
+        await ExpectProblem(409, "session.state_conflict", await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
+        await Expect(200, await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", Proctor));
+        await Expect(200, await workstation.PutAsJsonAsync(answer, new { sequence = 1, choice = 0 }));
+    }
+
+    [Fact]
+    public async Task A_timed_out_session_refuses_answers_and_shows_its_result()
+    {
+        var day = await new HttpExamDay(_operator, duration: TimeSpan.FromSeconds(3)).Prepare(candidates: 1);
+        var workstation = await day.Start(1, _clients);
+
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await ExpectProblem(409, "answer.too_late", await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
+        var result = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/result"));
+        Assert.Equal("TimedOut", result.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Login_and_check_in_errors_have_stable_codes()
+    {
+        var day = await new HttpExamDay(_operator).Prepare(candidates: 3);
+        var pin = await day.CheckIn(1);
+
+        await ExpectProblem(409, "room.not_open", await _operator.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1" }));
+        await ExpectProblem(401, "auth.pin_invalid", await _operator.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin = "000000x", workstationId = "ws-1" }));
+        await ExpectProblem(409, "session.not_started", await _operator.PostAsJsonAsync(day.SessionPath(2) + "/login", new { pin, workstationId = "ws-2" }));
+        await ExpectProblem(404, "session.not_found", await _operator.PostAsJsonAsync((day.RoomPath + "/NOT-ON-ROSTER/login").Replace("/api/rooms", "/api/sessions"), new { pin, workstationId = "ws-9" }));
+        await ExpectProblem(404, "room.not_on_roster", await _operator.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = "NOBODY", method = "manual", proctor = Proctor }));
+        await ExpectProblem(400, "proctor.reason_required", await _operator.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = day.ParticipantNo(3), method = "manual", proctor = new { by = "p", reason = "" } }));
+        await ExpectProblem(404, "exam.not_found", await _operator.GetAsync("/api/exams/NO-SUCH-EXAM"));
+        await ExpectProblem(404, "candidate.not_found", await _operator.PostAsJsonAsync(day.RoomPath + "/roster", new[] { new { participantNo = "UNREGISTERED-1", seat = "S9" } }));
+        await ExpectProblem(400, "candidate.invalid", await _operator.PutAsJsonAsync("/api/candidates/BAD-NIK", new
+        {
+            participantNo = "BAD-NIK", name = "X", nationalId = "12", birthDate = "1999-01-01", category = "general", positionId = "P", accessible = false,
+        }));
+
+        var soon = await new HttpExamDay(_operator).Prepare(candidates: 1, startsAt: DateTimeOffset.UtcNow.AddMinutes(3));
+        await ExpectProblem(409, "checkin.closed", await _operator.PostAsJsonAsync(soon.RoomPath + "/checkins", new { participantNo = soon.ParticipantNo(1), method = "manual", proctor = Proctor }));
+    }
+
+    [Fact]
+    public async Task An_exam_is_defined_once_and_a_different_bank_under_the_same_id_is_refused()
+    {
+        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
+        await Expect(200, await _operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
+        var changed = day.Exam with { BankVersion = "other" };
+        await ExpectProblem(409, "exam.already_defined", await _operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", changed, Json));
+        var broken = day.Exam with { Blueprint = day.Exam.Blueprint with { Id = "BROKEN-1", TieBreak = ["NOPE"] } };
+        await ExpectProblem(400, "exam.invalid", await _operator.PutAsJsonAsync("/api/exams/BROKEN-1", broken, Json));
+        var summary = await Expect(200, await _operator.GetAsync($"/api/exams/{day.Exam.Id}"));
+        Assert.Equal(550, summary.GetProperty("maxScore").GetInt32());
+        Assert.DoesNotContain("points", summary.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+}
