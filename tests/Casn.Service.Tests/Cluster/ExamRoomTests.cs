@@ -1,0 +1,88 @@
+using Casn.Domain;
+using Casn.Domain.Sessions;
+using Casn.Grains.Abstractions;
+using static Casn.Service.Tests.Cluster.ExamDay;
+
+namespace Casn.Service.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ExamRoomTests(ClusterFixture fixture)
+{
+    IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task The_roster_takes_only_registered_candidates_and_no_more_than_the_seats()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 2);
+
+        Fails(ErrorCodes.CandidateNotFound, await day.Room.AddToRoster([new RosterEntry("NEVER-REGISTERED", "S40")]));
+        Fails(ErrorCodes.RequestInvalid, await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(9), "S01")]));
+        // Adding the same people again is harmless: a re-sent import.
+        Assert.Equal(2, Ok(await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S01")])).Attendance.Rostered);
+
+        var small = new ExamDay(Grains);
+        Ok(await Grains.GetGrain<IExamGrain>(small.Exam.Id).Define(small.Exam));
+        Ok(await small.Room.Setup(new RoomSetup(small.Exam.Id, "Small", DateTimeOffset.UtcNow.AddHours(1), 1)));
+        for (var n = 1; n <= 2; n++)
+            Ok(await Grains.GetGrain<ICandidateGrain>(small.ParticipantNo(n)).Register(new CandidateProfile(
+                small.ParticipantNo(n), "X", $"31750000000{n:D5}", new DateOnly(1990, 1, 1), "general", "POS-1", false)));
+        Fails(ErrorCodes.RoomFull, await small.Room.AddToRoster([new RosterEntry(small.ParticipantNo(1), "A"), new RosterEntry(small.ParticipantNo(2), "B")]));
+    }
+
+    [Fact]
+    public async Task A_candidate_whose_category_is_not_in_the_exam_cannot_be_seated()
+    {
+        var day = new ExamDay(Grains);
+        Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Register(new CandidateProfile(
+            day.ParticipantNo(1), "X", "3175000000000001", new DateOnly(1990, 1, 1), "astronaut", "POS-1", false)));
+        Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", DateTimeOffset.UtcNow.AddHours(1), 5)));
+        Fails(ErrorCodes.CategoryUnknown, await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
+    }
+
+    [Fact]
+    public async Task First_check_in_closes_before_the_start_but_a_new_pin_can_be_issued_later()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 2, startsAt: DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(5));
+        var firstPin = await day.CheckIn(1);
+        // Check-in closes 5 minutes before the start, i.e. 5 s from now.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Fails(ErrorCodes.CheckInClosed, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(2), "manual", day.Proctor)));
+
+        // Candidate 1's workstation breaks: the proctor issues a new PIN, the old one stops working.
+        var secondPin = await day.CheckIn(1);
+        await day.Open();
+        Fails(ErrorCodes.AuthPinInvalid, await day.Session(1).Login(new LoginRequest(firstPin == secondPin ? "x" : firstPin, "ws-1")));
+        Ok(await day.Session(1).Login(new LoginRequest(secondPin, "ws-1")));
+        Assert.Contains("pin_reissued", Ok(await day.Room.GetView()).Incidents.Select(i => i.Kind));
+    }
+
+    [Fact]
+    public async Task Closing_the_room_submits_every_open_sitting_and_leaves_absentees_absent()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 3);
+        var token = await day.Start(1);
+        await day.CheckIn(2);
+        Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, day.PaperOf(1).Items[0].Item.Id, 0)));
+
+        var closed = Ok(await day.Room.Close(day.Proctor));
+
+        Assert.Equal(RoomStatus.Closed, closed.Status);
+        Assert.Equal(new Attendance(3, 0, 0, 0, 2, 1), closed.Attendance);
+        Assert.All(closed.Candidates.Where(c => c.Status == SessionStatus.Finished), c => Assert.Equal(FinishReason.RoomClosed, c.FinishReason));
+        Assert.Equal(1, closed.Candidates.Single(c => c.ParticipantNo == day.ParticipantNo(1)).Result!.Scores.Sections.Sum(s => s.Answered));
+        Fails(ErrorCodes.RoomClosed, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(3), "manual", day.Proctor)));
+        Fails(ErrorCodes.SessionFinished, await day.Session(1).SubmitAnswer(token, new AnswerSubmission(2, day.PaperOf(1).Items[1].Item.Id, 0)));
+    }
+
+    [Fact]
+    public async Task The_proctor_view_never_carries_national_ids()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 2);
+        await day.Start(1);
+        var view = Ok(await day.Room.GetView());
+        var json = System.Text.Json.JsonSerializer.Serialize(view, Casn.Domain.Exams.CasnJson.Options);
+        Assert.DoesNotContain("31750000000", json);
+        Assert.DoesNotContain("nationalId", json, StringComparison.OrdinalIgnoreCase);
+    }
+}
