@@ -46,14 +46,17 @@ public static class DemoItemBank
             for (var n = 1; n <= section.ItemCount * poolFactor; n++)
             {
                 var id = $"{section.Code}-{n:D4}";
+                // Option texts name no letter or position: the candidate sees them in a shuffled order.
                 var options = Enumerable.Range(0, section.OptionCount)
-                    .Select(o => $"Pilihan {(char)('A' + o)} untuk soal {id}").ToArray();
+                    .Select(o => $"Pernyataan {OptionWords[o % OptionWords.Length]} untuk soal {id}").ToArray();
                 items.Add(new ItemDefinition(id, section.Code, $"Soal latihan {section.Name} nomor {n}.", options,
                     PointsFor(section, random)));
             }
         }
         return new ExamDefinition(blueprint, $"demo-{seed}", [.. items]);
     }
+
+    static readonly string[] OptionWords = ["merah", "biru", "hijau", "kuning", "ungu", "jingga", "putih", "hitam", "coklat", "abu-abu"];
 
     static int[] PointsFor(SectionDefinition section, Papers.SplitMix64 random)
     {
