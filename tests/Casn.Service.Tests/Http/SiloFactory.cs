@@ -9,7 +9,7 @@ namespace Casn.Service.Tests.Http;
 /// The real silo host (Program: Orleans + ASP.NET Core, embedded profile) in the test process, on free
 /// ports so that it never collides with a silo someone runs on the defaults.
 /// </summary>
-public sealed class SiloFactory : WebApplicationFactory<Program>
+public class SiloFactory : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -20,7 +20,7 @@ public sealed class SiloFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Production");
     }
 
-    static int FreePort()
+    protected static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

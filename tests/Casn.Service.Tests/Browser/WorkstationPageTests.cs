@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using Casn.Service.Tests.Http;
+using Microsoft.Playwright;
+using static Casn.Service.Tests.Http.HttpExamDay;
+
+namespace Casn.Service.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class WorkstationPageTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task A_candidate_sits_the_exam_in_a_browser_and_sees_the_final_score()
+    {
+        var http = fixture.Silo.CreateClient();
+        var day = await new HttpExamDay(http).Prepare(candidates: 1);
+        var pin = await day.CheckIn(1);
+        await day.Open();
+        var roomKey = day.RoomPath["/api/rooms/".Length..];
+
+        var page = await fixture.Browser.NewPageAsync();
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.GotoAsync($"{http.BaseAddress}?room={roomKey}");
+        await page.FillAsync("#participant", day.ParticipantNo(1));
+        await page.FillAsync("#pin", "999999x");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#login-error")).ToHaveTextAsync("PIN salah.");
+
+        await page.FillAsync("#pin", pin);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#exam")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".grid button")).ToHaveCountAsync(110);
+        await Assertions.Expect(page.Locator("#time-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^01:(39|40):"));
+
+        // Answer the first three items with the first shown option; each turns green once acknowledged.
+        for (var number = 1; number <= 3; number++)
+        {
+            await page.ClickAsync("#item-options label:nth-child(1) input");
+            await Assertions.Expect(page.Locator($"#nav-{number}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
+            await page.ClickAsync("#next");
+        }
+        var room = await Expect(200, await http.GetAsync(day.RoomPath));
+        Assert.Equal(3, room.GetProperty("candidates")[0].GetProperty("answered").GetInt32());
+
+        // Suspended by the proctor: the next answer is refused and the page says why.
+        await Expect(200, await http.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
+        await page.ClickAsync("#item-options label:nth-child(1) input");
+        await Assertions.Expect(page.Locator("#banner")).ToContainTextAsync("dihentikan sementara");
+        await Assertions.Expect(page.Locator("#nav-4")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
+        await Expect(200, await http.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", Proctor));
+
+        await page.ClickAsync("#submit");
+        await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync();
+        var expected = day.PaperOf(1).Items.Take(3).Sum(i => i.Item.Points[i.OptionOrder[0]]);
+        await Assertions.Expect(page.Locator("#result-table")).ToContainTextAsync($"Total{expected}");
+    }
+}
