@@ -104,29 +104,23 @@ public sealed class ExamRoomGrain(
         return new CheckInReceipt(sessionKey, participantNo, seat, pin);
     }
 
-    async Task<Result<RoomView>> IExamRoomGrain.Open(ProctorAction action)
-    {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (Room.Status != RoomStatus.Scheduled)
-            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; only a scheduled room can be opened.");
-        Room.Status = RoomStatus.Open;
-        Room.Incidents.Add(new RoomIncident(Now, "", "room_opened", action.By, action.Reason));
-        await state.WriteStateAsync();
-        await Task.WhenAll(Room.CheckedIn.Select(p => SessionOf(p).RoomOpened()));
-        return await View();
-    }
+    Task<Result<RoomView>> IExamRoomGrain.Open(ProctorAction action) =>
+        MoveTo(RoomStatus.Open, from: RoomStatus.Scheduled, "room_opened", action, p => SessionOf(p).RoomOpened());
 
-    async Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action)
+    Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action) =>
+        MoveTo(RoomStatus.Closed, from: RoomStatus.Open, "room_closed", action, p => SessionOf(p).CloseByRoom(action));
+
+    /// <summary>Moves the room on, records it, then tells every checked-in candidate's session.</summary>
+    async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task> tellSession)
     {
         if (Room.Setup is null) return RoomNotFound();
         if (!IsValidAction(action)) return ReasonRequired();
-        if (Room.Status != RoomStatus.Open)
-            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; only an open room can be closed.");
-        Room.Status = RoomStatus.Closed;
-        Room.Incidents.Add(new RoomIncident(Now, "", "room_closed", action.By, action.Reason));
+        if (Room.Status != from)
+            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; it must be {from} to become {to}.");
+        Room.Status = to;
+        Room.Incidents.Add(new RoomIncident(Now, "", kind, action.By, action.Reason));
         await state.WriteStateAsync();
-        await Task.WhenAll(Room.CheckedIn.Select(p => SessionOf(p).CloseByRoom(action)));
+        await Task.WhenAll(Room.CheckedIn.Select(tellSession));
         return await View();
     }
 

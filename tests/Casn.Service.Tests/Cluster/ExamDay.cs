@@ -4,6 +4,8 @@ using Casn.Domain.Papers;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
 
+using Casn.Service.Tests.Support;
+
 namespace Casn.Service.Tests.Cluster;
 
 /// <summary>
@@ -17,12 +19,7 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
 
     readonly string _id = $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
 
-    public ExamDefinition Exam { get; } = DemoItemBank.For(Blueprints.SkdCpns2024 with
-    {
-        Id = $"T-SKD-{duration?.TotalSeconds ?? 6000}",
-        Duration = duration ?? TimeSpan.FromMinutes(100),
-        AccessibleDuration = (duration ?? TimeSpan.FromMinutes(100)) * 1.3,
-    });
+    public ExamDefinition Exam { get; } = TestExams.Skd("T", duration);
 
     public string RoomKey => $"KANREG-T/SITE-{_id}/2026-11-23/1/R01";
 

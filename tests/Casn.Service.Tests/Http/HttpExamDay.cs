@@ -4,6 +4,8 @@ using System.Text.Json;
 using Casn.Domain.Exams;
 using Casn.Domain.Papers;
 
+using Casn.Service.Tests.Support;
+
 namespace Casn.Service.Tests.Http;
 
 /// <summary>Sets up and drives a test day over the public HTTP API only, as the operator tool and workstation do.</summary>
@@ -15,12 +17,7 @@ public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
 
     public static readonly JsonSerializerOptions Json = CasnJson.Options;
 
-    public ExamDefinition Exam { get; } = DemoItemBank.For(Blueprints.SkdCpns2024 with
-    {
-        Id = $"H-SKD-{duration?.TotalSeconds ?? 6000}",
-        Duration = duration ?? TimeSpan.FromMinutes(100),
-        AccessibleDuration = (duration ?? TimeSpan.FromMinutes(100)) * 1.3,
-    });
+    public ExamDefinition Exam { get; } = TestExams.Skd("H", duration);
 
     public string RoomPath => $"/api/rooms/KANREG-H/SITE-{_id}/2026-11-23/2/R01";
 
