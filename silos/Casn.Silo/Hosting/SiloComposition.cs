@@ -1,5 +1,7 @@
+using System.Net;
 using Casn.Grains;
 using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Casn.Silo.Hosting;
 
@@ -8,22 +10,41 @@ public sealed class ClusterSettings
 {
     public const string Section = "Casn:Orleans";
 
-    /// <summary><c>Embedded</c>: localhost clustering and in-memory state, no external server.</summary>
-    public string Profile { get; set; } = "Embedded";
+    /// <summary>
+    /// <c>Embedded</c>: localhost clustering and in-memory state, no external server.
+    /// <c>Redis</c>: Redis for membership, grain state and reminders; silos on many machines.
+    /// </summary>
+    public string Profile { get; set; } = SiloComposition.EmbeddedProfile;
 
     public int SiloPort { get; set; } = 11111;
 
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The address other silos and clients use to reach this silo (Redis profile).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
     public string ClusterId { get; set; } = "casn";
 
     public string ServiceId { get; set; } = "casn";
+
+    /// <summary>How long a silo waits for a probe answer; with 3 missed probes a dead silo is evicted in seconds.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Redis settings from <c>Casn:Redis</c>.</summary>
+public sealed class RedisSettings
+{
+    public const string Section = "Casn:Redis";
+
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>127.0.0.1:6380</c>.</summary>
+    public string? ConnectionString { get; set; }
 }
 
 /// <summary>The one place where storage and clustering are chosen.</summary>
 public static class SiloComposition
 {
     public const string EmbeddedProfile = "Embedded";
+    public const string RedisProfile = "Redis";
 
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
@@ -40,10 +61,50 @@ public static class SiloComposition
                 silo.AddMemoryGrainStorageAsDefault();
                 silo.UseInMemoryReminderService();
                 break;
+            case RedisProfile:
+                if (!IPAddress.TryParse(settings.AdvertisedAddress, out var address))
+                    throw new InvalidOperationException($"{ClusterSettings.Section}:AdvertisedAddress '{settings.AdvertisedAddress}' is not an IP address.");
+                silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+                var redis = RedisOptionsFrom(configuration);
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = settings.ProbeTimeout;
+                    o.NumMissedProbesLimit = 3;
+                });
+                UseRedisState(silo, redis);
+                break;
             default:
                 throw new InvalidOperationException(
-                    $"{ClusterSettings.Section}:Profile is '{settings.Profile}'; the supported profile is '{EmbeddedProfile}'.");
+                    $"{ClusterSettings.Section}:Profile is '{settings.Profile}'; use '{EmbeddedProfile}' or '{RedisProfile}'.");
         }
         silo.Services.AddCasnGrains(configuration);
+    }
+
+    /// <summary>Reads and checks <c>Casn:Redis:ConnectionString</c>, naming the setting when it is wrong.</summary>
+    public static ConfigurationOptions RedisOptionsFrom(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetSection(RedisSettings.Section).Get<RedisSettings>()?.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException(
+                $"{RedisSettings.Section}:ConnectionString is required when {ClusterSettings.Section}:Profile is '{RedisProfile}' (e.g. 127.0.0.1:6380).");
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidOperationException($"{RedisSettings.Section}:ConnectionString is not a valid Redis configuration: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>
+    /// Redis for grain state and reminders. Grain state is written to a server whose append-only file
+    /// fsyncs every write, so an acknowledged answer is on disk.
+    /// </summary>
+    public static void UseRedisState(ISiloBuilder silo, ConfigurationOptions redis)
+    {
+        silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Clone());
+        silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
     }
 }

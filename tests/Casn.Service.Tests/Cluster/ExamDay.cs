@@ -37,7 +37,7 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
         for (var n = 1; n <= candidates; n++)
             Ok(await grains.GetGrain<ICandidateGrain>(ParticipantNo(n)).Register(new CandidateProfile(
                 ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, "POS-1", false)));
-        Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", startsAt ?? DateTimeOffset.UtcNow.AddHours(1), 40)));
+        Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", startsAt ?? DateTimeOffset.UtcNow.AddHours(1), Math.Max(40, candidates))));
         Ok(await Room.AddToRoster([.. Enumerable.Range(1, candidates).Select(n => new RosterEntry(ParticipantNo(n), $"S{n:D2}"))]));
         return this;
     }

@@ -1,0 +1,32 @@
+using Casn.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Casn.Service.Tests.Redis;
+
+public sealed class ConfigurationTests
+{
+    static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build();
+
+    [Fact]
+    public void The_redis_profile_without_a_connection_string_names_the_missing_setting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SiloComposition.RedisOptionsFrom(Config(("Casn:Orleans:Profile", "Redis"))));
+        Assert.Contains("Casn:Redis:ConnectionString is required", error.Message);
+    }
+
+    [Fact]
+    public void A_broken_connection_string_is_refused_with_the_setting_named()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SiloComposition.RedisOptionsFrom(Config(("Casn:Redis:ConnectionString", "127.0.0.1:6380,connectTimeout=soon"))));
+        Assert.Contains("Casn:Redis:ConnectionString is not a valid Redis configuration", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_profile_is_refused_at_start_up()
+    {
+        using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:Orleans:Profile", "Cassandra"));
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Casn:Orleans:Profile is 'Cassandra'", error.ToString());
+    }
+}

@@ -1,0 +1,63 @@
+using Casn.Grains;
+using Casn.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+
+namespace Casn.Service.Tests.Redis;
+
+/// <summary>
+/// Two silos with the production profile's state: grain state and reminders in a real Redis, through
+/// the same composition as the silo host. Membership is the test cluster's own (Orleans 10.4 keeps that
+/// switch internal); the multi-process failover test with Redis membership belongs to deploy/local.
+/// Silos are killed abruptly: no deactivation, no state flushed on the way out.
+/// </summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    public RedisServer Redis { get; private set; } = null!;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        Redis = await RedisServer.StartAsync();
+        var redis = ConfigurationOptions.Parse(Redis.ConnectionString);
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Casn:Sessions:HeartbeatTimeout"] = "00:01:00" });
+            host.Services.AddCasnGrains(host.Configuration);
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            SiloComposition.UseRedisState(silo, redis);
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 3;
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2));
+        });
+        builder.ConfigureClient(client =>
+        {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "redis cluster";
+}
