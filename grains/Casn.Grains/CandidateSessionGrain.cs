@@ -8,6 +8,7 @@ namespace Casn.Grains;
 /// time is up even if the workstation has gone quiet. A reminder brings the grain back after a silo
 /// crash, so the timer survives too.
 /// </summary>
+[KanregPlacement]
 public sealed partial class CandidateSessionGrain(
     [PersistentState("session")] IPersistentState<SessionState> state,
     ExamCatalog exams,

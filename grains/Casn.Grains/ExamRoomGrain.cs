@@ -15,6 +15,7 @@ public sealed class RoomState
 /// as an incident and passes to the candidate's session. Calls go one way only, room to session, so the
 /// two never wait on each other.
 /// </summary>
+[KanregPlacement]
 public sealed class ExamRoomGrain(
     [PersistentState("room")] IPersistentState<RoomState> state,
     ExamCatalog exams,

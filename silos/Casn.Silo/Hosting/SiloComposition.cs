@@ -1,5 +1,7 @@
 using System.Net;
 using Casn.Grains;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -22,6 +24,9 @@ public sealed class ClusterSettings
 
     /// <summary>The address other silos and clients use to reach this silo (Redis profile).</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The Kanreg this silo serves (e.g. <c>KANREG-V</c>); its rooms and sessions are placed here.</summary>
+    public string? Region { get; set; }
 
     public string ClusterId { get; set; } = "casn";
 
@@ -78,7 +83,18 @@ public static class SiloComposition
                 throw new InvalidOperationException(
                     $"{ClusterSettings.Section}:Profile is '{settings.Profile}'; use '{EmbeddedProfile}' or '{RedisProfile}'.");
         }
+        if (settings.Region is { } region && !Casn.Domain.Keys.IsValidToken(region, 32))
+            throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
+        AddKanregPlacement(silo, settings.Region);
         silo.Services.AddCasnGrains(configuration);
+    }
+
+    /// <summary>Publishes this silo's region and places each region's rooms and sessions on its silos.</summary>
+    public static void AddKanregPlacement(ISiloBuilder silo, string? region)
+    {
+        silo.UseSiloMetadata(region is null ? [] : new Dictionary<string, string> { [KanregPlacementDirector.MetadataKey] = region });
+        silo.Services.AddSingleton(new SiloRegion(region));
+        silo.Services.AddPlacementFilter<KanregPlacementStrategy, KanregPlacementDirector>(ServiceLifetime.Singleton);
     }
 
     /// <summary>Reads and checks <c>Casn:Redis:ConnectionString</c>, naming the setting when it is wrong.</summary>

@@ -27,6 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
+            Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, region: null);
             silo.AddMemoryGrainStorageAsDefault();
             silo.UseInMemoryReminderService();
         });

@@ -33,6 +33,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         });
         builder.ConfigureSilo((_, silo) =>
         {
+            Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, region: null);
             SiloComposition.UseRedisState(silo, redis);
             silo.Configure<ClusterMembershipOptions>(o =>
             {

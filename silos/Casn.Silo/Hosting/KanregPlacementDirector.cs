@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using Casn.Grains;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace Casn.Silo.Hosting;
+
+/// <summary>
+/// Keeps a region's rooms and sessions on that region's silos, so an office's test day runs on the
+/// machines provisioned for it. The region is the first segment of the grain key; a silo's region is
+/// its <see cref="MetadataKey"/> metadata. With no silo of the region up, any silo will do: a candidate
+/// is never refused for lack of a regional server, and the fallback is logged and counted.
+/// </summary>
+public sealed partial class KanregPlacementDirector(
+    ISiloMetadataCache metadata,
+    ILocalSiloDetails localSilo,
+    SiloRegion ownRegion,
+    ILogger<KanregPlacementDirector> logger) : IPlacementFilterDirector
+{
+    public const string MetadataKey = "casn.region";
+
+    readonly ConcurrentDictionary<string, bool> _fallbackLogged = new(StringComparer.Ordinal);
+
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
+    {
+        var key = target.GrainIdentity.Key.ToString() ?? "";
+        var cut = key.IndexOf('/', StringComparison.Ordinal);
+        if (cut <= 0) return silos;
+        var region = key[..cut];
+        var candidates = silos as IReadOnlyCollection<SiloAddress> ?? [.. silos];
+        var inRegion = candidates.Where(silo => string.Equals(RegionOf(silo), region, StringComparison.Ordinal)).ToList();
+        if (inRegion.Count > 0) return inRegion;
+
+        CasnMetrics.RegionPlacementFallbacks.Add(1, new KeyValuePair<string, object?>("region", region));
+        if (_fallbackLogged.TryAdd(region, true)) LogFallback(logger, region);
+        return candidates;
+    }
+
+    /// <summary>This silo's own region is read from its settings: its metadata may not have reached its cache while it joins.</summary>
+    string? RegionOf(SiloAddress silo) => silo.Equals(localSilo.SiloAddress)
+        ? ownRegion.Name
+        : metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(MetadataKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No silo serves region {Region}; its grains are placed on any silo (counted in casn.placement.region_fallbacks)")]
+    static partial void LogFallback(ILogger logger, string region);
+}
+
+/// <summary>The region this silo serves (<c>Casn:Orleans:Region</c>); null for a silo that serves any.</summary>
+public sealed record SiloRegion(string? Name);
