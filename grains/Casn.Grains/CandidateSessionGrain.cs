@@ -201,7 +201,7 @@ public sealed partial class CandidateSessionGrain(
             // reloads what was really stored, and let the caller see the failure (nothing was acknowledged).
             LogWriteFailed(logger, exception, Key);
             DeactivateOnIdle();
-            throw;
+            throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.");
         }
         ScheduleWakeUp();
     }

@@ -7,6 +7,7 @@ namespace Casn.Silo.Http;
 public static class Problems
 {
     public const string ServiceUnavailable = "service.unavailable";
+    public const string StorageUnavailable = "storage.unavailable";
     public const string ServerError = "server.error";
 
     static readonly Dictionary<string, int> StatusByCode = new(StringComparer.Ordinal)
@@ -36,6 +37,7 @@ public static class Problems
         [ErrorCodes.AnswerSequenceConflict] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerLimitReached] = StatusCodes.Status409Conflict,
         [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
+        [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [ServerError] = StatusCodes.Status500InternalServerError,
     };
 
@@ -80,13 +82,19 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         var (code, message) = exception switch
         {
             BadHttpRequestException => (ErrorCodes.RequestInvalid, "The request could not be read: check the JSON body and its field types."),
+            Casn.Grains.Abstractions.StorageUnavailableException
+                => (Problems.StorageUnavailable, "Storage is unavailable; nothing was saved. Retry the same request."),
             Orleans.Runtime.OrleansException or TimeoutException or OperationCanceledException
                 => (Problems.ServiceUnavailable, "The service is busy or recovering; retry the same request."),
             _ => (Problems.ServerError, "Something went wrong on our side; the request was not applied."),
         };
-        if (code == Problems.ServerError) LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
-        else if (code == Problems.ServiceUnavailable) LogUnavailable(logger, exception, context.Request.Method, context.Request.Path);
-        if (code == Problems.ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        var status = Problems.StatusOf(code);
+        if (status == StatusCodes.Status500InternalServerError) LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "1";
+        }
         await Problems.Of(code, message).ExecuteAsync(context);
         return true;
     }

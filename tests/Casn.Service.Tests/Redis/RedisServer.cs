@@ -11,12 +11,13 @@ namespace Casn.Service.Tests.Redis;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    readonly Process _process;
+    Process _process;
     readonly string _directory;
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=2000";
+    /// <summary>Redis commands give up after 1 s, before the test clients' 2 s response timeout, as in production (5 s vs 30 s).</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000";
 
     RedisServer(Process process, string directory, int port)
     {
@@ -27,27 +28,51 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var executable = FindOnPath("redis-server")
-            ?? throw new InvalidOperationException("The Redis tests need redis-server on PATH (apt-get install redis-server; .ci/run installs it).");
         var directory = Directory.CreateTempSubdirectory("casn-redis-").FullName;
         var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo(executable)
+        var server = new RedisServer(Launch(directory, port), directory, port);
+        await server.WaitUntilReady();
+        return server;
+    }
+
+    /// <summary>Kills the server as a crash would (no shutdown save), then starts it on the same port and files.</summary>
+    public async Task CrashAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    public async Task StartAgainAsync()
+    {
+        _process = Launch(_directory, Port);
+        await WaitUntilReady();
+    }
+
+    static Process Launch(string directory, int port)
+    {
+        var executable = FindOnPath("redis-server")
+            ?? throw new InvalidOperationException("The Redis tests need redis-server on PATH (apt-get install redis-server; .ci/run installs it).");
+        return Process.Start(new ProcessStartInfo(executable)
         {
             ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--dir", directory, "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", Path.Combine(directory, "redis.log") },
             UseShellExecute = false,
         })!;
-        var server = new RedisServer(process, directory, port);
+    }
+
+    async Task WaitUntilReady()
+    {
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
             try
             {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=500");
+                await using var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Port},abortConnect=true,connectTimeout=500");
                 await connection.GetDatabase().PingAsync();
-                return server;
+                return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(100);
             }
