@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Runtime;
 
 namespace Casn.Grains;
@@ -96,11 +97,18 @@ public sealed partial class CandidateSessionGrain(
         if (_session is null) return NotFound();
         if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
         if (answer is null || string.IsNullOrEmpty(answer.ItemId)) return Faults.Of(ErrorCodes.RequestInvalid, "An answer needs an item id.");
+        var started = Stopwatch.GetTimestamp();
         var countBefore = _session.State.Answers.Count;
         var statusBefore = _session.State.Status;
         var ack = _session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
         // Acknowledged only once stored: persist whenever the answer was recorded or the time ran out.
         if (_session.State.Answers.Count != countBefore || _session.State.Status != statusBefore) await Persist();
+        if (!ack.IsOk) CasnMetrics.AnswersRefused.Add(1, new KeyValuePair<string, object?>("code", ack.Fault!.Code));
+        else if (!ack.Value!.Replayed)
+        {
+            CasnMetrics.AnswersAcknowledged.Add(1);
+            CasnMetrics.AnswerAckDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
         return ack;
     }
 
@@ -129,8 +137,12 @@ public sealed partial class CandidateSessionGrain(
             : Faults.Of(ErrorCodes.SessionStateConflict, "The session has not finished yet.");
     }
 
-    Task<Result<SessionView>> ICandidateSessionGrain.Suspend(ProctorAction action) =>
-        Change(s => s.Suspend(Now, action.By, action.Reason));
+    async Task<Result<SessionView>> ICandidateSessionGrain.Suspend(ProctorAction action)
+    {
+        var suspended = await Change(s => s.Suspend(Now, action.By, action.Reason));
+        if (suspended.IsOk) CasnMetrics.Suspensions.Add(1);
+        return suspended;
+    }
 
     Task<Result<SessionView>> ICandidateSessionGrain.Resume(ProctorAction action) =>
         Change(s => s.Resume(Now, action.By, action.Reason));
@@ -199,6 +211,7 @@ public sealed partial class CandidateSessionGrain(
         {
             // Memory now holds a change that storage refused: drop this activation so the next call
             // reloads what was really stored, and let the caller see the failure (nothing was acknowledged).
+            CasnMetrics.StorageFailures.Add(1);
             LogWriteFailed(logger, exception, Key);
             DeactivateOnIdle();
             throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.");

@@ -13,14 +13,3 @@ public sealed class KanregPlacementAttribute() : PlacementFilterAttribute(new Ka
 /// <summary>Carries no settings: the region comes from each grain's key.</summary>
 public sealed class KanregPlacementStrategy() : PlacementFilterStrategy(order: 0);
 
-/// <summary>The service's own meters, next to Orleans' <c>Microsoft.Orleans</c> meter.</summary>
-public static class CasnMetrics
-{
-    public const string MeterName = "Casn";
-
-    public static readonly Meter Meter = new(MeterName);
-
-    /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
-    public static readonly Counter<long> RegionPlacementFallbacks =
-        Meter.CreateCounter<long>("casn.placement.region_fallbacks", description: "Grains placed outside their Kanreg because it had no silo");
-}

@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArra
 if (demo) builder.Configuration["Casn:Demo"] = "true";
 
 builder.UseOrleans(silo => SiloComposition.Configure(silo, builder.Configuration));
+builder.AddCasnTelemetry();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -26,6 +27,7 @@ app.UseStatusCodePages(context => Problems.ForBareStatus(context.HttpContext));
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapOpenApi();
+app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapOperatorEndpoints();

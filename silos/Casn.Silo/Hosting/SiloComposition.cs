@@ -86,6 +86,7 @@ public static class SiloComposition
         if (settings.Region is { } region && !Casn.Domain.Keys.IsValidToken(region, 32))
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
         AddKanregPlacement(silo, settings.Region);
+        silo.AddActivityPropagation();
         silo.Services.AddCasnGrains(configuration);
     }
 

@@ -56,6 +56,20 @@ public sealed class WorkstationApiTests(SiloFactory factory)
     }
 
     [Fact]
+    public async Task Metrics_show_acknowledged_answers_and_orleans_itself()
+    {
+        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
+        var workstation = await day.Start(1, _clients);
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
+
+        var metrics = await _operator.GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^casn_answers_acknowledged_total\{[^}]*\} [1-9]", metrics);
+        Assert.Contains("casn_answers_ack_duration_milliseconds_bucket", metrics);
+        Assert.Contains("le=\"0.5\"", metrics);
+        Assert.Matches("(?m)^orleans_", metrics);
+    }
+
+    [Fact]
     public async Task Answer_errors_have_stable_codes()
     {
         var day = await new HttpExamDay(_operator).Prepare();

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Casn.Grains;
+
+/// <summary>The service's own meters and traces, next to Orleans' <c>Microsoft.Orleans</c> meter.</summary>
+public static class CasnMetrics
+{
+    public const string MeterName = "Casn";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly ActivitySource Activities = new(MeterName);
+
+    /// <summary>Answers stored and acknowledged (replays are not counted again).</summary>
+    public static readonly Counter<long> AnswersAcknowledged =
+        Meter.CreateCounter<long>("casn.answers.acknowledged", description: "Answers stored and acknowledged");
+
+    /// <summary>Time from an answer reaching its session grain to its acknowledgement, storage write included.</summary>
+    public static readonly Histogram<double> AnswerAckDuration =
+        Meter.CreateHistogram<double>("casn.answers.ack_duration", unit: "ms", description: "Answer validation and storage time in the session grain");
+
+    public static readonly Counter<long> AnswersRefused =
+        Meter.CreateCounter<long>("casn.answers.refused", description: "Answers refused, by error code");
+
+    public static readonly Counter<long> Suspensions =
+        Meter.CreateCounter<long>("casn.sessions.suspensions", description: "Sessions suspended");
+
+    public static readonly Counter<long> StorageFailures =
+        Meter.CreateCounter<long>("casn.storage.failures", description: "Grain state writes refused by storage");
+
+    /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
+    public static readonly Counter<long> RegionPlacementFallbacks =
+        Meter.CreateCounter<long>("casn.placement.region_fallbacks", description: "Grains placed outside their Kanreg because it had no silo");
+}
