@@ -15,6 +15,13 @@ namespace Casn.Service.Tests.Redis;
 /// </summary>
 public sealed class RedisClusterFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// Well above the Redis command timeout (1 s, checked on a ~1 s heartbeat), so a storage failure reaches
+    /// the caller as itself and not as a call timeout, as in production (5 s against 30 s). Calls to a
+    /// killed silo do not wait for it: they fail when membership declares the silo dead.
+    /// </summary>
+    static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
+
     public RedisServer Redis { get; private set; } = null!;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -40,11 +47,11 @@ public sealed class RedisClusterFixture : IAsyncLifetime
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
                 o.NumMissedProbesLimit = 3;
             });
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2));
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         });
         builder.ConfigureClient(client =>
         {
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(2));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

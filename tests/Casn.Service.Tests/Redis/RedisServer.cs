@@ -16,7 +16,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Redis commands give up after 1 s, before the test clients' 2 s response timeout, as in production (5 s vs 30 s).</summary>
+    /// <summary>Redis commands give up after 1 s, well before the test clients' response timeout (see RedisClusterFixture).</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000";
 
     RedisServer(Process process, string directory, int port)
