@@ -15,9 +15,7 @@ namespace Casn.Service.Tests.Cluster;
 /// </summary>
 public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
 {
-    static int _counter;
-
-    readonly string _id = $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
+    readonly string _id = TestIds.Next();
 
     public ExamDefinition Exam { get; } = TestExams.Skd("T", duration);
 

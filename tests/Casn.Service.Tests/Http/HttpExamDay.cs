@@ -11,9 +11,7 @@ namespace Casn.Service.Tests.Http;
 /// <summary>Sets up and drives a test day over the public HTTP API only, as the operator tool and workstation do.</summary>
 public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
 {
-    static int _counter;
-
-    readonly string _id = $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
+    readonly string _id = TestIds.Next();
 
     public static readonly JsonSerializerOptions Json = CasnJson.Options;
 

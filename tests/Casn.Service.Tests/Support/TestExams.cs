@@ -19,3 +19,12 @@ public static class TestExams
         });
     }
 }
+
+/// <summary>Fresh key parts, so tests sharing a cluster or a Redis never meet each other's grains.</summary>
+public static class TestIds
+{
+    static int _counter;
+
+    /// <summary>Unique within the run; the process id keeps reruns against one Redis apart too.</summary>
+    public static string Next() => $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
+}
