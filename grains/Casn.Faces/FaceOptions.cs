@@ -1,0 +1,29 @@
+namespace Casn.Faces;
+
+/// <summary>Face settings (<c>Casn:Faces</c>). Defaults are the figures measured in shared/docs/faces.md.</summary>
+public sealed class FaceOptions
+{
+    public const string Section = "Casn:Faces";
+
+    /// <summary>Folder with the four models and manifest.json.</summary>
+    public string ModelDirectory { get; set; } = "onnx-models";
+
+    /// <summary>Same person at or above this cosine similarity (genuine pairs measured >= 0.417, impostors <= 0.403).</summary>
+    public double MatchThreshold { get; set; } = 0.41;
+
+    public double DetectionThreshold { get; set; } = 0.65;
+
+    public double NmsIou { get; set; } = 0.4;
+
+    public int MaxImageBytes { get; set; } = 8 * 1024 * 1024;
+
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    public int MinImageSide { get; set; } = 64;
+
+    /// <summary>A face box shorter than this, in pixels, is too small to compare reliably.</summary>
+    public int MinFaceHeight { get; set; } = 48;
+
+    /// <summary>A face whose box reaches this far (share of its size) outside the frame is partial.</summary>
+    public double MaxOutsideShare { get; set; } = 0.10;
+}

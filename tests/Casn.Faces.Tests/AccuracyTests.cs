@@ -1,0 +1,84 @@
+using Xunit.Abstractions;
+using static Casn.Faces.Tests.FaceEngineFixture;
+
+namespace Casn.Faces.Tests;
+
+public sealed class AccuracyTests(FaceEngineFixture fixture, ITestOutputHelper output) : IClassFixture<FaceEngineFixture>
+{
+    FaceEngine Engine => fixture.Engine;
+
+    [Fact]
+    public async Task Every_genuine_pair_matches_and_no_impostor_pair_does_at_the_configured_threshold()
+    {
+        var names = PortraitNames().ToList();
+        var embeddings = new Dictionary<string, float[]>();
+        foreach (var name in names)
+        {
+            var analysis = await Engine.AnalyzeAsync(Photo(name));
+            Assert.True(analysis.IsUsable, $"{name}: {analysis.Problem}");
+            embeddings[name] = analysis.Embedding!;
+        }
+
+        var genuine = new List<double>();
+        var impostor = new List<double>();
+        for (var i = 0; i < names.Count; i++)
+            for (var j = i + 1; j < names.Count; j++)
+            {
+                var similarity = FaceMath.Cosine(embeddings[names[i]], embeddings[names[j]]);
+                var same = PersonOf(names[i]) == PersonOf(names[j]);
+                (same ? genuine : impostor).Add(similarity);
+                Assert.True(Engine.IsMatch(similarity) == same, $"{names[i]} vs {names[j]}: {similarity:0.000} (same person: {same})");
+            }
+        output.WriteLine($"{genuine.Count} genuine pairs, lowest {genuine.Min():0.000}; {impostor.Count} impostor pairs, highest {impostor.Max():0.000}; threshold {Engine.Options.MatchThreshold}");
+        Assert.Equal(16, genuine.Count);
+        Assert.Equal(75, impostor.Count);
+    }
+
+    [Fact]
+    public async Task A_photo_with_two_people_is_flagged_not_silently_verified()
+    {
+        var analysis = await Engine.AnalyzeAsync(Photo("multi_two_people.jpg"));
+        Assert.Equal(FaceCodes.SeveralFaces, analysis.Problem);
+        Assert.Equal(2, analysis.FaceCount);
+        Assert.False(analysis.IsUsable);
+    }
+
+    [Fact]
+    public async Task A_face_slightly_cut_by_the_frame_is_still_verified()
+    {
+        var partial = await Engine.AnalyzeAsync(Photo("obama_partial_face.jpg"));
+        var reference = await Engine.AnalyzeAsync(Photo("obama_1.jpg"));
+        Assert.True(partial.IsUsable, partial.Problem);
+        Assert.True(Engine.IsMatch(FaceMath.Cosine(partial.Embedding, reference.Embedding)));
+    }
+
+    [Fact]
+    public async Task A_face_mostly_out_of_the_frame_asks_for_a_retake()
+    {
+        // obama_1's face spans x 380..603: cut the photo at x = 470, leaving about 40% of the face.
+        var cut = Images.Crop(Photo("obama_1.jpg"), 0, 0, 470, 1137);
+        var analysis = await Engine.AnalyzeAsync(cut);
+        Assert.False(analysis.IsUsable);
+        Assert.Contains(analysis.Problem, new[] { FaceCodes.FacePartial, FaceCodes.NoFace });
+    }
+
+    [Fact]
+    public async Task A_png_of_the_same_photo_gives_the_same_face()
+    {
+        var jpeg = await Engine.AnalyzeAsync(Photo("rose_leslie_1.jpg"));
+        var png = await Engine.AnalyzeAsync(Images.ToPng(Photo("rose_leslie_1.jpg")));
+        Assert.True(png.IsUsable);
+        Assert.True(FaceMath.Cosine(jpeg.Embedding, png.Embedding) > 0.95);
+    }
+
+    [Fact]
+    public async Task Real_photos_score_as_live()
+    {
+        foreach (var name in PortraitNames())
+        {
+            var analysis = await Engine.AnalyzeAsync(Photo(name));
+            // faces.md: real photos scored >= 0.72 with BGR input. Liveness is a signal for a human, not a verdict.
+            Assert.True(analysis.Liveness >= 0.7, $"{name}: liveness {analysis.Liveness:0.000}");
+        }
+    }
+}
