@@ -1,0 +1,1 @@
+return await Casn.Cli.CasnCommand.RunAsync(args, Console.Out, Console.Error);
