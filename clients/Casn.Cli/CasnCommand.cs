@@ -55,7 +55,8 @@ public static class CasnCommand
 
     static FaceEngine EngineFor(Dictionary<string, string> options)
     {
-        var faceOptions = new FaceOptions { ModelDirectory = options.GetValueOrDefault("models") ?? Path.Combine(AppContext.BaseDirectory, "onnx-models") };
+        var faceOptions = new FaceOptions();
+        if (options.TryGetValue("models", out var models)) faceOptions.ModelDirectory = models;
         if (options.TryGetValue("threshold", out var threshold))
             faceOptions.MatchThreshold = double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is >= -1 and <= 1
                 ? t : throw new ArgumentException("--threshold must be a number between -1 and 1.");

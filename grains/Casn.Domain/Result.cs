@@ -42,6 +42,10 @@ public static class ErrorCodes
 
     public const string CheckInClosed = "checkin.closed";
     public const string CheckInInvalid = "checkin.invalid";
+    public const string CheckInFaceMismatch = "checkin.face_mismatch";
+    public const string CheckInFaceRetake = "checkin.face_retake";
+    public const string CandidateNotEnrolled = "candidate.not_enrolled";
+    public const string FaceBusy = "face.busy";
 
     public const string SessionNotFound = "session.not_found";
     public const string SessionNotStarted = "session.not_started";

@@ -5,8 +5,8 @@ public sealed class FaceOptions
 {
     public const string Section = "Casn:Faces";
 
-    /// <summary>Folder with the four models and manifest.json.</summary>
-    public string ModelDirectory { get; set; } = "onnx-models";
+    /// <summary>Folder with the four models and manifest.json; by default the copy next to the program.</summary>
+    public string ModelDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "onnx-models");
 
     /// <summary>Same person at or above this cosine similarity (genuine pairs measured >= 0.417, impostors <= 0.403).</summary>
     public double MatchThreshold { get; set; } = 0.41;

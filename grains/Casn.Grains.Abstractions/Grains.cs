@@ -20,6 +20,12 @@ public interface ICandidateGrain : IGrainWithStringKey
     Task<Result<CandidateProfile>> Register(CandidateProfile profile);
 
     Task<CandidateProfile?> GetProfile();
+
+    /// <summary>Stores the registration photo (sealed) and its embedding; the photo must show one usable face.</summary>
+    Task<Result<EnrolmentReceipt>> Enrol(byte[] photo);
+
+    /// <summary>Compares a live capture with the registration photo.</summary>
+    Task<Result<FaceMatch>> MatchFace(byte[] capture);
 }
 
 /// <summary>A room in one session slot. Key: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>

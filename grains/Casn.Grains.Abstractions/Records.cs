@@ -39,11 +39,16 @@ public sealed record RosterEntry([property: Id(0)] string ParticipantNo, [proper
 [GenerateSerializer, Immutable]
 public sealed record ProctorAction([property: Id(0)] string By, [property: Id(1)] string Reason);
 
+/// <summary>
+/// Method <c>face</c> carries the live capture and checks it against the registration photo;
+/// method <c>manual</c> is the proctor confirming identity by hand (also how a failed face check is overridden).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CheckInRequest(
     [property: Id(0)] string ParticipantNo,
     [property: Id(1)] string Method,
-    [property: Id(2)] ProctorAction Proctor);
+    [property: Id(2)] ProctorAction Proctor,
+    [property: Id(3)] byte[]? Capture = null);
 
 /// <summary>The PIN goes to the candidate on the check-in slip; it is never stored in clear.</summary>
 [GenerateSerializer, Immutable]

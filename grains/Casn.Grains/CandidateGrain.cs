@@ -1,16 +1,32 @@
+using Casn.Faces;
+
 namespace Casn.Grains;
 
 [GenerateSerializer]
 public sealed class CandidateState
 {
     [Id(0)] public CandidateProfile? Profile { get; set; }
+
+    /// <summary>The registration photo's embedding, sealed; the photo itself is a sealed blob.</summary>
+    [Id(1)] public byte[]? SealedReference { get; set; }
+
+    [Id(2)] public DateTimeOffset? EnrolledAt { get; set; }
 }
 
-public sealed class CandidateGrain([PersistentState("candidate")] IPersistentState<CandidateState> state) : Grain, ICandidateGrain
+public sealed class CandidateGrain(
+    [PersistentState("candidate")] IPersistentState<CandidateState> state,
+    BiometricProtector protector,
+    IBiometricStore store,
+    FaceVerification faces,
+    TimeProvider clock) : Grain, ICandidateGrain
 {
+    string ParticipantNo => this.GetPrimaryKeyString();
+
+    string ReferenceContext => $"reference:{ParticipantNo}";
+
     async Task<Result<CandidateProfile>> ICandidateGrain.Register(CandidateProfile profile)
     {
-        if (profile.ParticipantNo != this.GetPrimaryKeyString())
+        if (profile.ParticipantNo != ParticipantNo)
             return Faults.Of(ErrorCodes.CandidateInvalid, "The participant number must match the address.");
         if (string.IsNullOrWhiteSpace(profile.Name) || profile.Name.Length > 200)
             return Faults.Of(ErrorCodes.CandidateInvalid, "Name is required (at most 200 characters).");
@@ -24,4 +40,30 @@ public sealed class CandidateGrain([PersistentState("candidate")] IPersistentSta
     }
 
     Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);
+
+    async Task<Result<EnrolmentReceipt>> ICandidateGrain.Enrol(byte[] photo)
+    {
+        if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        var check = await faces.Analyze(photo);
+        if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
+        await store.Put(PhotoName, protector.Seal(photo, $"photo:{ParticipantNo}"));
+        state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
+        state.State.EnrolledAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        return new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt.Value, check.Liveness);
+    }
+
+    async Task<Result<FaceMatch>> ICandidateGrain.MatchFace(byte[] capture)
+    {
+        if (state.State.SealedReference is not { } sealedReference)
+            return Faults.Of(ErrorCodes.CandidateNotEnrolled, $"Candidate '{ParticipantNo}' has no registration photo.");
+        var check = await faces.Analyze(capture);
+        if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; try again in a moment.");
+        if (!check.IsUsable) return new FaceMatch(FaceMatchOutcome.Retake, null, check.Problem, check.Liveness, check.FaceCount);
+        var similarity = FaceMath.Cosine(protector.OpenEmbedding(sealedReference, ReferenceContext), check.Embedding);
+        var outcome = faces.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
+        return new FaceMatch(outcome, similarity, null, check.Liveness, check.FaceCount);
+    }
+
+    string PhotoName => $"photos/{ParticipantNo}/registration";
 }

@@ -8,6 +8,9 @@ public sealed class RoomState
     [Id(2)] public Dictionary<string, string> SeatByParticipant { get; set; } = new(StringComparer.Ordinal);
     [Id(3)] public HashSet<string> CheckedIn { get; set; } = new(StringComparer.Ordinal);
     [Id(4)] public List<RoomIncident> Incidents { get; set; } = [];
+
+    /// <summary>Candidates whose face check failed here: a manual check-in after that is an override.</summary>
+    [Id(5)] public HashSet<string> FaceCheckFailed { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -87,20 +90,46 @@ public sealed class ExamRoomGrain(
         var participantNo = request.ParticipantNo ?? "";
         if (!Room.SeatByParticipant.TryGetValue(participantNo, out var seat)) return NotOnRoster(participantNo);
         if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
-        if (request.Method != "manual") return Faults.Of(ErrorCodes.CheckInInvalid, "Check-in method must be 'manual'.");
+        if (request.Method is not ("manual" or "face")) return Faults.Of(ErrorCodes.CheckInInvalid, "Check-in method must be 'face' or 'manual'.");
         var firstCheckIn = !Room.CheckedIn.Contains(participantNo);
         // A first check-in closes before the start; issuing a new PIN to someone already checked in
         // (a replaced workstation, a locked PIN) stays possible during the exam.
         if (firstCheckIn && Now > setup.StartsAt - options.Value.CheckInClosesBeforeStart)
             return Faults.Of(ErrorCodes.CheckInClosed, $"Check-in closed {options.Value.CheckInClosesBeforeStart.TotalMinutes:0} minutes before the start.");
 
+        var reason = proctor.Reason;
+        var kind = firstCheckIn ? "check_in" : "pin_reissued";
+        if (request.Method == "face")
+        {
+            if (request.Capture is not { Length: > 0 }) return Faults.Of(ErrorCodes.CheckInInvalid, "A face check-in needs the live capture.");
+            var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(request.Capture);
+            if (!matched.IsOk) return matched.Fault!;
+            var match = matched.Value!;
+            // Every check is recorded, passed or not, with who took it.
+            Room.Incidents.Add(new RoomIncident(Now, participantNo, "face_check", proctor.By, Describe(match)));
+            if (match.Outcome != FaceMatchOutcome.Verified)
+            {
+                Room.FaceCheckFailed.Add(participantNo);
+                await state.WriteStateAsync();
+                return match.Outcome == FaceMatchOutcome.Retake
+                    ? Faults.Of(ErrorCodes.CheckInFaceRetake, $"No usable face ({match.Problem}): take the photo again.")
+                    : Faults.Of(ErrorCodes.CheckInFaceMismatch,
+                        $"The face does not match the registration photo (similarity {match.Similarity:0.000}). Retake, or a proctor checks identity by hand.");
+            }
+            reason = $"face verified: {Describe(match)}";
+        }
+        else if (Room.FaceCheckFailed.Contains(participantNo))
+        {
+            kind = "face_override";
+        }
+
         var sessionKey = $"{Key}/{participantNo}";
         var pin = Secrets.NewPin();
-        var record = new CheckInRecord(Now, request.Method, proctor.By, proctor.Reason);
+        var record = new CheckInRecord(Now, request.Method, proctor.By, reason);
         var checkedIn = await SessionOf(participantNo).CheckIn(record, Secrets.HashPin(sessionKey, pin), Room.Status == RoomStatus.Open);
         if (!checkedIn.IsOk) return checkedIn.Fault!;
         Room.CheckedIn.Add(participantNo);
-        Room.Incidents.Add(new RoomIncident(Now, participantNo, firstCheckIn ? "check_in" : "pin_reissued", proctor.By, proctor.Reason));
+        Room.Incidents.Add(new RoomIncident(Now, participantNo, kind, proctor.By, reason));
         await state.WriteStateAsync();
         return new CheckInReceipt(sessionKey, participantNo, seat, pin);
     }
@@ -167,6 +196,9 @@ public sealed class ExamRoomGrain(
             views.Count(v => v.Status == SessionStatus.Registered));
         return new RoomView(Key, Room.Setup!, Room.Status, attendance, views, [.. Room.Incidents]);
     }
+
+    static string Describe(FaceMatch match) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{match.Outcome}, similarity {match.Similarity?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, liveness {match.Liveness?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, faces {match.FaceCount}{(match.Problem is null ? "" : $", {match.Problem}")}");
 
     static bool IsValidAction(ProctorAction? action) =>
         action is not null && !string.IsNullOrWhiteSpace(action.By) && !string.IsNullOrWhiteSpace(action.Reason)

@@ -4,3 +4,4 @@ global using Casn.Domain.Sessions;
 global using Casn.Grains.Abstractions;
 global using Microsoft.Extensions.Logging;
 global using Microsoft.Extensions.Options;
+global using Orleans.Concurrency;

@@ -45,6 +45,16 @@ public static class GrainServices
             .Validate(o => o.CheckInClosesBeforeStart >= TimeSpan.Zero, $"{RoomOptions.Section}:CheckInClosesBeforeStart must not be negative.")
             .Validate(o => o.MaxSeats > 0, $"{RoomOptions.Section}:MaxSeats must be positive.")
             .ValidateOnStart();
+        services.AddOptions<Casn.Faces.FaceOptions>().Bind(configuration.GetSection(Casn.Faces.FaceOptions.Section))
+            .Validate(o => o.MatchThreshold is > -1 and < 1, $"{Casn.Faces.FaceOptions.Section}:MatchThreshold must be between -1 and 1.")
+            .ValidateOnStart();
+        services.AddOptions<FaceAdmissionOptions>().Bind(configuration.GetSection(FaceAdmissionOptions.Section))
+            .Validate(o => o.Workers >= 0 && o.QueuePerWorker >= 0, $"{FaceAdmissionOptions.Section}:Workers and QueuePerWorker must not be negative.")
+            .ValidateOnStart();
+        services.AddSingleton<FaceVerification>();
+        services.AddOptions<BiometricOptions>().Bind(configuration.GetSection(BiometricOptions.Section));
+        services.AddSingleton(sp => BiometricProtector.FromOptions(sp.GetRequiredService<IOptions<BiometricOptions>>().Value));
+        services.TryAddSingleton<IBiometricStore>(sp => new FolderBiometricStore(sp.GetRequiredService<IOptions<BiometricOptions>>().Value.Directory));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ExamCatalog>();
         return services;

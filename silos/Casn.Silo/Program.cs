@@ -19,6 +19,7 @@ builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o =
 builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+builder.Services.AddHostedService<FaceModelsCheck>();
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
 
 var app = builder.Build();
@@ -33,6 +34,7 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapOperatorEndpoints();
 app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();
+app.MapFaceEndpoints();
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

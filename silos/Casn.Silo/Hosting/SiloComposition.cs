@@ -71,6 +71,9 @@ public static class SiloComposition
                     throw new InvalidOperationException($"{ClusterSettings.Section}:AdvertisedAddress '{settings.AdvertisedAddress}' is not an IP address.");
                 silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
                 var redis = RedisOptionsFrom(configuration);
+                if (string.IsNullOrWhiteSpace(configuration[$"{BiometricOptions.Section}:Key"]))
+                    throw new InvalidOperationException(
+                        $"{BiometricOptions.Section}:Key (base64 of 32 bytes) is required when {ClusterSettings.Section}:Profile is '{RedisProfile}': photos and embeddings must stay readable across restarts and silos.");
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
                 silo.Configure<ClusterMembershipOptions>(o =>
                 {

@@ -36,20 +36,45 @@ public static class Problems
         [ErrorCodes.AnswerTooLate] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerSequenceConflict] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerLimitReached] = StatusCodes.Status409Conflict,
+        [ErrorCodes.CandidateNotEnrolled] = StatusCodes.Status409Conflict,
+        [ErrorCodes.CheckInFaceMismatch] = StatusCodes.Status422UnprocessableEntity,
+        [ErrorCodes.CheckInFaceRetake] = StatusCodes.Status422UnprocessableEntity,
+        [ErrorCodes.FaceBusy] = StatusCodes.Status503ServiceUnavailable,
+        ["image.too_large"] = StatusCodes.Status413PayloadTooLarge,
         [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [ServerError] = StatusCodes.Status500InternalServerError,
     };
 
-    /// <summary>Every code not listed is a malformed or invalid request.</summary>
-    public static int StatusOf(string code) => StatusByCode.GetValueOrDefault(code, StatusCodes.Status400BadRequest);
+    /// <summary>
+    /// Every code not listed is a malformed or invalid request, except images and faces that could not be
+    /// used (<c>image.*</c>, <c>face.*</c>): those were read fine but cannot serve, 422.
+    /// </summary>
+    public static int StatusOf(string code) => StatusByCode.TryGetValue(code, out var status) ? status
+        : code.StartsWith("image.", StringComparison.Ordinal) || code.StartsWith("face.", StringComparison.Ordinal) ? StatusCodes.Status422UnprocessableEntity
+        : StatusCodes.Status400BadRequest;
 
-    public static IResult Of(Fault fault) => Results.Problem(
-        statusCode: StatusOf(fault.Code),
-        title: fault.Code,
-        detail: fault.Message,
-        type: $"urn:casn:error:{fault.Code}",
-        extensions: new Dictionary<string, object?> { ["code"] = fault.Code });
+    public static IResult Of(Fault fault)
+    {
+        var status = StatusOf(fault.Code);
+        var problem = Results.Problem(
+            statusCode: status,
+            title: fault.Code,
+            detail: fault.Message,
+            type: $"urn:casn:error:{fault.Code}",
+            extensions: new Dictionary<string, object?> { ["code"] = fault.Code });
+        return status == StatusCodes.Status503ServiceUnavailable ? new RetryAfter(problem) : problem;
+    }
+
+    /// <summary>Every 503 says when to try again.</summary>
+    sealed class RetryAfter(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return inner.ExecuteAsync(context);
+        }
+    }
 
     public static IResult Of(string code, string message) => Of(new Fault(code, message));
 

@@ -10,6 +10,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Short, so that the lost-contact test takes seconds; longer than the short exams' duration.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(5);
 
+    public static readonly string BiometricDirectory = Path.Combine(Path.GetTempPath(), "casn-test-biometrics-" + Guid.NewGuid().ToString("N")[..8]);
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -22,6 +24,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Casn:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
+                // One face worker with room for two waiting: a burst of checks must overflow.
+                ["Casn:Faces:Workers"] = "1",
+                ["Casn:Faces:QueuePerWorker"] = "2",
+                ["Casn:Biometrics:Directory"] = BiometricDirectory,
             });
             host.Services.AddCasnGrains(host.Configuration);
         });
@@ -35,7 +41,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (Directory.Exists(BiometricDirectory)) Directory.Delete(BiometricDirectory, recursive: true);
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -23,6 +23,16 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void The_redis_profile_refuses_to_start_without_a_biometric_key()
+    {
+        using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b
+            .UseSetting("Casn:Orleans:Profile", "Redis")
+            .UseSetting("Casn:Redis:ConnectionString", "127.0.0.1:1"));
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Casn:Biometrics:Key (base64 of 32 bytes) is required", error.ToString());
+    }
+
+    [Fact]
     public void An_unknown_profile_is_refused_at_start_up()
     {
         using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:Orleans:Profile", "Cassandra"));

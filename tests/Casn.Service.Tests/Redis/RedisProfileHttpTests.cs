@@ -15,7 +15,8 @@ public sealed class RedisProfileHttpTests(RedisClusterFixture fixture)
         await using var silo = new SiloFactory().WithWebHostBuilder(b => b
             .UseSetting("Casn:Orleans:Profile", "Redis")
             .UseSetting("Casn:Redis:ConnectionString", fixture.Redis.ConnectionString)
-            .UseSetting("Casn:Orleans:Region", "KANREG-H"));
+            .UseSetting("Casn:Orleans:Region", "KANREG-H")
+            .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32])));
         var http = silo.CreateClient();
         Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
         var day = await new HttpExamDay(http).Prepare(candidates: 1);

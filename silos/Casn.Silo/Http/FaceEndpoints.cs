@@ -1,0 +1,52 @@
+using Casn.Domain;
+using Casn.Grains;
+using Casn.Grains.Abstractions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Casn.Silo.Http;
+
+/// <summary>
+/// Enrolment (operators) and face check-in (proctors). Images are sent as the raw request body
+/// (image/jpeg or image/png), never returned: no endpoint gives back a photo or an embedding.
+/// </summary>
+public static class FaceEndpoints
+{
+    public static void MapFaceEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/api/candidates/{participantNo}/photo", async (string participantNo, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
+        {
+            if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+            var image = await ReadImage(http, faces.Value.MaxImageBytes);
+            if (!image.IsOk) return Problems.Of(image.Fault!);
+            return Problems.From(await grains.GetGrain<ICandidateGrain>(participantNo).Enrol(image.Value!));
+        }).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
+
+        app.MapPost("/api/rooms/" + RoomRoute.Template + "/checkins/{participantNo}/face",
+            async ([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? by, [FromQuery] string? reason,
+                HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
+            {
+                var key = route.Key;
+                if (!key.IsOk) return Problems.Of(key.Fault!);
+                var image = await ReadImage(http, faces.Value.MaxImageBytes);
+                if (!image.IsOk) return Problems.Of(image.Fault!);
+                var request = new CheckInRequest(participantNo, "face", new ProctorAction(by ?? "", reason ?? "face check-in"), image.Value);
+                return Problems.From(await grains.GetGrain<IExamRoomGrain>(key.Value!.ToString()).CheckIn(request));
+            }).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body, ?by=proctor. Returns the PIN when verified.");
+    }
+
+    /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>
+    static async Task<Result<byte[]>> ReadImage(HttpRequest http, int maxBytes)
+    {
+        if (http.ContentLength > maxBytes) return new Fault("image.too_large", $"Images are limited to {maxBytes} bytes.");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await http.Body.ReadAsync(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes) return new Fault("image.too_large", $"Images are limited to {maxBytes} bytes.");
+        }
+        return buffer.Length == 0 ? new Fault("image.empty", "Send the image as the request body.") : buffer.ToArray();
+    }
+}

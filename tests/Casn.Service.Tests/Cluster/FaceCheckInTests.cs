@@ -1,0 +1,111 @@
+using Casn.Domain;
+using Casn.Grains;
+using Casn.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using static Casn.Service.Tests.Cluster.ExamDay;
+
+namespace Casn.Service.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class FaceCheckInTests(ClusterFixture fixture)
+{
+    IGrainFactory Grains => fixture.Client;
+
+    static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
+
+    CheckInRequest Face(ExamDay day, int n, string photo) =>
+        new(day.ParticipantNo(n), "face", new ProctorAction("proctor-7", "check-in desk 2"), Photo(photo));
+
+    [Fact]
+    public async Task The_registered_person_checks_in_by_face_and_the_check_is_recorded()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+
+        var receipt = Ok(await day.Room.CheckIn(Face(day, 1, "obama_4.jpg")));
+
+        Assert.Matches("^[0-9]{6}$", receipt.Pin);
+        var room = Ok(await day.Room.GetView());
+        var check = Assert.Single(room.Incidents, i => i.Kind == "face_check");
+        Assert.StartsWith("Verified, similarity 0.9", check.Reason);
+        Assert.Equal("proctor-7", check.By);
+        Assert.Equal(1, room.Attendance.CheckedIn);
+    }
+
+    [Fact]
+    public async Task A_different_face_is_refused_and_only_a_proctor_can_override_it_with_a_reason()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+
+        Fails(ErrorCodes.CheckInFaceMismatch, await day.Room.CheckIn(Face(day, 1, "biden_1.jpg")));
+        Assert.Equal(0, Ok(await day.Room.GetView()).Attendance.CheckedIn);
+
+        var overridden = Ok(await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "manual",
+            new ProctorAction("proctor-7", "ID card and registration data checked by hand; photo from 2019"))));
+        Assert.Matches("^[0-9]{6}$", overridden.Pin);
+        var incidents = Ok(await day.Room.GetView()).Incidents.Where(i => i.ParticipantNo == day.ParticipantNo(1)).ToList();
+        Assert.StartsWith("NotVerified", incidents.Single(i => i.Kind == "face_check").Reason);
+        Assert.Contains("checked by hand", incidents.Single(i => i.Kind == "face_override").Reason);
+    }
+
+    [Fact]
+    public async Task No_usable_face_asks_for_a_retake()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+
+        Fails(ErrorCodes.CheckInFaceRetake, await day.Room.CheckIn(Face(day, 1, "multi_two_people.jpg")));
+        Fails(ErrorCodes.CheckInFaceRetake, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, "not an image"u8.ToArray())));
+        Fails(ErrorCodes.CheckInInvalid, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor)));
+        var checks = Ok(await day.Room.GetView()).Incidents.Where(i => i.Kind == "face_check").Select(i => i.Reason).ToList();
+        Assert.Contains(checks, r => r.Contains("face.several"));
+        Assert.Contains(checks, r => r.Contains("image.unsupported_format"));
+    }
+
+    [Fact]
+    public async Task Enrolment_needs_one_clear_face_and_check_in_needs_enrolment()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
+
+        Fails(ErrorCodes.CandidateNotEnrolled, await day.Room.CheckIn(Face(day, 1, "obama_1.jpg")));
+        Fails("face.several", await candidate.Enrol(Photo("multi_two_people.jpg")));
+        Fails("image.corrupt", await candidate.Enrol(Photo("obama_1.jpg")[..5000]));
+        Fails(ErrorCodes.CandidateNotFound, await Grains.GetGrain<ICandidateGrain>("NEVER-REGISTERED").Enrol(Photo("obama_1.jpg")));
+    }
+
+    [Fact]
+    public async Task The_registration_photo_is_sealed_at_rest_and_bound_to_its_candidate()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        var photo = Photo("rose_leslie_2.jpg");
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(photo));
+
+        var store = new FolderBiometricStore(ClusterFixture.BiometricDirectory);
+        var stored = await File.ReadAllBytesAsync(store.PathOf($"photos/{day.ParticipantNo(1)}/registration"));
+        Assert.False(stored[0] == 0xFF && stored[1] == 0xD8, "the stored photo is a plain JPEG");
+        Assert.Equal(-1, stored.AsSpan().IndexOf(photo.AsSpan(100, 64)));
+        var protector = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<BiometricProtector>();
+        Assert.Equal(photo, protector.Open(stored, $"photo:{day.ParticipantNo(1)}"));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Open(stored, "photo:SOMEONE-ELSE"));
+    }
+
+    [Fact]
+    public async Task A_burst_beyond_the_pool_gets_busy_answers_not_an_unbounded_queue()
+    {
+        var verifier = Grains.GetGrain<IFaceVerifierGrain>(0);
+        // The largest photo (1434x2333) takes tens of milliseconds: far longer than sending the burst.
+        var photo = Photo("obama_3.jpg");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => verifier.Analyze(photo)));
+
+        // One worker with two waiting places: nearly the whole burst is turned away at once, as "busy".
+        var busy = results.Count(r => r.Problem == FaceCheck.Busy);
+        var done = results.Where(r => r.Problem != FaceCheck.Busy).ToList();
+        Assert.True(busy >= 30, $"only {busy} of 40 were refused");
+        Assert.NotEmpty(done);
+        Assert.All(done, r => Assert.True(r.IsUsable));
+        Assert.True((await verifier.Analyze(photo)).IsUsable);
+    }
+}

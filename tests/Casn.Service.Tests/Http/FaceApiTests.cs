@@ -1,0 +1,45 @@
+using System.Net.Http.Headers;
+using static Casn.Service.Tests.Http.HttpExamDay;
+
+namespace Casn.Service.Tests.Http;
+
+[Collection(SiloCollection.Name)]
+public sealed class FaceApiTests(SiloFactory factory)
+{
+    readonly HttpClient _http = factory.CreateClient();
+
+    static ByteArrayContent Jpeg(string name)
+    {
+        var content = new ByteArrayContent(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        return content;
+    }
+
+    [Fact]
+    public async Task Enrolment_and_face_check_in_over_http()
+    {
+        var day = await new HttpExamDay(_http).Prepare(candidates: 2);
+        var enrolled = await Expect(200, await _http.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("kit_harington_1.jpg")));
+        Assert.Equal(day.ParticipantNo(1), enrolled.GetProperty("participantNo").GetString());
+        Assert.False(enrolled.TryGetProperty("embedding", out _));
+        var checkIn = $"{day.RoomPath}/checkins/{day.ParticipantNo(1)}/face?by=proctor-3";
+
+        await ExpectProblem(422, "checkin.face_mismatch", await _http.PostAsync(checkIn, Jpeg("rose_leslie_1.jpg")));
+        var receipt = await Expect(200, await _http.PostAsync(checkIn, Jpeg("kit_harington_3.jpg")));
+        Assert.Matches("^[0-9]{6}$", receipt.GetProperty("pin").GetString()!);
+
+        await ExpectProblem(409, "candidate.not_enrolled", await _http.PostAsync($"{day.RoomPath}/checkins/{day.ParticipantNo(2)}/face?by=p", Jpeg("obama_1.jpg")));
+        await ExpectProblem(422, "image.empty", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent([])));
+        await ExpectProblem(413, "image.too_large", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent(new byte[9 * 1024 * 1024])));
+        await ExpectProblem(422, "face.several", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", Jpeg("multi_two_people.jpg")));
+
+        // Nothing biometric comes back: the room view and the candidate record carry no photo or embedding.
+        var room = (await _http.GetStringAsync(day.RoomPath)).ToLowerInvariant();
+        var candidate = (await _http.GetStringAsync($"/api/candidates/{day.ParticipantNo(1)}")).ToLowerInvariant();
+        foreach (var text in new[] { room, candidate })
+        {
+            Assert.DoesNotContain("embedding", text);
+            Assert.DoesNotContain("photo", text);
+        }
+    }
+}
