@@ -52,6 +52,10 @@ public interface IExamRoomGrain : IGrainWithStringKey
     Task<Result<SessionView>> Disqualify(string participantNo, ProctorAction action);
 
     Task<Result<RoomView>> GetView();
+
+    /// <summary>A session tells its room what happened to it (e.g. suspended on a face mismatch). One way, so neither waits on the other.</summary>
+    [OneWay]
+    Task ReportIncident(RoomIncident incident);
 }
 
 /// <summary>One candidate's sitting. Key: <c>{room key}/{participantNo}</c>.</summary>
@@ -70,6 +74,9 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
     Task<Result<AnswerAck>> SubmitAnswer(string token, AnswerSubmission answer);
 
     Task<Result<ClockView>> Heartbeat(string token);
+
+    /// <summary>A camera frame from the workstation, when the clock view says a face check is due.</summary>
+    Task<Result<ClockView>> SubmitFaceFrame(string token, byte[] frame);
 
     Task<Result<FinalResult>> Submit(string token);
 

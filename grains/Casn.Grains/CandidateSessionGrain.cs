@@ -77,7 +77,7 @@ public sealed partial class CandidateSessionGrain(
             return Faults.Of(ErrorCodes.RequestInvalid, "PIN and a workstation id (letters, digits, '-') are required.");
         var token = Secrets.NewToken();
         var wasStarted = _session.State.Status != SessionStatus.CheckedIn;
-        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, Secrets.HashToken(token));
+        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, Secrets.HashToken(token), Random.Shared.NextDouble());
         // A wrong PIN changes the attempt count, which must survive a restart too.
         await Persist();
         if (!login.IsOk) return login.Fault!;
@@ -89,7 +89,10 @@ public sealed partial class CandidateSessionGrain(
     {
         var session = await Authorize(token);
         if (!session.IsOk) return session.Fault!;
-        return session.Value!.WorkstationPaper(Now);
+        // Suspended means no questions at all, not just no answers: the items stay hidden until a proctor decides.
+        if (session.Value!.State.Status == SessionStatus.Suspended)
+            return Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
+        return session.Value.WorkstationPaper(Now);
     }
 
     async Task<Result<AnswerAck>> ICandidateSessionGrain.SubmitAnswer(string token, AnswerSubmission answer)
@@ -117,6 +120,37 @@ public sealed partial class CandidateSessionGrain(
         var session = await Authorize(token);
         if (!session.IsOk) return session.Fault!;
         return session.Value!.ClockView(Now);
+    }
+
+    async Task<Result<ClockView>> ICandidateSessionGrain.SubmitFaceFrame(string token, byte[] frame)
+    {
+        var authorized = await Authorize(token);
+        if (!authorized.IsOk) return authorized.Fault!;
+        var session = authorized.Value!;
+        // A session not in progress refuses the frame (with its own code) before any face work is spent on it.
+        if (session.State.Status != SessionStatus.InProgress) return session.FaceFrame(Now, FaceFrameResult.SamePerson, "", 0).Fault!;
+
+        var participantNo = session.State.Setup!.ParticipantNo;
+        var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(frame ?? []);
+        if (!matched.IsOk) return matched.Fault!;
+        var match = matched.Value!;
+        var (result, detail) = match.Outcome switch
+        {
+            FaceMatchOutcome.Verified => (FaceFrameResult.SamePerson, $"same person, similarity {match.Similarity:0.000}"),
+            FaceMatchOutcome.NotVerified => (FaceFrameResult.DifferentPerson, $"different face, similarity {match.Similarity:0.000}"),
+            _ => (FaceFrameResult.NoUsableFace, match.Problem ?? "no usable face"),
+        };
+        var suspended = session.FaceFrame(Now, result, detail, Random.Shared.NextDouble());
+        if (!suspended.IsOk) return suspended.Fault!;
+        await Persist();
+        if (suspended.Value)
+        {
+            CasnMetrics.Suspensions.Add(1, new KeyValuePair<string, object?>("by", "face_check"));
+            var kind = result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing;
+            var roomKey = Key[..Key.LastIndexOf('/')];
+            await GrainFactory.GetGrain<IExamRoomGrain>(roomKey).ReportIncident(new RoomIncident(Now, participantNo, kind, "system", detail));
+        }
+        return session.ClockView(Now);
     }
 
     async Task<Result<FinalResult>> ICandidateSessionGrain.Submit(string token)

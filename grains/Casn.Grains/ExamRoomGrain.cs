@@ -168,6 +168,13 @@ public sealed class ExamRoomGrain(
 
     async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
 
+    async Task IExamRoomGrain.ReportIncident(RoomIncident incident)
+    {
+        if (!Room.SeatByParticipant.ContainsKey(incident.ParticipantNo)) return;
+        Room.Incidents.Add(incident);
+        await state.WriteStateAsync();
+    }
+
     async Task<Result<SessionView>> ProctorAct(string participantNo, string kind, ProctorAction action,
         Func<ICandidateSessionGrain, Task<Result<SessionView>>> act)
     {

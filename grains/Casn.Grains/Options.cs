@@ -17,7 +17,17 @@ public sealed class SessionOptions
 
     public int MaxPinAttempts { get; set; } = 5;
 
-    public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts);
+    /// <summary>Average time between in-exam face checks (each at a random moment); zero turns them off.</summary>
+    public TimeSpan FaceCheckEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Frames in a row without a usable face before the session is suspended.</summary>
+    public int FaceMissesAllowed { get; set; } = 3;
+
+    public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts)
+    {
+        FaceCheckEvery = FaceCheckEvery,
+        FaceMissesAllowed = FaceMissesAllowed,
+    };
 }
 
 /// <summary>Room rules from configuration section <c>Casn:Rooms</c>.</summary>
@@ -40,6 +50,7 @@ public static class GrainServices
             .Validate(o => o.HeartbeatTimeout > TimeSpan.Zero, $"{SessionOptions.Section}:HeartbeatTimeout must be positive.")
             .Validate(o => o.MaxAnswers > 0, $"{SessionOptions.Section}:MaxAnswers must be positive.")
             .Validate(o => o.MaxPinAttempts > 0, $"{SessionOptions.Section}:MaxPinAttempts must be positive.")
+            .Validate(o => o.FaceCheckEvery >= TimeSpan.Zero && o.FaceMissesAllowed > 0, $"{SessionOptions.Section}:FaceCheckEvery must not be negative and FaceMissesAllowed must be positive.")
             .ValidateOnStart();
         services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section))
             .Validate(o => o.CheckInClosesBeforeStart >= TimeSpan.Zero, $"{RoomOptions.Section}:CheckInClosesBeforeStart must not be negative.")

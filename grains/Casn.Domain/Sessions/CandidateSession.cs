@@ -69,7 +69,7 @@ public sealed class CandidateSession
     /// A workstation logs in with the PIN from check-in. The first login starts the clock; a later one
     /// (a replaced or restarted workstation) takes over the session and revokes the earlier token.
     /// </summary>
-    public Result<bool> Login(DateTimeOffset now, string pinHash, string workstationId, string tokenHash)
+    public Result<bool> Login(DateTimeOffset now, string pinHash, string workstationId, string tokenHash, double randomFraction = 0.5)
     {
         Observe(now);
         switch (_state.Status)
@@ -97,6 +97,7 @@ public sealed class CandidateSession
             _state.Clock = Clock.Run(now);
             _state.LastContact = now;
             Record(now, SessionEventKinds.Started, workstationId, "");
+            ScheduleFaceCheck(now, randomFraction);
         }
         else
         {
@@ -152,6 +153,62 @@ public sealed class CandidateSession
         if (_state.Status != SessionStatus.InProgress || Clock.Deadline is not { } deadline) return null;
         var silenceLimit = (_state.LastContact ?? deadline) + _rules.HeartbeatTimeout;
         return deadline < silenceLimit ? deadline : silenceLimit;
+    }
+
+    // ---- in-exam face checks ----
+
+    void ScheduleFaceCheck(DateTimeOffset now, double randomFraction) =>
+        _state.NextFaceCheckAt = _rules.FaceCheckEvery > TimeSpan.Zero
+            ? now + _rules.FaceCheckEvery * (0.5 + Math.Clamp(randomFraction, 0, 1))
+            : null;
+
+    public bool IsFaceCheckDue(DateTimeOffset now) =>
+        _state.Status == SessionStatus.InProgress && _state.NextFaceCheckAt is { } due && now >= due;
+
+    /// <summary>
+    /// Takes the result of a camera frame. A different person suspends the session at once; so do
+    /// <see cref="SessionRules.FaceMissesAllowed"/> frames in a row without a usable face (a missing frame
+    /// asks for another straight away). The machine suspends; only a proctor resumes or disqualifies.
+    /// Returns true when the frame suspended the session.
+    /// </summary>
+    public Result<bool> FaceFrame(DateTimeOffset now, FaceFrameResult result, string detail, double randomFraction)
+    {
+        Observe(now);
+        if (_state.Status != SessionStatus.InProgress)
+            return _state.Status == SessionStatus.Suspended
+                ? Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.")
+                : _state.Status == SessionStatus.Finished ? FinishedFault() : Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
+        Contact(now);
+        switch (result)
+        {
+            case FaceFrameResult.SamePerson:
+                _state.FaceMisses = 0;
+                ScheduleFaceCheck(now, randomFraction);
+                Record(now, SessionEventKinds.FaceChecked, "system", detail);
+                return false;
+            case FaceFrameResult.DifferentPerson:
+                SuspendBySystem(now, SessionEventKinds.FaceMismatch, detail);
+                return true;
+            default:
+                _state.FaceMisses++;
+                if (_state.FaceMisses < _rules.FaceMissesAllowed)
+                {
+                    _state.NextFaceCheckAt = now;
+                    Record(now, SessionEventKinds.FaceMissing, "system", $"{detail} ({_state.FaceMisses} of {_rules.FaceMissesAllowed})");
+                    return false;
+                }
+                SuspendBySystem(now, SessionEventKinds.FaceMissing, $"no usable face in {_state.FaceMisses} frames in a row: {detail}");
+                return true;
+        }
+    }
+
+    void SuspendBySystem(DateTimeOffset now, string kind, string detail)
+    {
+        Record(now, kind, "system", detail);
+        _state.Status = SessionStatus.Suspended;
+        _state.Clock = Clock.Stop(now);
+        _state.FaceMisses = 0;
+        Record(now, SessionEventKinds.Suspended, "system", detail);
     }
 
     // ---- answers ----
@@ -255,6 +312,8 @@ public sealed class CandidateSession
         _state.ContactLost = false;
         _state.LastContact = now;
         _state.Clock = Clock.Run(now);
+        // A fresh frame right after resuming confirms who sits down again.
+        if (_rules.FaceCheckEvery > TimeSpan.Zero) _state.NextFaceCheckAt = now;
         Record(now, SessionEventKinds.Resumed, by, reason);
         return true;
     }
@@ -289,7 +348,8 @@ public sealed class CandidateSession
         (long)Clock.Allowed.TotalMilliseconds,
         Clock.IsRunning,
         _state.ContactLost,
-        now);
+        now,
+        IsFaceCheckDue(now));
 
     public WorkstationPaper WorkstationPaper(DateTimeOffset now) => new(
         Setup.ParticipantNo,

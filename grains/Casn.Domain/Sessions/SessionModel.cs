@@ -68,6 +68,9 @@ public static class SessionEventKinds
     public const string TimeExtended = "time_extended";
     public const string Disqualified = "disqualified";
     public const string Finished = "finished";
+    public const string FaceChecked = "face_checked";
+    public const string FaceMismatch = "face_mismatch";
+    public const string FaceMissing = "face_missing";
 }
 
 [GenerateSerializer, Immutable]
@@ -100,10 +103,32 @@ public sealed class SessionState
     [Id(13)] public List<SessionEvent> Events { get; set; } = [];
     [Id(14)] public FinalResult? Result { get; set; }
     [Id(15)] public CheckInRecord? CheckIn { get; set; }
+
+    /// <summary>When the workstation should next send a camera frame; null when in-exam checks are off.</summary>
+    [Id(16)] public DateTimeOffset? NextFaceCheckAt { get; set; }
+
+    /// <summary>Frames in a row without a usable face.</summary>
+    [Id(17)] public int FaceMisses { get; set; }
 }
 
-/// <summary>The service's rules for sessions, from configuration.</summary>
+/// <summary>What an in-exam camera frame showed, compared with the candidate's reference face.</summary>
+public enum FaceFrameResult
+{
+    SamePerson = 0,
+    DifferentPerson = 1,
+    NoUsableFace = 2,
+}
+
+/// <summary>
+/// The service's rules for sessions, from configuration. In-exam face checks come on average every
+/// <see cref="FaceCheckEvery"/> (at a random moment between half and one and a half times it; zero
+/// turns them off); <see cref="FaceMissesAllowed"/> frames in a row without a usable face suspend.
+/// </summary>
 public sealed record SessionRules(TimeSpan HeartbeatTimeout, int MaxAnswers, int MaxPinAttempts)
 {
     public static readonly SessionRules Default = new(TimeSpan.FromSeconds(30), 2000, 5);
+
+    public TimeSpan FaceCheckEvery { get; init; } = TimeSpan.Zero;
+
+    public int FaceMissesAllowed { get; init; } = 3;
 }

@@ -18,7 +18,8 @@ public sealed record ClockView(
     [property: Id(2)] long AllowedMs,
     [property: Id(3)] bool Running,
     [property: Id(4)] bool ContactLost,
-    [property: Id(5)] DateTimeOffset ServerTime);
+    [property: Id(5)] DateTimeOffset ServerTime,
+    [property: Id(6)] bool FaceCheckDue = false);
 
 /// <summary>An item as the workstation shows it: options already in this candidate's order, no points.</summary>
 [GenerateSerializer, Immutable]

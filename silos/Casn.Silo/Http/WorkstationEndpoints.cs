@@ -50,9 +50,14 @@ public static class WorkstationEndpoints
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
+        var token = BearerToken(http);
+        if (token is null) return Problems.Of(ErrorCodes.AuthTokenMissing, "Send the session token as 'Authorization: Bearer <token>'.");
+        return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), token));
+    }
+
+    public static string? BearerToken(HttpRequest http)
+    {
         var header = http.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Length <= 7)
-            return Problems.Of(ErrorCodes.AuthTokenMissing, "Send the session token as 'Authorization: Bearer <token>'.");
-        return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), header[7..]));
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) && header.Length > 7 ? header[7..] : null;
     }
 }

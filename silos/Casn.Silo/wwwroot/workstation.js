@@ -41,6 +41,7 @@ $("login-form").addEventListener("submit", async (event) => {
   const result = await call("POST", "/login", { pin: $("pin").value.trim(), workstationId });
   if (!result.ok) { $("login-error").textContent = messages[result.data.code] || result.data.detail || "Gagal masuk."; return; }
   state.token = result.data.token;
+  await startCamera();
   await loadPaper();
 });
 
@@ -152,6 +153,7 @@ async function heartbeat() {
 
 function applyClock(clock) {
   state.remainingMs = clock.remainingMs; state.clockAt = performance.now(); state.running = clock.running;
+  if (clock.faceCheckDue) sendFaceFrame();
   if (clock.status === "Suspended") banner("Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang.");
   else if (clock.status === "Finished") finish();
   else banner(null);
@@ -176,6 +178,36 @@ function handleFault(fault) {
     case "auth.token_invalid": banner("Sesi ini dibuka di komputer lain. Hubungi pengawas."); break;
     default: banner(messages[fault.code] || fault.detail || "Terjadi kesalahan.");
   }
+}
+
+// In-exam face checks: the server says when a frame is due (at random moments); the page sends one
+// camera frame. A different face suspends the session at once, and only a proctor can resume it.
+let camera = null, sendingFrame = false;
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) return;
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    camera = document.createElement("video");
+    camera.muted = true; camera.playsInline = true; camera.srcObject = stream;
+    await camera.play();
+  } catch { camera = null; }
+}
+
+async function sendFaceFrame() {
+  if (sendingFrame || state.finished) return;
+  if (!camera) { banner("Kamera tidak tersedia. Hubungi pengawas."); return; }
+  sendingFrame = true;
+  try {
+    const canvas = document.createElement("canvas");
+    canvas.width = camera.videoWidth || 640; canvas.height = camera.videoHeight || 480;
+    canvas.getContext("2d").drawImage(camera, 0, 0, canvas.width, canvas.height);
+    const frame = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    const response = await fetch(state.base + "/face-frames", {
+      method: "POST", body: frame, headers: { "content-type": "image/jpeg", authorization: "Bearer " + state.token },
+    });
+    const data = await response.json().catch(() => ({}));
+    if (response.ok) applyClock(data); else if (response.status !== 503) handleFault(data);
+  } finally { sendingFrame = false; }
 }
 
 $("submit").addEventListener("click", async () => {

@@ -10,6 +10,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Short, so that the lost-contact test takes seconds; longer than the short exams' duration.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>In-exam face checks fall due between 0.5 and 1.5 of this after login.</summary>
+    public static readonly TimeSpan FaceCheckEvery = TimeSpan.FromSeconds(1);
+
     public static readonly string BiometricDirectory = Path.Combine(Path.GetTempPath(), "casn-test-biometrics-" + Guid.NewGuid().ToString("N")[..8]);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -24,6 +27,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Casn:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
+                ["Casn:Sessions:FaceCheckEvery"] = FaceCheckEvery.ToString(),
                 // One face worker with room for two waiting: a burst of checks must overflow.
                 ["Casn:Faces:Workers"] = "1",
                 ["Casn:Faces:QueuePerWorker"] = "2",

@@ -42,4 +42,20 @@ public sealed class FaceApiTests(SiloFactory factory)
             Assert.DoesNotContain("photo", text);
         }
     }
+
+    [Fact]
+    public async Task A_camera_frame_of_another_face_suspends_the_sitting_over_http()
+    {
+        var day = await new HttpExamDay(_http).Prepare(candidates: 1);
+        await Expect(200, await _http.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("obama_2.jpg")));
+        var workstation = await day.Start(1, new WebApplicationFactoryClient(factory));
+        var frames = day.SessionPath(1) + "/face-frames";
+
+        await ExpectProblem(401, "auth.token_missing", await _http.PostAsync(frames, Jpeg("obama_1.jpg")));
+        var same = await Expect(200, await workstation.PostAsync(frames, Jpeg("obama_1.jpg")));
+        Assert.Equal("InProgress", same.GetProperty("status").GetString());
+        var other = await Expect(200, await workstation.PostAsync(frames, Jpeg("biden_2.jpg")));
+        Assert.Equal("Suspended", other.GetProperty("status").GetString());
+        await ExpectProblem(409, "session.suspended", await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+    }
 }

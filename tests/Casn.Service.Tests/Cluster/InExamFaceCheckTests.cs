@@ -1,0 +1,85 @@
+using Casn.Domain;
+using Casn.Domain.Sessions;
+using Casn.Grains.Abstractions;
+using static Casn.Service.Tests.Cluster.ExamDay;
+
+namespace Casn.Service.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class InExamFaceCheckTests(ClusterFixture fixture)
+{
+    IGrainFactory Grains => fixture.Client;
+
+    static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
+
+    async Task<(ExamDay Day, string Token)> Sitting(string registrationPhoto)
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo(registrationPhoto)));
+        return (day, await day.Start(1));
+    }
+
+    [Fact]
+    public async Task The_server_asks_for_a_frame_and_the_same_face_keeps_the_exam_going()
+    {
+        var (day, token) = await Sitting("kit_harington_1.jpg");
+        await Eventually(async () => Ok(await day.Session(1).Heartbeat(token)).FaceCheckDue,
+            ClusterFixture.FaceCheckEvery * 3, "a face check falls due");
+
+        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("kit_harington_2.jpg")));
+
+        Assert.Equal(SessionStatus.InProgress, clock.Status);
+        Assert.False(clock.FaceCheckDue);
+        Assert.Contains((await day.Session(1).GetView())!.Events, e => e.Kind == SessionEventKinds.FaceChecked);
+    }
+
+    [Fact]
+    public async Task A_different_face_stops_the_questions_at_once_until_a_proctor_decides()
+    {
+        var (day, token) = await Sitting("kit_harington_1.jpg");
+        var item = day.PaperOf(1).Items[0].Item.Id;
+
+        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("alex_lacamoire_1.jpg")));
+
+        Assert.Equal(SessionStatus.Suspended, clock.Status);
+        Assert.False(clock.Running);
+        Fails(ErrorCodes.SessionSuspended, await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, item, 0)));
+        Fails(ErrorCodes.SessionSuspended, await day.Session(1).GetPaper(token));
+        await Eventually(async () => Ok(await day.Room.GetView()).Incidents.Any(i => i.Kind == SessionEventKinds.FaceMismatch),
+            TimeSpan.FromSeconds(5), "the room records the mismatch");
+        // The machine never disqualifies: the sitting waits, suspended, for the proctor.
+        Assert.Equal(FinishReason.None, (await day.Session(1).GetView())!.FinishReason);
+
+        var resumed = Ok(await day.Room.Resume(day.ParticipantNo(1), new ProctorAction("proctor-7", "twin brother checked out; candidate back in seat")));
+        Assert.Equal(SessionStatus.InProgress, resumed.Status);
+        Assert.InRange(clock.RemainingMs - resumed.Clock.RemainingMs, 0, 300);
+        Assert.True(Ok(await day.Session(1).Heartbeat(token)).FaceCheckDue);
+    }
+
+    [Fact]
+    public async Task Frames_without_a_usable_face_suspend_after_the_allowed_misses()
+    {
+        var (day, token) = await Sitting("rose_leslie_1.jpg");
+        var noFace = "not a camera frame"u8.ToArray();
+
+        Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
+        var second = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("multi_two_people.jpg")));
+        Assert.Equal(SessionStatus.InProgress, second.Status);
+        Assert.True(second.FaceCheckDue);
+        Assert.Equal(SessionStatus.Suspended, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
+        await Eventually(async () => Ok(await day.Room.GetView()).Incidents.Any(i => i.Kind == SessionEventKinds.FaceMissing),
+            TimeSpan.FromSeconds(5), "the room records the missing face");
+    }
+
+    [Fact]
+    public async Task A_good_frame_resets_the_miss_count()
+    {
+        var (day, token) = await Sitting("rose_leslie_1.jpg");
+        var noFace = "not a camera frame"u8.ToArray();
+        Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
+        Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
+        Ok(await day.Session(1).SubmitFaceFrame(token, Photo("rose_leslie_2.jpg")));
+        Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
+        Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
+    }
+}
