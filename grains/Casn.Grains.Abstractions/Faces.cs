@@ -30,6 +30,13 @@ public sealed record EnrolmentReceipt(
     [property: Id(1)] DateTimeOffset EnrolledAt,
     [property: Id(2)] double? Liveness);
 
+/// <summary>Why a face is being matched: a check-in capture becomes the reference for that exam's camera frames.</summary>
+public enum FaceMatchPurpose
+{
+    CheckIn = 0,
+    InExam = 1,
+}
+
 public enum FaceMatchOutcome
 {
     /// <summary>One usable face, at or above the match threshold.</summary>

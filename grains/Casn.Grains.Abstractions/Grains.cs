@@ -24,8 +24,11 @@ public interface ICandidateGrain : IGrainWithStringKey
     /// <summary>Stores the registration photo (sealed) and its embedding; the photo must show one usable face.</summary>
     Task<Result<EnrolmentReceipt>> Enrol(byte[] photo);
 
-    /// <summary>Compares a live capture with the registration photo.</summary>
-    Task<Result<FaceMatch>> MatchFace(byte[] capture);
+    /// <summary>
+    /// Compares a live capture with the candidate's reference face. A verified check-in capture is kept
+    /// (sealed) and becomes the reference for in-exam frames: same room, camera and light.
+    /// </summary>
+    Task<Result<FaceMatch>> MatchFace(byte[] capture, FaceMatchPurpose purpose);
 }
 
 /// <summary>A room in one session slot. Key: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>

@@ -11,6 +11,9 @@ public sealed class CandidateState
     [Id(1)] public byte[]? SealedReference { get; set; }
 
     [Id(2)] public DateTimeOffset? EnrolledAt { get; set; }
+
+    /// <summary>The last verified check-in capture's embedding, sealed: the reference during the exam.</summary>
+    [Id(3)] public byte[]? SealedCheckInReference { get; set; }
 }
 
 public sealed class CandidateGrain(
@@ -53,17 +56,28 @@ public sealed class CandidateGrain(
         return new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt.Value, check.Liveness);
     }
 
-    async Task<Result<FaceMatch>> ICandidateGrain.MatchFace(byte[] capture)
+    async Task<Result<FaceMatch>> ICandidateGrain.MatchFace(byte[] capture, FaceMatchPurpose purpose)
     {
-        if (state.State.SealedReference is not { } sealedReference)
+        if (state.State.SealedReference is not { } registration)
             return Faults.Of(ErrorCodes.CandidateNotEnrolled, $"Candidate '{ParticipantNo}' has no registration photo.");
         var check = await faces.Analyze(capture);
         if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; try again in a moment.");
         if (!check.IsUsable) return new FaceMatch(FaceMatchOutcome.Retake, null, check.Problem, check.Liveness, check.FaceCount);
-        var similarity = FaceMath.Cosine(protector.OpenEmbedding(sealedReference, ReferenceContext), check.Embedding);
+
+        var (reference, context) = purpose == FaceMatchPurpose.InExam && state.State.SealedCheckInReference is { } checkIn
+            ? (checkIn, CheckInContext)
+            : (registration, ReferenceContext);
+        var similarity = FaceMath.Cosine(protector.OpenEmbedding(reference, context), check.Embedding);
         var outcome = faces.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
+        if (purpose == FaceMatchPurpose.CheckIn && outcome == FaceMatchOutcome.Verified)
+        {
+            state.State.SealedCheckInReference = protector.SealEmbedding(check.Embedding!, CheckInContext);
+            await state.WriteStateAsync();
+        }
         return new FaceMatch(outcome, similarity, null, check.Liveness, check.FaceCount);
     }
+
+    string CheckInContext => $"checkin:{ParticipantNo}";
 
     string PhotoName => $"photos/{ParticipantNo}/registration";
 }

@@ -131,7 +131,7 @@ public sealed partial class CandidateSessionGrain(
         if (session.State.Status != SessionStatus.InProgress) return session.FaceFrame(Now, FaceFrameResult.SamePerson, "", 0).Fault!;
 
         var participantNo = session.State.Setup!.ParticipantNo;
-        var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(frame ?? []);
+        var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(frame ?? [], FaceMatchPurpose.InExam);
         if (!matched.IsOk) return matched.Fault!;
         var match = matched.Value!;
         var (result, detail) = match.Outcome switch
@@ -146,9 +146,7 @@ public sealed partial class CandidateSessionGrain(
         if (suspended.Value)
         {
             CasnMetrics.Suspensions.Add(1, new KeyValuePair<string, object?>("by", "face_check"));
-            var kind = result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing;
-            var roomKey = Key[..Key.LastIndexOf('/')];
-            await GrainFactory.GetGrain<IExamRoomGrain>(roomKey).ReportIncident(new RoomIncident(Now, participantNo, kind, "system", detail));
+            await ReportSuspension(result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing, detail);
         }
         return session.ClockView(Now);
     }
@@ -231,9 +229,21 @@ public sealed partial class CandidateSessionGrain(
 
     async Task ObserveAndPersist()
     {
-        if (_session!.Observe(Now)) await Persist();
-        else ScheduleWakeUp();
+        var before = _session!.State.Status;
+        if (!_session.Observe(Now))
+        {
+            ScheduleWakeUp();
+            return;
+        }
+        await Persist();
+        // Only the face rule suspends on its own (a camera frame never sent in time): the room must know.
+        if (before == SessionStatus.InProgress && _session.State.Status == SessionStatus.Suspended)
+            await ReportSuspension(SessionEventKinds.FaceMissing, _session.State.Events[^1].Detail);
     }
+
+    Task ReportSuspension(string kind, string detail) =>
+        GrainFactory.GetGrain<IExamRoomGrain>(Key[..Key.LastIndexOf('/')])
+            .ReportIncident(new RoomIncident(Now, _session!.State.Setup!.ParticipantNo, kind, "system", detail));
 
     async Task Persist()
     {

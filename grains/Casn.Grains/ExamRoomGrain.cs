@@ -102,7 +102,7 @@ public sealed class ExamRoomGrain(
         if (request.Method == "face")
         {
             if (request.Capture is not { Length: > 0 }) return Faults.Of(ErrorCodes.CheckInInvalid, "A face check-in needs the live capture.");
-            var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(request.Capture);
+            var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(request.Capture, FaceMatchPurpose.CheckIn);
             if (!matched.IsOk) return matched.Fault!;
             var match = matched.Value!;
             // Every check is recorded, passed or not, with who took it.

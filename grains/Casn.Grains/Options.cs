@@ -23,10 +23,14 @@ public sealed class SessionOptions
     /// <summary>Frames in a row without a usable face before the session is suspended.</summary>
     public int FaceMissesAllowed { get; set; } = 3;
 
+    /// <summary>How long a due camera frame may be late before it counts as a frame without a face.</summary>
+    public TimeSpan FaceCheckGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts)
     {
         FaceCheckEvery = FaceCheckEvery,
         FaceMissesAllowed = FaceMissesAllowed,
+        FaceCheckGrace = FaceCheckGrace,
     };
 }
 

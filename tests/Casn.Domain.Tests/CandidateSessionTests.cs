@@ -243,3 +243,65 @@ public class CandidateSessionTests
         Assert.DoesNotContain("key", json, StringComparison.OrdinalIgnoreCase);
     }
 }
+
+public class InExamFaceRuleTests
+{
+    static readonly Exams.ExamDefinition Exam = ExamFixtures.Skd();
+    static readonly DateTimeOffset T0 = new(2024, 10, 16, 8, 0, 0, TimeSpan.FromHours(7));
+    static readonly SessionRules Rules = new SessionRules(TimeSpan.FromHours(4), 300, 3)
+    {
+        FaceCheckEvery = TimeSpan.FromMinutes(10),
+        FaceCheckGrace = TimeSpan.FromMinutes(2),
+        FaceMissesAllowed = 3,
+    };
+
+    static CandidateSession Started()
+    {
+        var setup = new SessionSetup(Exam.Id, "2024-001", "Siti", "general", false, "A1");
+        var session = new CandidateSession(CandidateSession.NewState(setup, Exam), Exam, Rules);
+        session.CheckIn(new CheckInRecord(T0.AddMinutes(-60), "face", "proctor-1", "verified"), "pin", roomOpen: true);
+        // randomFraction 0.5: the first frame is due after exactly FaceCheckEvery.
+        Assert.True(session.Login(T0, "pin", "ws-1", "token", randomFraction: 0.5).IsOk);
+        return session;
+    }
+
+    [Fact]
+    public void A_frame_falls_due_at_a_random_moment_and_a_good_frame_schedules_the_next()
+    {
+        var session = Started();
+        Assert.False(session.IsFaceCheckDue(T0.AddMinutes(9)));
+        Assert.True(session.IsFaceCheckDue(T0.AddMinutes(10)));
+        Assert.False(session.FaceFrame(T0.AddMinutes(10), FaceFrameResult.SamePerson, "same", randomFraction: 0).Value);
+        Assert.Equal(T0.AddMinutes(15), session.State.NextFaceCheckAt);
+    }
+
+    [Fact]
+    public void Frames_never_sent_count_as_missing_faces_and_suspend_in_the_end()
+    {
+        var session = Started();
+        Assert.Equal(T0.AddMinutes(12), session.NextCheck());
+
+        // Due at 10:00, grace 2 min: the first miss is counted at 12:00+, then every 2 min after.
+        Assert.True(session.Observe(T0.AddMinutes(12).AddSeconds(1)));
+        Assert.Equal(SessionStatus.InProgress, session.State.Status);
+        Assert.True(session.Observe(T0.AddMinutes(14).AddSeconds(2)));
+        Assert.Equal(SessionStatus.InProgress, session.State.Status);
+        Assert.True(session.Observe(T0.AddMinutes(16).AddSeconds(3)));
+
+        Assert.Equal(SessionStatus.Suspended, session.State.Status);
+        Assert.Contains("no camera frame", session.State.Events[^1].Detail);
+        // The suspension stopped the clock: the proctor's decision costs the candidate nothing.
+        Assert.Equal(TimeSpan.FromMinutes(100) - TimeSpan.FromMinutes(16).Add(TimeSpan.FromSeconds(3)), session.State.Clock!.Remaining(T0.AddHours(3)));
+    }
+
+    [Fact]
+    public void With_checks_off_nothing_falls_due()
+    {
+        var setup = new SessionSetup(Exam.Id, "2024-002", "Budi", "general", false, "A2");
+        var session = new CandidateSession(CandidateSession.NewState(setup, Exam), Exam, Rules with { FaceCheckEvery = TimeSpan.Zero });
+        session.CheckIn(new CheckInRecord(T0, "manual", "p", "r"), "pin", roomOpen: true);
+        session.Login(T0, "pin", "ws-2", "t");
+        Assert.Null(session.State.NextFaceCheckAt);
+        Assert.False(session.Observe(T0.AddHours(1)));
+    }
+}

@@ -133,6 +133,11 @@ public sealed class CandidateSession
             Finish(Clock.Deadline ?? now, FinishReason.TimedOut, "system");
             return true;
         }
+        if (_state.NextFaceCheckAt is { } due && now > due + _rules.FaceCheckGrace)
+        {
+            CountMissingFace(now, $"no camera frame within {_rules.FaceCheckGrace.TotalSeconds:0} s of the request");
+            return true;
+        }
         return false;
     }
 
@@ -152,7 +157,9 @@ public sealed class CandidateSession
     {
         if (_state.Status != SessionStatus.InProgress || Clock.Deadline is not { } deadline) return null;
         var silenceLimit = (_state.LastContact ?? deadline) + _rules.HeartbeatTimeout;
-        return deadline < silenceLimit ? deadline : silenceLimit;
+        var next = deadline < silenceLimit ? deadline : silenceLimit;
+        if (_state.NextFaceCheckAt is { } due && due + _rules.FaceCheckGrace < next) next = due + _rules.FaceCheckGrace;
+        return next;
     }
 
     // ---- in-exam face checks ----
@@ -190,16 +197,22 @@ public sealed class CandidateSession
                 SuspendBySystem(now, SessionEventKinds.FaceMismatch, detail);
                 return true;
             default:
-                _state.FaceMisses++;
-                if (_state.FaceMisses < _rules.FaceMissesAllowed)
-                {
-                    _state.NextFaceCheckAt = now;
-                    Record(now, SessionEventKinds.FaceMissing, "system", $"{detail} ({_state.FaceMisses} of {_rules.FaceMissesAllowed})");
-                    return false;
-                }
-                SuspendBySystem(now, SessionEventKinds.FaceMissing, $"no usable face in {_state.FaceMisses} frames in a row: {detail}");
-                return true;
+                return CountMissingFace(now, detail);
         }
+    }
+
+    /// <summary>A frame without a usable face, or one never sent: asks again at once, and suspends at the limit.</summary>
+    bool CountMissingFace(DateTimeOffset now, string detail)
+    {
+        _state.FaceMisses++;
+        if (_state.FaceMisses < _rules.FaceMissesAllowed)
+        {
+            _state.NextFaceCheckAt = now;
+            Record(now, SessionEventKinds.FaceMissing, "system", $"{detail} ({_state.FaceMisses} of {_rules.FaceMissesAllowed})");
+            return false;
+        }
+        SuspendBySystem(now, SessionEventKinds.FaceMissing, $"no usable face in {_state.FaceMisses} frames in a row: {detail}");
+        return true;
     }
 
     void SuspendBySystem(DateTimeOffset now, string kind, string detail)

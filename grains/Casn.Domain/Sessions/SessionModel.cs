@@ -131,4 +131,7 @@ public sealed record SessionRules(TimeSpan HeartbeatTimeout, int MaxAnswers, int
     public TimeSpan FaceCheckEvery { get; init; } = TimeSpan.Zero;
 
     public int FaceMissesAllowed { get; init; } = 3;
+
+    /// <summary>A due frame not sent within this counts as a frame without a face: a client cannot skip checks.</summary>
+    public TimeSpan FaceCheckGrace { get; init; } = TimeSpan.FromMinutes(2);
 }

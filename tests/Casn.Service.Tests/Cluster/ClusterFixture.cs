@@ -28,6 +28,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 ["Casn:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
                 ["Casn:Sessions:FaceCheckEvery"] = FaceCheckEvery.ToString(),
+                // Most cluster tests send no frames; the overdue rule is tested in the domain, with time as data.
+                ["Casn:Sessions:FaceCheckGrace"] = "01:00:00",
                 // One face worker with room for two waiting: a burst of checks must overflow.
                 ["Casn:Faces:Workers"] = "1",
                 ["Casn:Faces:QueuePerWorker"] = "2",

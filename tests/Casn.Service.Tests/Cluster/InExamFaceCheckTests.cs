@@ -82,4 +82,21 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
     }
+
+    [Fact]
+    public async Task Exam_frames_are_compared_with_the_check_in_capture_not_the_older_registration_photo()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        // obama_2 vs obama_4 scores about 0.70; obama_1 vs obama_4 about 0.996.
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_2.jpg")));
+        var pin = Ok(await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, Photo("obama_1.jpg")))).Pin;
+        await day.Open();
+        var token = Ok(await day.Session(1).Login(new LoginRequest(pin, "ws-1"))).Token;
+
+        Ok(await day.Session(1).SubmitFaceFrame(token, Photo("obama_4.jpg")));
+
+        var check = (await day.Session(1).GetView())!.Events.Last(e => e.Kind == SessionEventKinds.FaceChecked);
+        var similarity = double.Parse(check.Detail[(check.Detail.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(similarity > 0.95, check.Detail);
+    }
 }
