@@ -56,6 +56,9 @@ public interface IExamRoomGrain : IGrainWithStringKey
 
     Task<Result<RoomView>> GetView();
 
+    /// <summary>Every sitting's public board line, read from the sessions (a board rebuilding itself).</summary>
+    Task<Result<BoardRows>> GetBoardRows();
+
     /// <summary>A session tells its room what happened to it (e.g. suspended on a face mismatch). One way, so neither waits on the other.</summary>
     [OneWay]
     Task ReportIncident(RoomIncident incident);
@@ -96,4 +99,7 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
     Task<Result<SessionView>> CloseByRoom(ProctorAction action);
 
     Task<SessionView?> GetView();
+
+    [AlwaysInterleave]
+    Task<BoardRow?> GetBoardRow();
 }

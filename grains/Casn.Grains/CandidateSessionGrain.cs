@@ -195,6 +195,24 @@ public sealed partial class CandidateSessionGrain(
         return _session.View(Now);
     }
 
+    Task<BoardRow?> ICandidateSessionGrain.GetBoardRow() => Task.FromResult(_session is null ? null : BoardRowOf(_session));
+
+    /// <summary>The sitting's public line: scores so far and a neutral status, nothing else.</summary>
+    static BoardRow BoardRowOf(CandidateSession session)
+    {
+        var state = session.State;
+        var sheet = state.Result?.Scores ?? session.RunningScore();
+        var status = state.Status switch
+        {
+            SessionStatus.Registered or SessionStatus.CheckedIn => BoardStatuses.NotStarted,
+            SessionStatus.InProgress => BoardStatuses.InProgress,
+            SessionStatus.Suspended => BoardStatuses.Paused,
+            _ => state.Result?.Pass is { } pass ? (pass.Passed ? BoardStatuses.Passed : BoardStatuses.Failed) : BoardStatuses.Finished,
+        };
+        return new BoardRow(state.Setup!.ParticipantNo, state.Setup.Name, [.. sheet.Sections.Select(s => s.Score)], sheet.Total, status,
+            session.AnsweredCount, state.Answers.Count + state.Events.Count);
+    }
+
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
         // Activation already observed the clock and set the timer; once finished, the reminder goes.
@@ -261,6 +279,10 @@ public sealed partial class CandidateSessionGrain(
             throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.");
         }
         ScheduleWakeUp();
+        // The room's public board follows every stored change (it coalesces before publishing).
+        var blueprint = _session!.Exam.Blueprint;
+        await GrainFactory.GetGrain<ILiveBoardGrain>(Key[..Key.LastIndexOf('/')])
+            .Update(BoardRowOf(_session), blueprint.Title, [.. blueprint.Sections.Select(s => s.Code)]);
     }
 
     void ScheduleWakeUp()

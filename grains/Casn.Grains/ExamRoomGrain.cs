@@ -168,6 +168,14 @@ public sealed class ExamRoomGrain(
 
     async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
 
+    async Task<Result<BoardRows>> IExamRoomGrain.GetBoardRows()
+    {
+        if (Room.Setup is not { } setup) return RoomNotFound();
+        var exam = (await exams.Find(setup.ExamId))!;
+        var rows = await Task.WhenAll(Room.SeatByParticipant.Keys.Select(p => SessionOf(p).GetBoardRow()));
+        return new BoardRows(exam.Blueprint.Title, [.. exam.Blueprint.Sections.Select(s => s.Code)], [.. rows.OfType<BoardRow>()]);
+    }
+
     async Task IExamRoomGrain.ReportIncident(RoomIncident incident)
     {
         if (!Room.SeatByParticipant.ContainsKey(incident.ParticipantNo)) return;
