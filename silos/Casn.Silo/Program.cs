@@ -20,6 +20,10 @@ builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOp
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 builder.Services.AddHostedService<FaceModelsCheck>();
+builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Configuration.GetSection(Casn.Silo.Boards.BoardFeedOptions.Section))
+    .Validate(o => o.MaxViewersPerSilo > 0 && o.ViewerBuffer > 0 && o.RenewEvery > TimeSpan.Zero, "Casn:Boards viewer limits must be positive.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<Casn.Silo.Boards.BoardFeed>();
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
 
 var app = builder.Build();
@@ -35,6 +39,7 @@ app.MapOperatorEndpoints();
 app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();
 app.MapFaceEndpoints();
+app.MapBoardEndpoints();
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

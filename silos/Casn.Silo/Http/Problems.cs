@@ -40,6 +40,8 @@ public static class Problems
         [ErrorCodes.CheckInFaceMismatch] = StatusCodes.Status422UnprocessableEntity,
         [ErrorCodes.CheckInFaceRetake] = StatusCodes.Status422UnprocessableEntity,
         [ErrorCodes.FaceBusy] = StatusCodes.Status503ServiceUnavailable,
+        ["board.viewers_full"] = StatusCodes.Status503ServiceUnavailable,
+        ["board.not_found"] = StatusCodes.Status404NotFound,
         ["image.too_large"] = StatusCodes.Status413PayloadTooLarge,
         [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,

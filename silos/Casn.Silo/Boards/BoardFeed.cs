@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Casn.Grains.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Casn.Silo.Boards;
+
+/// <summary>Viewer limits per silo (<c>Casn:Boards</c>).</summary>
+public sealed class BoardFeedOptions
+{
+    public const string Section = "Casn:Boards";
+
+    /// <summary>Viewers this silo serves at once; beyond that, 503 with Retry-After.</summary>
+    public int MaxViewersPerSilo { get; set; } = 20_000;
+
+    /// <summary>Snapshots a viewer may fall behind before it is dropped (its browser reconnects and resumes).</summary>
+    public int ViewerBuffer { get; set; } = 8;
+
+    /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
+    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+/// <summary>
+/// This silo's one subscription per watched board, fanned out to its own viewers (GPS Tracker's shape):
+/// the board sends one snapshot to each silo, and each silo writes it to its browsers.
+/// </summary>
+public sealed partial class BoardFeed : IBoardObserver, IDisposable
+{
+    readonly IGrainFactory _grains;
+    readonly BoardFeedOptions _options;
+    readonly ILogger<BoardFeed> _logger;
+    readonly ConcurrentDictionary<string, Board> _boards = new(StringComparer.Ordinal);
+    readonly Timer _renew;
+    readonly Lazy<IBoardObserver> _reference;
+    int _viewers;
+
+    public BoardFeed(IGrainFactory grains, IOptions<BoardFeedOptions> options, ILogger<BoardFeed> logger)
+    {
+        _grains = grains;
+        _options = options.Value;
+        _logger = logger;
+        _reference = new(() => grains.CreateObjectReference<IBoardObserver>(this));
+        _renew = new Timer(_ => _ = Renew(), null, _options.RenewEvery, _options.RenewEvery);
+    }
+
+    public int Viewers => Volatile.Read(ref _viewers);
+
+    /// <summary>A new viewer of a board, or null when this silo already serves its maximum.</summary>
+    public async Task<Viewer?> Watch(string boardKey)
+    {
+        if (Interlocked.Increment(ref _viewers) > _options.MaxViewersPerSilo)
+        {
+            Interlocked.Decrement(ref _viewers);
+            return null;
+        }
+        var board = _boards.GetOrAdd(boardKey, key => new Board(key));
+        var viewer = new Viewer(this, board, Channel.CreateBounded<BoardSnapshot>(new BoundedChannelOptions(_options.ViewerBuffer) { SingleReader = true }));
+        board.Viewers[viewer] = true;
+        try
+        {
+            if (board.Latest is null)
+            {
+                var grain = _grains.GetGrain<ILiveBoardGrain>(boardKey);
+                await grain.Subscribe(_reference.Value);
+                board.Offer(await grain.GetSnapshot());
+            }
+        }
+        catch
+        {
+            viewer.Dispose();
+            throw;
+        }
+        return viewer;
+    }
+
+    void IBoardObserver.Published(BoardSnapshot snapshot)
+    {
+        if (!_boards.TryGetValue(snapshot.Board, out var board) || !board.Offer(snapshot)) return;
+        foreach (var viewer in board.Viewers.Keys)
+            if (!viewer.Writer.TryWrite(snapshot)) viewer.Drop();
+    }
+
+    void Leave(Viewer viewer)
+    {
+        if (viewer.Board.Viewers.TryRemove(viewer, out _)) Interlocked.Decrement(ref _viewers);
+    }
+
+    async Task Renew()
+    {
+        foreach (var board in _boards.Values)
+        {
+            try
+            {
+                var grain = _grains.GetGrain<ILiveBoardGrain>(board.Key);
+                if (board.Viewers.IsEmpty)
+                {
+                    _boards.TryRemove(board.Key, out _);
+                    await grain.Unsubscribe(_reference.Value);
+                }
+                else
+                {
+                    await grain.Subscribe(_reference.Value);
+                    // A board re-activated elsewhere may have published while this silo was not subscribed.
+                    var latest = await grain.GetSnapshot();
+                    if (board.Offer(latest))
+                        foreach (var viewer in board.Viewers.Keys)
+                            if (!viewer.Writer.TryWrite(latest)) viewer.Drop();
+                }
+            }
+            catch (Exception exception)
+            {
+                LogRenewFailed(_logger, exception, board.Key);
+            }
+        }
+    }
+
+    public void Dispose() => _renew.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the subscription to board {Board} failed; retrying at the next renewal")]
+    static partial void LogRenewFailed(ILogger logger, Exception exception, string board);
+
+    public sealed class Board(string key)
+    {
+        readonly object _gate = new();
+
+        public string Key { get; } = key;
+
+        public ConcurrentDictionary<Viewer, bool> Viewers { get; } = new();
+
+        public BoardSnapshot? Latest { get; private set; }
+
+        /// <summary>Keeps the snapshot if it is newer than what this silo has; versions never go back.</summary>
+        public bool Offer(BoardSnapshot snapshot)
+        {
+            lock (_gate)
+            {
+                if (Latest is not null && snapshot.Version <= Latest.Version) return false;
+                Latest = snapshot;
+                return true;
+            }
+        }
+    }
+
+    public sealed class Viewer(BoardFeed feed, Board board, Channel<BoardSnapshot> channel) : IDisposable
+    {
+        public Board Board { get; } = board;
+
+        public ChannelReader<BoardSnapshot> Reader => channel.Reader;
+
+        internal ChannelWriter<BoardSnapshot> Writer => channel.Writer;
+
+        /// <summary>Too slow to keep up: its stream ends, and the browser reconnects with the last version it saw.</summary>
+        internal void Drop()
+        {
+            channel.Writer.TryComplete();
+            feed.Leave(this);
+        }
+
+        public void Dispose()
+        {
+            channel.Writer.TryComplete();
+            feed.Leave(this);
+        }
+    }
+}

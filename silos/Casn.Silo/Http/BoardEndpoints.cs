@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using Casn.Domain;
+using Casn.Domain.Exams;
+using Casn.Grains.Abstractions;
+using Casn.Silo.Boards;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Casn.Silo.Http;
+
+/// <summary>
+/// Public boards: no login to read, and nothing private in them. A JSON snapshot, and a Server-Sent
+/// Events stream whose event ids are board versions: a viewer that reconnects with Last-Event-ID gets
+/// only newer versions, never an older one.
+/// </summary>
+public static class BoardEndpoints
+{
+    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static void MapBoardEndpoints(this IEndpointRouteBuilder app)
+    {
+        var boards = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards");
+
+        boards.MapGet("", async ([AsParameters] RoomRoute route, IGrainFactory grains) =>
+        {
+            var key = route.Key;
+            if (!key.IsOk) return Problems.Of(key.Fault!);
+            var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
+            return snapshot.Sections.Length == 0 ? Problems.Of("board.not_found", "No exam runs in this room.") : Results.Ok(snapshot);
+        }).WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
+
+        boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+            HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+        {
+            var key = route.Key;
+            if (!key.IsOk) return Problems.Of(key.Fault!);
+            using var viewer = await feed.Watch(key.Value!.ToString());
+            if (viewer is null) return Problems.Of("board.viewers_full", "This server has as many viewers as it can serve; try again shortly.");
+
+            var lastSent = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var resumeFrom) ? resumeFrom : -1;
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            if (viewer.Board.Latest is { } current && current.Version > lastSent) lastSent = await Send(http, current, aborted);
+            await http.Response.Body.FlushAsync(aborted);
+            try
+            {
+                while (!aborted.IsCancellationRequested)
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    wait.CancelAfter(KeepAlive);
+                    try
+                    {
+                        if (!await viewer.Reader.WaitToReadAsync(wait.Token)) break; // dropped as too slow: the browser resumes
+                        while (viewer.Reader.TryRead(out var snapshot))
+                            if (snapshot.Version > lastSent) lastSent = await Send(http, snapshot, aborted);
+                    }
+                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                    {
+                        await http.Response.WriteAsync($": keep-alive {DateTimeOffset.UtcNow:O}\n\n", aborted);
+                        await http.Response.Body.FlushAsync(aborted);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The viewer left.
+            }
+            return Results.Empty;
+        }).WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
+    }
+
+    static async Task<long> Send(HttpContext http, BoardSnapshot snapshot, CancellationToken aborted)
+    {
+        var json = JsonSerializer.Serialize(snapshot, CasnJson.Options);
+        await http.Response.WriteAsync($"id: {snapshot.Version.ToString(CultureInfo.InvariantCulture)}\nevent: board\ndata: {json}\n\n", aborted);
+        await http.Response.Body.FlushAsync(aborted);
+        return snapshot.Version;
+    }
+}
