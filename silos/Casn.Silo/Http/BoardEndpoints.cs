@@ -15,7 +15,7 @@ namespace Casn.Silo.Http;
 /// </summary>
 public static class BoardEndpoints
 {
-    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
     public static void MapBoardEndpoints(this IEndpointRouteBuilder app)
     {
@@ -57,7 +57,9 @@ public static class BoardEndpoints
                     }
                     catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                     {
-                        await http.Response.WriteAsync($": keep-alive {DateTimeOffset.UtcNow:O}\n\n", aborted);
+                        // No id: the viewer's resume point stays the last board version. The server time tells a
+                        // quiet board from a stale one.
+                        await http.Response.WriteAsync($"event: alive\ndata: {{\"serverTime\":\"{DateTimeOffset.UtcNow:O}\"}}\n\n", aborted);
                         await http.Response.Body.FlushAsync(aborted);
                     }
                 }
