@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
+using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +22,16 @@ public sealed class BoardFeedOptions
 
     /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
     public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+/// <summary>A snapshot ready to send: serialised once per silo, whatever the number of viewers.</summary>
+public sealed record BoardEvent(long Version, byte[] Bytes)
+{
+    public static BoardEvent Of(BoardSnapshot snapshot)
+    {
+        var json = JsonSerializer.Serialize(snapshot, CasnJson.Options);
+        return new(snapshot.Version, Encoding.UTF8.GetBytes($"id: {snapshot.Version.ToString(CultureInfo.InvariantCulture)}\nevent: board\ndata: {json}\n\n"));
+    }
 }
 
 /// <summary>
@@ -54,7 +68,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
             return null;
         }
         var board = _boards.GetOrAdd(boardKey, key => new Board(key));
-        var viewer = new Viewer(this, board, Channel.CreateBounded<BoardSnapshot>(new BoundedChannelOptions(_options.ViewerBuffer) { SingleReader = true }));
+        var viewer = new Viewer(this, board, Channel.CreateBounded<BoardEvent>(new BoundedChannelOptions(_options.ViewerBuffer) { SingleReader = true }));
         board.Viewers[viewer] = true;
         try
         {
@@ -75,9 +89,9 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 
     void IBoardObserver.Published(BoardSnapshot snapshot)
     {
-        if (!_boards.TryGetValue(snapshot.Board, out var board) || !board.Offer(snapshot)) return;
+        if (!_boards.TryGetValue(snapshot.Board, out var board) || board.Offer(snapshot) is not { } published) return;
         foreach (var viewer in board.Viewers.Keys)
-            if (!viewer.Writer.TryWrite(snapshot)) viewer.Drop();
+            if (!viewer.Writer.TryWrite(published)) viewer.Drop();
     }
 
     void Leave(Viewer viewer)
@@ -101,10 +115,9 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
                 {
                     await grain.Subscribe(_reference.Value);
                     // A board re-activated elsewhere may have published while this silo was not subscribed.
-                    var latest = await grain.GetSnapshot();
-                    if (board.Offer(latest))
+                    if (board.Offer(await grain.GetSnapshot()) is { } published)
                         foreach (var viewer in board.Viewers.Keys)
-                            if (!viewer.Writer.TryWrite(latest)) viewer.Drop();
+                            if (!viewer.Writer.TryWrite(published)) viewer.Drop();
                 }
             }
             catch (Exception exception)
@@ -127,27 +140,27 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 
         public ConcurrentDictionary<Viewer, bool> Viewers { get; } = new();
 
-        public BoardSnapshot? Latest { get; private set; }
+        public BoardEvent? Latest { get; private set; }
 
-        /// <summary>Keeps the snapshot if it is newer than what this silo has; versions never go back.</summary>
-        public bool Offer(BoardSnapshot snapshot)
+        /// <summary>Keeps the snapshot if it is newer than what this silo has (versions never go back), serialised once.</summary>
+        public BoardEvent? Offer(BoardSnapshot snapshot)
         {
             lock (_gate)
             {
-                if (Latest is not null && snapshot.Version <= Latest.Version) return false;
-                Latest = snapshot;
-                return true;
+                if (Latest is not null && snapshot.Version <= Latest.Version) return null;
+                Latest = BoardEvent.Of(snapshot);
+                return Latest;
             }
         }
     }
 
-    public sealed class Viewer(BoardFeed feed, Board board, Channel<BoardSnapshot> channel) : IDisposable
+    public sealed class Viewer(BoardFeed feed, Board board, Channel<BoardEvent> channel) : IDisposable
     {
         public Board Board { get; } = board;
 
-        public ChannelReader<BoardSnapshot> Reader => channel.Reader;
+        public ChannelReader<BoardEvent> Reader => channel.Reader;
 
-        internal ChannelWriter<BoardSnapshot> Writer => channel.Writer;
+        internal ChannelWriter<BoardEvent> Writer => channel.Writer;
 
         /// <summary>Too slow to keep up: its stream ends, and the browser reconnects with the last version it saw.</summary>
         internal void Drop()

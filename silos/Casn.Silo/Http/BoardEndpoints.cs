@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Casn.Domain;
-using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 using Casn.Silo.Boards;
 using Microsoft.AspNetCore.Mvc;
@@ -52,8 +50,8 @@ public static class BoardEndpoints
                     try
                     {
                         if (!await viewer.Reader.WaitToReadAsync(wait.Token)) break; // dropped as too slow: the browser resumes
-                        while (viewer.Reader.TryRead(out var snapshot))
-                            if (snapshot.Version > lastSent) lastSent = await Send(http, snapshot, aborted);
+                        while (viewer.Reader.TryRead(out var published))
+                            if (published.Version > lastSent) lastSent = await Send(http, published, aborted);
                     }
                     catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                     {
@@ -72,11 +70,10 @@ public static class BoardEndpoints
         }).WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
     }
 
-    static async Task<long> Send(HttpContext http, BoardSnapshot snapshot, CancellationToken aborted)
+    static async Task<long> Send(HttpContext http, BoardEvent published, CancellationToken aborted)
     {
-        var json = JsonSerializer.Serialize(snapshot, CasnJson.Options);
-        await http.Response.WriteAsync($"id: {snapshot.Version.ToString(CultureInfo.InvariantCulture)}\nevent: board\ndata: {json}\n\n", aborted);
+        await http.Response.Body.WriteAsync(published.Bytes, aborted);
         await http.Response.Body.FlushAsync(aborted);
-        return snapshot.Version;
+        return published.Version;
     }
 }
