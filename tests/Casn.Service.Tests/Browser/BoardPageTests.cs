@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Casn.Service.Tests.Http;
@@ -28,7 +29,7 @@ public sealed class BoardPageTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator($"tr[data-participant='{day.ParticipantNo(2)}']")).ToContainTextAsync("Belum mulai");
 
         var item = day.PaperOf(1).Items[0];
-        var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+        var best = item.BestChoice();
         await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = 1, choice = best }));
 
         // The new total appears in the same page, and the leader moves to the top.

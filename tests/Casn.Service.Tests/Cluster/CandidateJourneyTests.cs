@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using Casn.Domain;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
@@ -27,7 +28,7 @@ public sealed class CandidateJourneyTests(ClusterFixture fixture)
         long sequence = 0;
         foreach (var item in audited.Items)
         {
-            var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+            var best = item.BestChoice();
             Assert.True(Ok(await session.SubmitAnswer(token, new AnswerSubmission(++sequence, item.Item.Id, best))).Applied);
         }
         var result = Ok(await session.Submit(token));

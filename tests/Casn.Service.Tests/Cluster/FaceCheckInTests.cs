@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using Casn.Domain;
 using Casn.Grains;
 using Casn.Grains.Abstractions;
@@ -11,16 +12,14 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
 {
     IGrainFactory Grains => fixture.Client;
 
-    static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
-
     CheckInRequest Face(ExamDay day, int n, string photo) =>
-        new(day.ParticipantNo(n), "face", new ProctorAction("proctor-7", "check-in desk 2"), Photo(photo));
+        new(day.ParticipantNo(n), "face", new ProctorAction("proctor-7", "check-in desk 2"), TestPhotos.Bytes(photo));
 
     [Fact]
     public async Task The_registered_person_checks_in_by_face_and_the_check_is_recorded()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes("obama_1.jpg")));
 
         var receipt = Ok(await day.Room.CheckIn(Face(day, 1, "obama_4.jpg")));
 
@@ -36,7 +35,7 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
     public async Task A_different_face_is_refused_and_only_a_proctor_can_override_it_with_a_reason()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes("obama_1.jpg")));
 
         Fails(ErrorCodes.CheckInFaceMismatch, await day.Room.CheckIn(Face(day, 1, "biden_1.jpg")));
         Assert.Equal(0, Ok(await day.Room.GetView()).Attendance.CheckedIn);
@@ -53,7 +52,7 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
     public async Task No_usable_face_asks_for_a_retake()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_1.jpg")));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes("obama_1.jpg")));
 
         Fails(ErrorCodes.CheckInFaceRetake, await day.Room.CheckIn(Face(day, 1, "multi_two_people.jpg")));
         Fails(ErrorCodes.CheckInFaceRetake, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, "not an image"u8.ToArray())));
@@ -70,16 +69,16 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
         var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
 
         Fails(ErrorCodes.CandidateNotEnrolled, await day.Room.CheckIn(Face(day, 1, "obama_1.jpg")));
-        Fails("face.several", await candidate.Enrol(Photo("multi_two_people.jpg")));
-        Fails("image.corrupt", await candidate.Enrol(Photo("obama_1.jpg")[..5000]));
-        Fails(ErrorCodes.CandidateNotFound, await Grains.GetGrain<ICandidateGrain>("NEVER-REGISTERED").Enrol(Photo("obama_1.jpg")));
+        Fails("face.several", await candidate.Enrol(TestPhotos.Bytes("multi_two_people.jpg")));
+        Fails("image.corrupt", await candidate.Enrol(TestPhotos.Bytes("obama_1.jpg")[..5000]));
+        Fails(ErrorCodes.CandidateNotFound, await Grains.GetGrain<ICandidateGrain>("NEVER-REGISTERED").Enrol(TestPhotos.Bytes("obama_1.jpg")));
     }
 
     [Fact]
     public async Task The_registration_photo_is_sealed_at_rest_and_bound_to_its_candidate()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        var photo = Photo("rose_leslie_2.jpg");
+        var photo = TestPhotos.Bytes("rose_leslie_2.jpg");
         Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(photo));
 
         var store = new FolderBiometricStore(ClusterFixture.BiometricDirectory);
@@ -96,7 +95,7 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
     {
         var verifier = Grains.GetGrain<IFaceVerifierGrain>(0);
         // The largest photo (1434x2333) takes tens of milliseconds: far longer than sending the burst.
-        var photo = Photo("obama_3.jpg");
+        var photo = TestPhotos.Bytes("obama_3.jpg");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => verifier.Analyze(photo)));
 

@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using Casn.Domain;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
@@ -10,12 +11,10 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
 {
     IGrainFactory Grains => fixture.Client;
 
-    static byte[] Photo(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
-
     async Task<(ExamDay Day, string Token)> Sitting(string registrationPhoto)
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo(registrationPhoto)));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes(registrationPhoto)));
         return (day, await day.Start(1));
     }
 
@@ -26,7 +25,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         await Eventually(async () => Ok(await day.Session(1).Heartbeat(token)).FaceCheckDue,
             ClusterFixture.FaceCheckEvery * 3, "a face check falls due");
 
-        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("kit_harington_2.jpg")));
+        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("kit_harington_2.jpg")));
 
         Assert.Equal(SessionStatus.InProgress, clock.Status);
         Assert.False(clock.FaceCheckDue);
@@ -39,7 +38,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         var (day, token) = await Sitting("kit_harington_1.jpg");
         var item = day.PaperOf(1).Items[0].Item.Id;
 
-        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("alex_lacamoire_1.jpg")));
+        var clock = Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("alex_lacamoire_1.jpg")));
 
         Assert.Equal(SessionStatus.Suspended, clock.Status);
         Assert.False(clock.Running);
@@ -63,7 +62,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         var noFace = "not a camera frame"u8.ToArray();
 
         Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
-        var second = Ok(await day.Session(1).SubmitFaceFrame(token, Photo("multi_two_people.jpg")));
+        var second = Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("multi_two_people.jpg")));
         Assert.Equal(SessionStatus.InProgress, second.Status);
         Assert.True(second.FaceCheckDue);
         Assert.Equal(SessionStatus.Suspended, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
@@ -78,7 +77,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         var noFace = "not a camera frame"u8.ToArray();
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
-        Ok(await day.Session(1).SubmitFaceFrame(token, Photo("rose_leslie_2.jpg")));
+        Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("rose_leslie_2.jpg")));
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
     }
@@ -88,12 +87,12 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
         // obama_2 vs obama_4 scores about 0.70; obama_1 vs obama_4 about 0.996.
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(Photo("obama_2.jpg")));
-        var pin = Ok(await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, Photo("obama_1.jpg")))).Pin;
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes("obama_2.jpg")));
+        var pin = Ok(await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, TestPhotos.Bytes("obama_1.jpg")))).Pin;
         await day.Open();
         var token = Ok(await day.Session(1).Login(new LoginRequest(pin, "ws-1"))).Token;
 
-        Ok(await day.Session(1).SubmitFaceFrame(token, Photo("obama_4.jpg")));
+        Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("obama_4.jpg")));
 
         var check = (await day.Session(1).GetView())!.Events.Last(e => e.Kind == SessionEventKinds.FaceChecked);
         var similarity = double.Parse(check.Detail[(check.Detail.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Casn.Domain.Scoring;
@@ -76,7 +77,7 @@ public sealed class LiveBoardTests(ClusterFixture fixture)
         var day = await new ExamDay(Grains).Prepare(candidates: 2);
         var token = await day.Start(1);
         var item = day.PaperOf(1).Items[0];
-        var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+        var best = item.BestChoice();
         Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, item.Item.Id, best)));
         var board = Grains.GetGrain<ILiveBoardGrain>(day.RoomKey);
         await Eventually(async () => (await board.GetSnapshot()).Rows.Any(r => r.Total > 0), TimeSpan.FromSeconds(5), "score on the board");

@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using System.Net.Http.Json;
 using System.Text.Json;
 using static Casn.Service.Tests.Http.HttpExamDay;
@@ -59,7 +60,7 @@ public sealed class BoardApiTests(SiloFactory factory)
         Assert.Equal(0, TotalOf(first.Data, day.ParticipantNo(1)));
 
         var item = day.PaperOf(1).Items[0];
-        var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+        var best = item.BestChoice();
         await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = 1, choice = best }));
 
         var updated = await stream.Next(TimeSpan.FromSeconds(10));

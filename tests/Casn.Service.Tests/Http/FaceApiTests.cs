@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using System.Net.Http.Headers;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
@@ -10,7 +11,7 @@ public sealed class FaceApiTests(SiloFactory factory)
 
     static ByteArrayContent Jpeg(string name)
     {
-        var content = new ByteArrayContent(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name)));
+        var content = new ByteArrayContent(TestPhotos.Bytes(name));
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         return content;
     }

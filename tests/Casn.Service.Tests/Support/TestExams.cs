@@ -1,4 +1,5 @@
 using Casn.Domain.Exams;
+using Casn.Domain.Papers;
 
 namespace Casn.Service.Tests.Support;
 
@@ -27,4 +28,17 @@ public static class TestIds
 
     /// <summary>Unique within the run; the process id keeps reruns against one Redis apart too.</summary>
     public static string Next() => $"{Environment.ProcessId % 1000:D3}{Interlocked.Increment(ref _counter):D4}";
+}
+
+public static class TestPapers
+{
+    /// <summary>The shown position of this item's best option (the key, or TKP's highest weight).</summary>
+    public static int BestChoice(this PaperItem item) =>
+        Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+}
+
+/// <summary>The face photos in tests/fixtures/faces, copied next to the tests.</summary>
+public static class TestPhotos
+{
+    public static byte[] Bytes(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
 }
