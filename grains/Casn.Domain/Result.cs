@@ -46,6 +46,11 @@ public static class ErrorCodes
     public const string CheckInFaceRetake = "checkin.face_retake";
     public const string CandidateNotEnrolled = "candidate.not_enrolled";
     public const string FaceBusy = "face.busy";
+    public const string ImageTooLarge = "image.too_large";
+    public const string ImageEmpty = "image.empty";
+
+    public const string BoardNotFound = "board.not_found";
+    public const string BoardViewersFull = "board.viewers_full";
 
     public const string SessionNotFound = "session.not_found";
     public const string SessionNotStarted = "session.not_started";

@@ -1,6 +1,9 @@
 namespace Casn.Faces;
 
-/// <summary>Stable codes for what can be wrong with an image or the face in it.</summary>
+/// <summary>
+/// Stable codes for what can be wrong with an image or the face in it. The service passes them to clients
+/// as they are (Casn.Domain.ErrorCodes repeats the two the HTTP layer produces itself).
+/// </summary>
 public static class FaceCodes
 {
     public const string ImageEmpty = "image.empty";

@@ -24,7 +24,7 @@ public static class BoardEndpoints
             var key = route.Key;
             if (!key.IsOk) return Problems.Of(key.Fault!);
             var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
-            return snapshot.Sections.Length == 0 ? Problems.Of("board.not_found", "No exam runs in this room.") : Results.Ok(snapshot);
+            return snapshot.Sections.Length == 0 ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.") : Results.Ok(snapshot);
         }).WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
 
         boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
@@ -33,7 +33,7 @@ public static class BoardEndpoints
             var key = route.Key;
             if (!key.IsOk) return Problems.Of(key.Fault!);
             using var viewer = await feed.Watch(key.Value!.ToString());
-            if (viewer is null) return Problems.Of("board.viewers_full", "This server has as many viewers as it can serve; try again shortly.");
+            if (viewer is null) return Problems.Of(ErrorCodes.BoardViewersFull, "This server has as many viewers as it can serve; try again shortly.");
 
             var lastSent = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var resumeFrom) ? resumeFrom : -1;
             http.Response.ContentType = "text/event-stream";

@@ -50,15 +50,15 @@ public static class FaceEndpoints
     /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>
     static async Task<Result<byte[]>> ReadImage(HttpRequest http, int maxBytes)
     {
-        if (http.ContentLength > maxBytes) return new Fault("image.too_large", $"Images are limited to {maxBytes} bytes.");
+        if (http.ContentLength > maxBytes) return new Fault(ErrorCodes.ImageTooLarge, $"Images are limited to {maxBytes} bytes.");
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = await http.Body.ReadAsync(chunk)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes) return new Fault("image.too_large", $"Images are limited to {maxBytes} bytes.");
+            if (buffer.Length > maxBytes) return new Fault(ErrorCodes.ImageTooLarge, $"Images are limited to {maxBytes} bytes.");
         }
-        return buffer.Length == 0 ? new Fault("image.empty", "Send the image as the request body.") : buffer.ToArray();
+        return buffer.Length == 0 ? new Fault(ErrorCodes.ImageEmpty, "Send the image as the request body.") : buffer.ToArray();
     }
 }
