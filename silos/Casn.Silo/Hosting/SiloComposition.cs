@@ -32,6 +32,9 @@ public sealed class ClusterSettings
 
     public string ServiceId { get; set; } = "casn";
 
+    /// <summary>On Kubernetes: silo name and addresses come from the pod, and dead pods leave membership at once.</summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>How long a silo waits for a probe answer; with 3 missed probes a dead silo is evicted in seconds.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
@@ -70,6 +73,7 @@ public static class SiloComposition
                 if (!IPAddress.TryParse(settings.AdvertisedAddress, out var address))
                     throw new InvalidOperationException($"{ClusterSettings.Section}:AdvertisedAddress '{settings.AdvertisedAddress}' is not an IP address.");
                 silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+                if (settings.Kubernetes) silo.UseKubernetesHosting();
                 var redis = RedisOptionsFrom(configuration);
                 if (string.IsNullOrWhiteSpace(configuration[$"{BiometricOptions.Section}:Key"]))
                     throw new InvalidOperationException(
