@@ -25,6 +25,9 @@ public sealed partial class CandidateSessionGrain(
 
     string Key => this.GetPrimaryKeyString();
 
+    /// <summary>The room this sitting belongs to: the key without its participant number.</summary>
+    string RoomKey => Key[..Key.LastIndexOf('/')];
+
     DateTimeOffset Now => clock.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -89,23 +92,20 @@ public sealed partial class CandidateSessionGrain(
     {
         var session = await Authorize(token);
         if (!session.IsOk) return session.Fault!;
-        // Suspended means no questions at all, not just no answers: the items stay hidden until a proctor decides.
-        if (session.Value!.State.Status == SessionStatus.Suspended)
-            return Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
-        return session.Value.WorkstationPaper(Now);
+        return session.Value!.PaperFor(Now);
     }
 
     async Task<Result<AnswerAck>> ICandidateSessionGrain.SubmitAnswer(string token, AnswerSubmission answer)
     {
-        if (_session is null) return NotFound();
-        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
+        if (CheckToken(token) is { } refused) return refused;
         if (answer is null || string.IsNullOrEmpty(answer.ItemId)) return Faults.Of(ErrorCodes.RequestInvalid, "An answer needs an item id.");
+        var session = _session!;
         var started = Stopwatch.GetTimestamp();
-        var countBefore = _session.State.Answers.Count;
-        var statusBefore = _session.State.Status;
-        var ack = _session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
+        var countBefore = session.State.Answers.Count;
+        var statusBefore = session.State.Status;
+        var ack = session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
         // Acknowledged only once stored: persist whenever the answer was recorded or the time ran out.
-        if (_session.State.Answers.Count != countBefore || _session.State.Status != statusBefore) await Persist();
+        if (session.State.Answers.Count != countBefore || session.State.Status != statusBefore) await Persist();
         if (!ack.IsOk) CasnMetrics.AnswersRefused.Add(1, new KeyValuePair<string, object?>("code", ack.Fault!.Code));
         else if (!ack.Value!.Replayed)
         {
@@ -128,7 +128,7 @@ public sealed partial class CandidateSessionGrain(
         if (!authorized.IsOk) return authorized.Fault!;
         var session = authorized.Value!;
         // A session not in progress refuses the frame (with its own code) before any face work is spent on it.
-        if (session.State.Status != SessionStatus.InProgress) return session.FaceFrame(Now, FaceFrameResult.SamePerson, "", 0).Fault!;
+        if (session.RefusalOfWork() is { } refusal) return refusal;
 
         var participantNo = session.State.Setup!.ParticipantNo;
         var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(frame ?? [], FaceMatchPurpose.InExam);
@@ -153,9 +153,8 @@ public sealed partial class CandidateSessionGrain(
 
     async Task<Result<FinalResult>> ICandidateSessionGrain.Submit(string token)
     {
-        if (_session is null) return NotFound();
-        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
-        var result = _session.Submit(Now);
+        if (CheckToken(token) is { } refused) return refused;
+        var result = _session!.Submit(Now);
         await Persist();
         return result;
     }
@@ -238,9 +237,8 @@ public sealed partial class CandidateSessionGrain(
     /// <summary>Checks the workstation's token; any authorized call counts as contact from the workstation.</summary>
     async Task<Result<CandidateSession>> Authorize(string token)
     {
-        if (_session is null) return NotFound();
-        if (!_session.IsTokenValid(Secrets.HashToken(token ?? ""))) return InvalidToken();
-        var changed = _session.Observe(Now) | _session.Contact(Now);
+        if (CheckToken(token) is { } refused) return refused;
+        var changed = _session!.Observe(Now) | _session.Contact(Now);
         if (changed) await Persist();
         return _session;
     }
@@ -260,7 +258,7 @@ public sealed partial class CandidateSessionGrain(
     }
 
     Task ReportSuspension(string kind, string detail) =>
-        GrainFactory.GetGrain<IExamRoomGrain>(Key[..Key.LastIndexOf('/')])
+        GrainFactory.GetGrain<IExamRoomGrain>(RoomKey)
             .ReportIncident(new RoomIncident(Now, _session!.State.Setup!.ParticipantNo, kind, "system", detail));
 
     async Task Persist()
@@ -281,8 +279,7 @@ public sealed partial class CandidateSessionGrain(
         ScheduleWakeUp();
         // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
-        await GrainFactory.GetGrain<ILiveBoardGrain>(Key[..Key.LastIndexOf('/')])
-            .Update(BoardRowOf(_session), blueprint.Title, [.. blueprint.Sections.Select(s => s.Code)]);
+        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), blueprint.Title, blueprint.SectionCodes);
     }
 
     void ScheduleWakeUp()
@@ -303,6 +300,12 @@ public sealed partial class CandidateSessionGrain(
     }
 
     async Task WakeUp(CancellationToken cancellationToken) => await ObserveAndPersist();
+
+    /// <summary>The sitting must exist and the token must be the current workstation's.</summary>
+    Fault? CheckToken(string token) =>
+        _session is null ? NotFound()
+        : _session.IsTokenValid(Secrets.HashToken(token ?? "")) ? null
+        : InvalidToken();
 
     static Fault NotFound() => Faults.Of(ErrorCodes.SessionNotFound, "No such sitting: the candidate is not on this room's roster.");
 

@@ -42,6 +42,6 @@ public sealed class ExamGrain([PersistentState("exam")] IPersistentState<ExamSta
         exam.Items.Length,
         exam.Blueprint.MaxScore,
         exam.Blueprint.Duration,
-        [.. exam.Blueprint.Sections.Select(s => s.Code)],
+        exam.Blueprint.SectionCodes,
         [.. exam.Blueprint.PassingCategories.Select(c => c.Code)]);
 }

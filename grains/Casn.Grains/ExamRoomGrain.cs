@@ -173,7 +173,7 @@ public sealed class ExamRoomGrain(
         if (Room.Setup is not { } setup) return RoomNotFound();
         var exam = (await exams.Find(setup.ExamId))!;
         var rows = await Task.WhenAll(Room.SeatByParticipant.Keys.Select(p => SessionOf(p).GetBoardRow()));
-        return new BoardRows(exam.Blueprint.Title, [.. exam.Blueprint.Sections.Select(s => s.Code)], [.. rows.OfType<BoardRow>()]);
+        return new BoardRows(exam.Blueprint.Title, exam.Blueprint.SectionCodes, [.. rows.OfType<BoardRow>()]);
     }
 
     async Task IExamRoomGrain.ReportIncident(RoomIncident incident)

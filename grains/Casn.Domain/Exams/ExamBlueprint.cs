@@ -66,6 +66,8 @@ public sealed record ExamBlueprint(
 
     public bool HasPassingRules => PassingCategories.Length > 0;
 
+    public string[] SectionCodes => [.. Sections.Select(s => s.Code)];
+
     public PassingCategory? FindCategory(string code) =>
         PassingCategories.FirstOrDefault(c => string.Equals(c.Code, code, StringComparison.Ordinal));
 

@@ -181,10 +181,7 @@ public sealed class CandidateSession
     public Result<bool> FaceFrame(DateTimeOffset now, FaceFrameResult result, string detail, double randomFraction)
     {
         Observe(now);
-        if (_state.Status != SessionStatus.InProgress)
-            return _state.Status == SessionStatus.Suspended
-                ? Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.")
-                : _state.Status == SessionStatus.Finished ? FinishedFault() : Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
+        if (RefusalOfWork() is { } refusal) return refusal;
         Contact(now);
         switch (result)
         {
@@ -237,17 +234,9 @@ public sealed class CandidateSession
         }
 
         Observe(now);
-        switch (_state.Status)
-        {
-            case SessionStatus.Registered or SessionStatus.CheckedIn:
-                return Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
-            case SessionStatus.Suspended:
-                return Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
-            case SessionStatus.Finished when _state.FinishReason == FinishReason.TimedOut:
-                return Faults.Of(ErrorCodes.AnswerTooLate, "Time is over; the answers were submitted.");
-            case SessionStatus.Finished:
-                return FinishedFault();
-        }
+        if (_state.Status == SessionStatus.Finished && _state.FinishReason == FinishReason.TimedOut)
+            return Faults.Of(ErrorCodes.AnswerTooLate, "Time is over; the answers were submitted.");
+        if (RefusalOfWork() is { } refusal) return refusal;
 
         var item = Paper.Find(itemId);
         if (item is null) return Faults.Of(ErrorCodes.ItemUnknown, $"Item '{itemId}' is not in this candidate's paper.");
@@ -276,10 +265,7 @@ public sealed class CandidateSession
     {
         Observe(now);
         if (_state.Status == SessionStatus.Finished) return _state.Result!;
-        if (_state.Status != SessionStatus.InProgress)
-            return _state.Status == SessionStatus.Suspended
-                ? Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.")
-                : Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate.");
+        if (RefusalOfWork() is { } refusal) return refusal;
         Contact(now);
         return Finish(now, FinishReason.Submitted, Setup.ParticipantNo);
     }
@@ -364,6 +350,13 @@ public sealed class CandidateSession
         now,
         IsFaceCheckDue(now));
 
+    /// <summary>
+    /// The candidate's items. Suspended means no questions at all, not just no answers: the items stay
+    /// hidden until a proctor decides.
+    /// </summary>
+    public Result<WorkstationPaper> PaperFor(DateTimeOffset now) =>
+        _state.Status == SessionStatus.Suspended ? SuspendedFault() : WorkstationPaper(now);
+
     public WorkstationPaper WorkstationPaper(DateTimeOffset now) => new(
         Setup.ParticipantNo,
         Setup.Name,
@@ -401,6 +394,17 @@ public sealed class CandidateSession
 
     void Record(DateTimeOffset at, string kind, string by, string detail) =>
         _state.Events.Add(new SessionEvent(at, kind, by, detail));
+
+    /// <summary>Why the sitting cannot take work from the workstation now; null while it is in progress.</summary>
+    public Fault? RefusalOfWork() => _state.Status switch
+    {
+        SessionStatus.InProgress => null,
+        SessionStatus.Suspended => SuspendedFault(),
+        SessionStatus.Finished => FinishedFault(),
+        _ => Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate."),
+    };
+
+    static Fault SuspendedFault() => Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
 
     Fault FinishedFault() => Faults.Of(ErrorCodes.SessionFinished, $"The session has finished ({_state.FinishReason}).");
 
