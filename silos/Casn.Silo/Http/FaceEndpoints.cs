@@ -35,16 +35,13 @@ public static class FaceEndpoints
             }).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body, ?by=proctor. Returns the PIN when verified.");
 
         app.MapPost("/api/sessions/" + SessionRoute.Template + "/face-frames",
-            async ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
-            {
-                var key = route.Key;
-                if (!key.IsOk) return Problems.Of(key.Fault!);
-                var token = WorkstationEndpoints.BearerToken(http);
-                if (token is null) return Problems.Of(ErrorCodes.AuthTokenMissing, "Send the session token as 'Authorization: Bearer <token>'.");
-                var image = await ReadImage(http, faces.Value.MaxImageBytes);
-                if (!image.IsOk) return Problems.Of(image.Fault!);
-                return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).SubmitFaceFrame(token, image.Value!));
-            }).WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
+            ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
+                WorkstationEndpoints.WithToken(route, http, grains, async (session, token) =>
+                {
+                    var image = await ReadImage(http, faces.Value.MaxImageBytes);
+                    return image.IsOk ? await session.SubmitFaceFrame(token, image.Value!) : image.Fault!;
+                }))
+            .WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
     }
 
     /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>

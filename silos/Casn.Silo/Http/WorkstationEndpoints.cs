@@ -45,7 +45,8 @@ public static class WorkstationEndpoints
             .WithSummary("The final score, once finished.");
     }
 
-    static async Task<IResult> WithToken<T>(SessionRoute route, HttpRequest http, IGrainFactory grains,
+    /// <summary>Checks the address and the bearer token, then acts on the candidate's session.</summary>
+    internal static async Task<IResult> WithToken<T>(SessionRoute route, HttpRequest http, IGrainFactory grains,
         Func<ICandidateSessionGrain, string, Task<Result<T>>> act)
     {
         var key = route.Key;
@@ -55,7 +56,7 @@ public static class WorkstationEndpoints
         return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), token));
     }
 
-    public static string? BearerToken(HttpRequest http)
+    static string? BearerToken(HttpRequest http)
     {
         var header = http.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.Ordinal) && header.Length > 7 ? header[7..] : null;
