@@ -62,6 +62,13 @@ public static class ErrorCodes
     public const string AuthPinLocked = "auth.pin_locked";
     public const string AuthTokenMissing = "auth.token_missing";
     public const string AuthTokenInvalid = "auth.token_invalid";
+    /// <summary>A workstation must send its own secret key at login and with every call after it.</summary>
+    public const string AuthWorkstationKeyInvalid = "auth.workstation_key_invalid";
+    /// <summary>Staff endpoints: no token, or one that is not signed by this cluster's key.</summary>
+    public const string AuthRequired = "auth.required";
+    public const string AuthStaffTokenExpired = "auth.token_expired";
+    /// <summary>A valid token for another role, Kanreg or room.</summary>
+    public const string AuthForbidden = "auth.forbidden";
 
     public const string ItemUnknown = "item.unknown";
     public const string OptionOutOfRange = "option.out_of_range";

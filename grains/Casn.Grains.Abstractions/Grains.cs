@@ -75,18 +75,19 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task<Result<LoginGrant>> Login(LoginRequest request);
 
-    Task<Result<WorkstationPaper>> GetPaper(string token);
+    // Workstation calls take WorkstationCredential.Of(token, workstation key); anything else is auth.token_invalid.
+    Task<Result<WorkstationPaper>> GetPaper(string credential);
 
-    Task<Result<AnswerAck>> SubmitAnswer(string token, AnswerSubmission answer);
+    Task<Result<AnswerAck>> SubmitAnswer(string credential, AnswerSubmission answer);
 
-    Task<Result<ClockView>> Heartbeat(string token);
+    Task<Result<ClockView>> Heartbeat(string credential);
 
     /// <summary>A camera frame from the workstation, when the clock view says a face check is due.</summary>
-    Task<Result<ClockView>> SubmitFaceFrame(string token, byte[] frame);
+    Task<Result<ClockView>> SubmitFaceFrame(string credential, byte[] frame);
 
-    Task<Result<FinalResult>> Submit(string token);
+    Task<Result<FinalResult>> Submit(string credential);
 
-    Task<Result<FinalResult>> GetResult(string token);
+    Task<Result<FinalResult>> GetResult(string credential);
 
     Task<Result<SessionView>> Suspend(ProctorAction action);
 

@@ -58,10 +58,28 @@ public sealed record CheckInReceipt(
     [property: Id(2)] string Seat,
     [property: Id(3)] string Pin);
 
+/// <summary>
+/// A workstation logs in with the PIN, its id (shown to the proctor) and its own secret key: a random
+/// value it made once and keeps. The session token works only together with that key, so a token
+/// copied off the wire or the screen cannot be used from another workstation.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LoginRequest(
     [property: Id(0)] string Pin,
-    [property: Id(1)] string WorkstationId);
+    [property: Id(1)] string WorkstationId,
+    [property: Id(2)] string WorkstationKey);
+
+/// <summary>The credential that session grain calls take: the session token bound to the workstation key.</summary>
+public static class WorkstationCredential
+{
+    public const int MinKeyLength = 16;
+    public const int MaxKeyLength = 128;
+
+    public static string Of(string token, string workstationKey) => $"{token}\n{workstationKey}";
+
+    public static bool IsValidKey(string? key) =>
+        key is { Length: >= MinKeyLength and <= MaxKeyLength } && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
 
 [GenerateSerializer, Immutable]
 public sealed record AnswerSubmission(

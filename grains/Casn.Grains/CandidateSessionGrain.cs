@@ -78,9 +78,13 @@ public sealed partial class CandidateSessionGrain(
         if (_session is null) return NotFound();
         if (string.IsNullOrEmpty(request.Pin) || !Keys.IsValidToken(request.WorkstationId, 64))
             return Faults.Of(ErrorCodes.RequestInvalid, "PIN and a workstation id (letters, digits, '-') are required.");
+        if (!WorkstationCredential.IsValidKey(request.WorkstationKey))
+            return Faults.Of(ErrorCodes.AuthWorkstationKeyInvalid,
+                $"A workstation key of {WorkstationCredential.MinKeyLength}-{WorkstationCredential.MaxKeyLength} letters, digits, '-' or '_' is required.");
         var token = Secrets.NewToken();
         var wasStarted = _session.State.Status != SessionStatus.CheckedIn;
-        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, Secrets.HashToken(token), Random.Shared.NextDouble());
+        var tokenHash = Secrets.HashToken(WorkstationCredential.Of(token, request.WorkstationKey));
+        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, tokenHash, Random.Shared.NextDouble());
         // A wrong PIN changes the attempt count, which must survive a restart too.
         await Persist();
         if (!login.IsOk) return login.Fault!;

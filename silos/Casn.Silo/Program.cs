@@ -14,6 +14,7 @@ builder.AddCasnTelemetry();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.AddCasnAccess();
 // Unreadable bodies then reach ProblemExceptionHandler (and get a code) in every environment.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
@@ -31,10 +32,12 @@ app.UseExceptionHandler();
 app.UseStatusCodePages(context => Problems.ForBareStatus(context.HttpContext));
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapOpenApi();
-app.MapPrometheusScrapingEndpoint("/metrics");
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi().AllowPublic();
+app.MapPrometheusScrapingEndpoint("/metrics").Allow(Access.AnyOperator);
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowPublic();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowPublic();
 app.MapOperatorEndpoints();
 app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();

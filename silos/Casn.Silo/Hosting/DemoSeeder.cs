@@ -1,3 +1,4 @@
+using Casn.Access;
 using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 
@@ -6,9 +7,9 @@ namespace Casn.Silo.Hosting;
 /// <summary>
 /// <c>--demo</c>: an SKD exam with a synthetic bank, one site with two rooms of 20 candidates, the first
 /// room checked in for three candidates and opened, so a person can sit an exam straight away. The
-/// PINs are printed to the log, as they would be printed on check-in slips.
+/// PINs are printed to the log, as they would be printed on check-in slips, with a proctor token for R01.
 /// </summary>
-public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider clock, ILogger<DemoSeeder> logger) : IHostedService
+public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens, TimeProvider clock, ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string Region = "KANREG-V";
     public const string Site = "JAKARTA-01";
@@ -50,6 +51,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider clock,
                     LogPin(logger, receipt.ParticipantNo, receipt.SessionKey, receipt.Pin);
                 }
                 Ensure(await room.Open(new ProctorAction("demo-proctor", "demo session start")));
+                LogProctor(logger, roomKey, tokens.Issue(StaffGrant.Proctor("demo-proctor", "Demo Proctor", [roomKey], TimeSpan.FromHours(12))).Token);
             }
         }
         LogReady(logger, exam.Id, 2 * CandidatesPerRoom);
@@ -62,6 +64,9 @@ public sealed partial class DemoSeeder(IGrainFactory grains, TimeProvider clock,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo check-in: participant {ParticipantNo}, session {SessionKey}, PIN {Pin}")]
     static partial void LogPin(ILogger logger, string participantNo, string sessionKey, string pin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo proctor token for room {RoomKey}: {Token}")]
+    static partial void LogProctor(ILogger logger, string roomKey, string token);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo ready: exam {ExamId}, {Candidates} candidates, room R01 open. Open the workstation page and log in with a PIN above.")]
     static partial void LogReady(ILogger logger, string examId, int candidates);

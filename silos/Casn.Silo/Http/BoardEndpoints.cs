@@ -17,7 +17,7 @@ public static class BoardEndpoints
 
     public static void MapBoardEndpoints(this IEndpointRouteBuilder app)
     {
-        var boards = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards");
+        var boards = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards").AllowPublic();
 
         boards.MapGet("", async ([AsParameters] RoomRoute route, IGrainFactory grains) =>
         {

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Casn.Access;
 using Casn.Domain;
 using Casn.Grains;
 using Casn.Grains.Abstractions;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Casn.Silo.Http;
 
 /// <summary>
-/// Enrolment (operators) and face check-in (proctors). Images are sent as the raw request body
+/// Enrolment (national operators) and face check-in (the room's proctors). Images are sent as the raw request body
 /// (image/jpeg or image/png), never returned: no endpoint gives back a photo or an embedding.
 /// </summary>
 public static class FaceEndpoints
@@ -20,19 +22,19 @@ public static class FaceEndpoints
             var image = await ReadImage(http, faces.Value.MaxImageBytes);
             if (!image.IsOk) return Problems.Of(image.Fault!);
             return Problems.From(await grains.GetGrain<ICandidateGrain>(participantNo).Enrol(image.Value!));
-        }).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
+        }).Allow(Access.NationalOperator).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
 
         app.MapPost("/api/rooms/" + RoomRoute.Template + "/checkins/{participantNo}/face",
-            async ([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? by, [FromQuery] string? reason,
-                HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
+            async ([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? reason,
+                HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
             {
                 var key = route.Key;
                 if (!key.IsOk) return Problems.Of(key.Fault!);
                 var image = await ReadImage(http, faces.Value.MaxImageBytes);
                 if (!image.IsOk) return Problems.Of(image.Fault!);
-                var request = new CheckInRequest(participantNo, "face", new ProctorAction(by ?? "", reason ?? "face check-in"), image.Value);
+                var request = new CheckInRequest(participantNo, "face", new ProctorAction(user.StaffId(), reason ?? "face check-in"), image.Value);
                 return Problems.From(await grains.GetGrain<IExamRoomGrain>(key.Value!.ToString()).CheckIn(request));
-            }).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body, ?by=proctor. Returns the PIN when verified.");
+            }).Allow(Access.RoomProctor).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
 
         app.MapPost("/api/sessions/" + SessionRoute.Template + "/face-frames",
             ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
@@ -41,7 +43,7 @@ public static class FaceEndpoints
                     var image = await ReadImage(http, faces.Value.MaxImageBytes);
                     return image.IsOk ? await session.SubmitFaceFrame(token, image.Value!) : image.Fault!;
                 }))
-            .WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
+            .AllowCandidate().WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
     }
 
     /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>

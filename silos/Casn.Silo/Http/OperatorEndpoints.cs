@@ -14,7 +14,7 @@ public sealed record CandidateRecordView(string ParticipantNo, string Name, stri
         : nationalId[..4] + new string('*', nationalId.Length - 8) + nationalId[^4..];
 }
 
-/// <summary>Exam and candidate registration, for the agency's operators.</summary>
+/// <summary>Exam and candidate registration: national operators write, every operator reads.</summary>
 public static class OperatorEndpoints
 {
     public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
@@ -24,12 +24,12 @@ public static class OperatorEndpoints
             Keys.IsValidToken(examId, 64)
                 ? Problems.From(await grains.GetGrain<IExamGrain>(examId).Define(definition))
                 : Problems.Of(ErrorCodes.KeyInvalid, "Exam id must be 1-64 letters, digits or '-'."))
-            .WithSummary("Define an exam: blueprint and item bank. Defining the same content again is accepted.");
+            .Allow(Access.NationalOperator).WithSummary("Define an exam: blueprint and item bank. Defining the same content again is accepted.");
         exams.MapGet("/{examId}", async (string examId, IGrainFactory grains) =>
             Keys.IsValidToken(examId, 64) && await grains.GetGrain<IExamGrain>(examId).GetSummary() is { } summary
                 ? Results.Ok(summary)
                 : Problems.Of(ErrorCodes.ExamNotFound, $"Exam '{examId}' is not defined."))
-            .WithSummary("An exam's summary; answer keys are never returned.");
+            .Allow(Access.AnyOperator).WithSummary("An exam's summary; answer keys are never returned.");
 
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates");
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>
@@ -38,11 +38,11 @@ public static class OperatorEndpoints
                 return Problems.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
             var registered = await grains.GetGrain<ICandidateGrain>(participantNo).Register(profile);
             return registered.IsOk ? Results.Ok(CandidateRecordView.Of(registered.Value!)) : Problems.Of(registered.Fault!);
-        }).WithSummary("Register or update a candidate.");
+        }).Allow(Access.NationalOperator).WithSummary("Register or update a candidate (registration is national).");
         candidates.MapGet("/{participantNo}", async (string participantNo, IGrainFactory grains) =>
             SessionKey.IsValidParticipantNo(participantNo) && await grains.GetGrain<ICandidateGrain>(participantNo).GetProfile() is { } profile
                 ? Results.Ok(CandidateRecordView.Of(profile))
                 : Problems.Of(ErrorCodes.CandidateNotFound, $"Candidate '{participantNo}' is not registered."))
-            .WithSummary("A registered candidate, national ID masked.");
+            .Allow(Access.AnyOperator).WithSummary("A registered candidate, national ID masked.");
     }
 }

@@ -16,6 +16,10 @@ public static class Problems
         [ErrorCodes.AuthTokenInvalid] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.AuthPinInvalid] = StatusCodes.Status401Unauthorized,
         [ErrorCodes.AuthPinLocked] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.AuthWorkstationKeyInvalid] = StatusCodes.Status401Unauthorized,
+        [ErrorCodes.AuthRequired] = StatusCodes.Status401Unauthorized,
+        [ErrorCodes.AuthStaffTokenExpired] = StatusCodes.Status401Unauthorized,
+        [ErrorCodes.AuthForbidden] = StatusCodes.Status403Forbidden,
         [ErrorCodes.ExamNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.CandidateNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.RoomNotFound] = StatusCodes.Status404NotFound,
@@ -85,6 +89,8 @@ public static class Problems
     {
         var code = context.Response.StatusCode switch
         {
+            StatusCodes.Status401Unauthorized => ErrorCodes.AuthRequired,
+            StatusCodes.Status403Forbidden => ErrorCodes.AuthForbidden,
             StatusCodes.Status404NotFound => "request.route_not_found",
             StatusCodes.Status405MethodNotAllowed => "request.method_not_allowed",
             StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",

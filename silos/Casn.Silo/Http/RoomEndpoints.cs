@@ -1,44 +1,87 @@
+using System.Security.Claims;
+using Casn.Access;
 using Casn.Domain;
 using Casn.Grains.Abstractions;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Casn.Silo.Http;
 
-public sealed record ExtendTimeRequest(int Minutes, string By, string Reason);
+public sealed record ExtendTimeRequest(int Minutes, string Reason);
 
-/// <summary>Rooms: set-up and roster (operators), check-in and proctor actions (proctors).</summary>
+/// <summary>An operator names a proctor for a room; the token lets that proctor run that room only.</summary>
+public sealed record ProctorTokenRequest(string ProctorId, string Name, int? Hours);
+
+public sealed record ProctorTokenGrant(string Token, DateTimeOffset ExpiresAt, string Room);
+
+/// <summary>
+/// Rooms: set-up, roster and proctor tokens (the Kanreg's operators), check-in and proctor actions
+/// (the room's proctors). The proctor recorded with an action is the token's subject, never a field
+/// of the request: a body's <c>by</c> is ignored.
+/// </summary>
 public static class RoomEndpoints
 {
+    /// <summary>A proctor token lasts a test day at most.</summary>
+    public static readonly TimeSpan MaxProctorTokenLifetime = TimeSpan.FromHours(16);
+
     public static void MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/rooms/" + RoomRoute.Template).WithTags("Rooms");
 
         rooms.MapPut("", ([AsParameters] RoomRoute route, RoomSetup setup, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Setup(setup))).WithSummary("Set up a room for one session slot.");
+            WithRoom(route, grains, room => room.Setup(setup)))
+            .Allow(Access.KanregOperator).WithSummary("Set up a room for one session slot.");
         rooms.MapGet("", ([AsParameters] RoomRoute route, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.GetView())).WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
+            WithRoom(route, grains, room => room.GetView()))
+            .Allow(Access.RoomStaff).WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
         rooms.MapPost("/roster", ([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.AddToRoster(entries))).WithSummary("Add registered candidates to the roster with their seats.");
-        rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInRequest request, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.CheckIn(request))).WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
-        rooms.MapPost("/open", ([AsParameters] RoomRoute route, ProctorAction action, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Open(action))).WithSummary("Start the session in this room.");
-        rooms.MapPost("/close", ([AsParameters] RoomRoute route, ProctorAction action, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Close(action))).WithSummary("End the session: every open sitting is submitted.");
+            WithRoom(route, grains, room => room.AddToRoster(entries)))
+            .Allow(Access.KanregOperator).WithSummary("Add registered candidates to the roster with their seats.");
+        rooms.MapPost("/proctors", ([AsParameters] RoomRoute route, ProctorTokenRequest request, StaffTokens tokens) =>
+            IssueProctorToken(route, request, tokens))
+            .Allow(Access.KanregOperator).WithSummary("Issue a proctor's token for this room (at most 16 hours).");
+        rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.CheckIn(request with { Proctor = By(user, request.Proctor) })))
+            .Allow(Access.RoomProctor).WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
+        rooms.MapPost("/open", ([AsParameters] RoomRoute route, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.Open(By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Start the session in this room.");
+        rooms.MapPost("/close", ([AsParameters] RoomRoute route, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.Close(By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("End the session: every open sitting is submitted.");
 
         var candidate = rooms.MapGroup("/candidates/{participantNo}");
-        candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Suspend(participantNo, action))).WithSummary("Stop a candidate's questions and clock.");
-        candidate.MapPost("/resume", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Resume(participantNo, action))).WithSummary("Resume; the suspended time is given back.");
-        candidate.MapPost("/extend", ([AsParameters] RoomRoute route, string participantNo, ExtendTimeRequest request, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), new ProctorAction(request.By, request.Reason))))
-            .WithSummary("Give a candidate extra minutes, with a reason.");
-        candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Disqualify(participantNo, action))).WithSummary("Disqualify, with a reason. Only a proctor can.");
+        candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.Suspend(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Stop a candidate's questions and clock.");
+        candidate.MapPost("/resume", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.Resume(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Resume; the suspended time is given back.");
+        candidate.MapPost("/extend", ([AsParameters] RoomRoute route, string participantNo, ExtendTimeRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), By(user, new ProctorAction("", request.Reason)))))
+            .Allow(Access.RoomProctor).WithSummary("Give a candidate extra minutes, with a reason.");
+        candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Disqualify, with a reason. Only a proctor can.");
     }
 
-    static async Task<IResult> WithRoom<T>([AsParameters] RoomRoute route, IGrainFactory grains, Func<IExamRoomGrain, Task<Result<T>>> act)
+    /// <summary>The acting proctor is who the token says; the request supplies only the reason.</summary>
+    static ProctorAction By(ClaimsPrincipal user, ProctorAction? action) => new(user.StaffId(), action?.Reason ?? "");
+
+    static IResult IssueProctorToken(RoomRoute route, ProctorTokenRequest request, StaffTokens tokens)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        if (!Keys.IsValidToken(request.ProctorId, 64) || string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 200)
+            return Problems.Of(ErrorCodes.RequestInvalid, "A proctor id (1-64 letters, digits or '-') and a name are required.");
+        var hours = request.Hours ?? 12;
+        if (hours < 1 || TimeSpan.FromHours(hours) > MaxProctorTokenLifetime)
+            return Problems.Of(ErrorCodes.RequestInvalid, $"Hours must be 1-{MaxProctorTokenLifetime.TotalHours}.");
+        var room = key.Value!.ToString();
+        var (token, expires) = tokens.Issue(StaffGrant.Proctor(request.ProctorId, request.Name, [room], TimeSpan.FromHours(hours)));
+        return Results.Ok(new ProctorTokenGrant(token, expires, room));
+    }
+
+    static async Task<IResult> WithRoom<T>(RoomRoute route, IGrainFactory grains, Func<IExamRoomGrain, Task<Result<T>>> act)
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);

@@ -7,15 +7,16 @@ namespace Casn.Silo.Http;
 public sealed record AnswerRequest(long Sequence, int? Choice);
 
 /// <summary>
-/// The candidate's workstation: log in with the PIN from check-in, then every call carries the
-/// session token as <c>Authorization: Bearer</c>. Answers are PUTs with a client sequence number, so a
+/// The candidate's workstation: log in with the PIN from check-in and the workstation's own secret key,
+/// then every call carries the session token as <c>Authorization: Bearer</c> and the same key as
+/// <c>X-Workstation-Key</c>; the session grain accepts the token only with that key. Answers are PUTs with a client sequence number, so a
 /// workstation can resend any answer it has no acknowledgement for.
 /// </summary>
 public static class WorkstationEndpoints
 {
     public static void MapWorkstationEndpoints(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation");
+        var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation").AllowCandidate();
 
         sessions.MapPost("/login", async ([AsParameters] SessionRoute route, LoginRequest request, IGrainFactory grains) =>
         {
@@ -45,7 +46,9 @@ public static class WorkstationEndpoints
             .WithSummary("The final score, once finished.");
     }
 
-    /// <summary>Checks the address and the bearer token, then acts on the candidate's session.</summary>
+    public const string WorkstationKeyHeader = "X-Workstation-Key";
+
+    /// <summary>Checks the address, the bearer token and the workstation key, then acts on the candidate's session.</summary>
     internal static async Task<IResult> WithToken<T>(SessionRoute route, HttpRequest http, IGrainFactory grains,
         Func<ICandidateSessionGrain, string, Task<Result<T>>> act)
     {
@@ -53,7 +56,10 @@ public static class WorkstationEndpoints
         if (!key.IsOk) return Problems.Of(key.Fault!);
         var token = BearerToken(http);
         if (token is null) return Problems.Of(ErrorCodes.AuthTokenMissing, "Send the session token as 'Authorization: Bearer <token>'.");
-        return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), token));
+        var workstationKey = http.Headers[WorkstationKeyHeader].ToString();
+        if (!WorkstationCredential.IsValidKey(workstationKey))
+            return Problems.Of(ErrorCodes.AuthWorkstationKeyInvalid, $"Send the workstation's key as '{WorkstationKeyHeader}', the one it logged in with.");
+        return Problems.From(await act(grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()), WorkstationCredential.Of(token, workstationKey)));
     }
 
     static string? BearerToken(HttpRequest http)

@@ -11,6 +11,12 @@ const params = new URLSearchParams(location.search);
 $("room").value = params.get("room") || localStorage.getItem("casn.room") || "";
 const workstationId = localStorage.getItem("casn.workstation") || ("ws-" + crypto.randomUUID().slice(0, 8));
 localStorage.setItem("casn.workstation", workstationId);
+// This workstation's secret: the session token works only together with it, so a token seen on the
+// wire or on a screen is no use on another machine.
+const workstationKey = localStorage.getItem("casn.workstation-key") ||
+  Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
+localStorage.setItem("casn.workstation-key", workstationKey);
+const credentials = () => (state.token ? { authorization: "Bearer " + state.token, "x-workstation-key": workstationKey } : {});
 
 const messages = {
   "auth.pin_invalid": "PIN salah.",
@@ -25,7 +31,7 @@ const messages = {
 async function call(method, path, body) {
   const response = await fetch(state.base + path, {
     method,
-    headers: { "content-type": "application/json", ...(state.token ? { authorization: "Bearer " + state.token } : {}) },
+    headers: { "content-type": "application/json", ...credentials() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await response.json().catch(() => ({}));
@@ -38,7 +44,7 @@ $("login-form").addEventListener("submit", async (event) => {
   const participant = $("participant").value.trim();
   localStorage.setItem("casn.room", room);
   state.base = `/api/sessions/${room}/${encodeURIComponent(participant)}`;
-  const result = await call("POST", "/login", { pin: $("pin").value.trim(), workstationId });
+  const result = await call("POST", "/login", { pin: $("pin").value.trim(), workstationId, workstationKey });
   if (!result.ok) { $("login-error").textContent = messages[result.data.code] || result.data.detail || "Gagal masuk."; return; }
   state.token = result.data.token;
   await startCamera();
@@ -203,7 +209,7 @@ async function sendFaceFrame() {
     canvas.getContext("2d").drawImage(camera, 0, 0, canvas.width, canvas.height);
     const frame = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
     const response = await fetch(state.base + "/face-frames", {
-      method: "POST", body: frame, headers: { "content-type": "image/jpeg", authorization: "Bearer " + state.token },
+      method: "POST", body: frame, headers: { "content-type": "image/jpeg", ...credentials() },
     });
     const data = await response.json().catch(() => ({}));
     if (response.ok) applyClock(data); else if (response.status !== 503) handleFault(data);

@@ -14,12 +14,10 @@ public sealed class BoardPageTests(BrowserFixture fixture)
     public async Task The_board_page_shows_a_new_score_without_reload()
     {
         var http = fixture.Silo.CreateClient();
-        var day = await new HttpExamDay(http).Prepare(candidates: 2);
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
         var pin = await day.CheckIn(1);
         await day.Open();
-        var login = await Expect(200, await http.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1" }));
-        var workstation = fixture.Silo.CreateClient();
-        workstation.DefaultRequestHeaders.Authorization = new("Bearer", login.GetProperty("token").GetString());
+        var workstation = await day.Login(1, pin);
 
         var page = await fixture.Browser.NewPageAsync();
         await page.GotoAsync($"{http.BaseAddress}board.html?room={day.RoomPath["/api/rooms/".Length..]}");

@@ -12,7 +12,7 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
     public async Task A_candidate_sits_the_exam_in_a_browser_and_sees_the_final_score()
     {
         var http = fixture.Silo.CreateClient();
-        var day = await new HttpExamDay(http).Prepare(candidates: 1);
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 1);
         var pin = await day.CheckIn(1);
         await day.Open();
         var roomKey = day.RoomPath["/api/rooms/".Length..];
@@ -38,15 +38,15 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator($"#nav-{number}")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
             await page.ClickAsync("#next");
         }
-        var room = await Expect(200, await http.GetAsync(day.RoomPath));
+        var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         Assert.Equal(3, room.GetProperty("candidates")[0].GetProperty("answered").GetInt32());
 
         // Suspended by the proctor: the next answer is refused and the page says why.
-        await Expect(200, await http.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", ProctorNote));
         await page.ClickAsync("#item-options label:nth-child(1) input");
         await Assertions.Expect(page.Locator("#banner")).ToContainTextAsync("dihentikan sementara");
         await Assertions.Expect(page.Locator("#nav-4")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
-        await Expect(200, await http.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", Proctor));
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", ProctorNote));
 
         await page.ClickAsync("#submit");
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync();

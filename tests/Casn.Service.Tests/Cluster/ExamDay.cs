@@ -45,13 +45,19 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
 
     public async Task Open() => Ok(await Room.Open(Proctor));
 
-    /// <summary>Checks candidate n in, opens the room if needed, logs in; returns the workstation token.</summary>
+    /// <summary>Checks candidate n in, opens the room if needed, logs in; returns the workstation's credential.</summary>
     public async Task<string> Start(int n)
     {
         var pin = await CheckIn(n);
         if (Ok(await Room.GetView()).Status == RoomStatus.Scheduled) await Open();
-        return Ok(await Session(n).Login(new LoginRequest(pin, $"ws-{n}"))).Token;
+        return await Login(n, pin);
     }
+
+    public static string WorkstationKey(int n) => $"test-workstation-key-{n:D4}";
+
+    /// <summary>Logs candidate n in from workstation n; returns the credential that session calls take.</summary>
+    public async Task<string> Login(int n, string pin) =>
+        WorkstationCredential.Of(Ok(await Session(n).Login(new LoginRequest(pin, $"ws-{n}", WorkstationKey(n)))).Token, WorkstationKey(n));
 
     /// <summary>The candidate's paper rebuilt from the published seed, as an auditor would.</summary>
     public Paper PaperOf(int n) => PaperAssembler.Assemble(Exam, PaperAssembler.SeedFor(Exam.Id, Exam.BankVersion, ParticipantNo(n)));

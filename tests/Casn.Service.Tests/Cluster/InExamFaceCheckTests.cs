@@ -90,7 +90,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(TestPhotos.Bytes("obama_2.jpg")));
         var pin = Ok(await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(1), "face", day.Proctor, TestPhotos.Bytes("obama_1.jpg")))).Pin;
         await day.Open();
-        var token = Ok(await day.Session(1).Login(new LoginRequest(pin, "ws-1"))).Token;
+        var token = await day.Login(1, pin);
 
         Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("obama_4.jpg")));
 

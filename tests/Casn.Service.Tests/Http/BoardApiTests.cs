@@ -50,8 +50,8 @@ public sealed class BoardApiTests(SiloFactory factory)
     [Fact]
     public async Task The_stream_sends_new_scores_and_resumes_from_the_last_version_seen()
     {
-        var day = await new HttpExamDay(_http).Prepare(candidates: 2);
-        var workstation = await day.Start(1, new WebApplicationFactoryClient(factory));
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 2);
+        var workstation = await day.Start(1);
         var events = day.RoomPath.Replace("/api/rooms/", "/api/boards/rooms/", StringComparison.Ordinal) + "/events";
 
         using var stream = await Open(events);
@@ -82,8 +82,8 @@ public sealed class BoardApiTests(SiloFactory factory)
     [Fact]
     public async Task Boards_carry_no_private_data()
     {
-        var day = await new HttpExamDay(_http).Prepare(candidates: 2);
-        await day.Start(1, new WebApplicationFactoryClient(factory));
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 2);
+        await day.Start(1);
         var boardPath = day.RoomPath.Replace("/api/rooms/", "/api/boards/rooms/", StringComparison.Ordinal);
 
         var json = await _http.GetStringAsync(boardPath);

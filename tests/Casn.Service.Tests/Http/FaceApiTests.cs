@@ -7,8 +7,6 @@ namespace Casn.Service.Tests.Http;
 [Collection(SiloCollection.Name)]
 public sealed class FaceApiTests(SiloFactory factory)
 {
-    readonly HttpClient _http = factory.CreateClient();
-
     static ByteArrayContent Jpeg(string name)
     {
         var content = new ByteArrayContent(TestPhotos.Bytes(name));
@@ -19,24 +17,24 @@ public sealed class FaceApiTests(SiloFactory factory)
     [Fact]
     public async Task Enrolment_and_face_check_in_over_http()
     {
-        var day = await new HttpExamDay(_http).Prepare(candidates: 2);
-        var enrolled = await Expect(200, await _http.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("kit_harington_1.jpg")));
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 2);
+        var enrolled = await Expect(200, await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("kit_harington_1.jpg")));
         Assert.Equal(day.ParticipantNo(1), enrolled.GetProperty("participantNo").GetString());
         Assert.False(enrolled.TryGetProperty("embedding", out _));
-        var checkIn = $"{day.RoomPath}/checkins/{day.ParticipantNo(1)}/face?by=proctor-3";
+        var checkIn = $"{day.RoomPath}/checkins/{day.ParticipantNo(1)}/face";
 
-        await ExpectProblem(422, "checkin.face_mismatch", await _http.PostAsync(checkIn, Jpeg("rose_leslie_1.jpg")));
-        var receipt = await Expect(200, await _http.PostAsync(checkIn, Jpeg("kit_harington_3.jpg")));
+        await ExpectProblem(422, "checkin.face_mismatch", await day.Proctor.PostAsync(checkIn, Jpeg("rose_leslie_1.jpg")));
+        var receipt = await Expect(200, await day.Proctor.PostAsync(checkIn, Jpeg("kit_harington_3.jpg")));
         Assert.Matches("^[0-9]{6}$", receipt.GetProperty("pin").GetString()!);
 
-        await ExpectProblem(409, "candidate.not_enrolled", await _http.PostAsync($"{day.RoomPath}/checkins/{day.ParticipantNo(2)}/face?by=p", Jpeg("obama_1.jpg")));
-        await ExpectProblem(422, "image.empty", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent([])));
-        await ExpectProblem(413, "image.too_large", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent(new byte[9 * 1024 * 1024])));
-        await ExpectProblem(422, "face.several", await _http.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", Jpeg("multi_two_people.jpg")));
+        await ExpectProblem(409, "candidate.not_enrolled", await day.Proctor.PostAsync($"{day.RoomPath}/checkins/{day.ParticipantNo(2)}/face", Jpeg("obama_1.jpg")));
+        await ExpectProblem(422, "image.empty", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent([])));
+        await ExpectProblem(413, "image.too_large", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent(new byte[9 * 1024 * 1024])));
+        await ExpectProblem(422, "face.several", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", Jpeg("multi_two_people.jpg")));
 
         // Nothing biometric comes back: the room view and the candidate record carry no photo or embedding.
-        var room = (await _http.GetStringAsync(day.RoomPath)).ToLowerInvariant();
-        var candidate = (await _http.GetStringAsync($"/api/candidates/{day.ParticipantNo(1)}")).ToLowerInvariant();
+        var room = (await day.Proctor.GetStringAsync(day.RoomPath)).ToLowerInvariant();
+        var candidate = (await day.Operator.GetStringAsync($"/api/candidates/{day.ParticipantNo(1)}")).ToLowerInvariant();
         foreach (var text in new[] { room, candidate })
         {
             Assert.DoesNotContain("embedding", text);
@@ -47,12 +45,12 @@ public sealed class FaceApiTests(SiloFactory factory)
     [Fact]
     public async Task A_camera_frame_of_another_face_suspends_the_sitting_over_http()
     {
-        var day = await new HttpExamDay(_http).Prepare(candidates: 1);
-        await Expect(200, await _http.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("obama_2.jpg")));
-        var workstation = await day.Start(1, new WebApplicationFactoryClient(factory));
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        await Expect(200, await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("obama_2.jpg")));
+        var workstation = await day.Start(1);
         var frames = day.SessionPath(1) + "/face-frames";
 
-        await ExpectProblem(401, "auth.token_missing", await _http.PostAsync(frames, Jpeg("obama_1.jpg")));
+        await ExpectProblem(401, "auth.token_missing", await day.Anonymous.PostAsync(frames, Jpeg("obama_1.jpg")));
         var same = await Expect(200, await workstation.PostAsync(frames, Jpeg("obama_1.jpg")));
         Assert.Equal("InProgress", same.GetProperty("status").GetString());
         var other = await Expect(200, await workstation.PostAsync(frames, Jpeg("biden_2.jpg")));

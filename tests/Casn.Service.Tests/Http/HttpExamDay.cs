@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casn.Domain.Exams;
@@ -8,10 +7,26 @@ using Casn.Service.Tests.Support;
 
 namespace Casn.Service.Tests.Http;
 
-/// <summary>Sets up and drives a test day over the public HTTP API only, as the operator tool and workstation do.</summary>
-public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
+/// <summary>
+/// Sets up and drives a test day over the public HTTP API only, as the operator tool, the proctor and
+/// the workstation do, each with their own credentials.
+/// </summary>
+public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration = null)
 {
     readonly string _id = TestIds.Next();
+
+    /// <summary>A national operator: defines the exam, registers candidates, sets up the room.</summary>
+    public HttpClient Operator { get; } = newClient().As(TestStaff.NationalOperator());
+
+    HttpClient? _proctor;
+
+    /// <summary>The proctor of this day's room, and of no other.</summary>
+    public HttpClient Proctor => _proctor ??= newClient().As(TestStaff.Proctor(RoomKey));
+
+    /// <summary>No credentials at all.</summary>
+    public HttpClient Anonymous { get; } = newClient();
+
+    public string RoomKey => RoomPath["/api/rooms/".Length..];
 
     public static readonly JsonSerializerOptions Json = CasnJson.Options;
 
@@ -25,10 +40,12 @@ public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
 
     public Paper PaperOf(int n) => PaperAssembler.Assemble(Exam, PaperAssembler.SeedFor(Exam.Id, Exam.BankVersion, ParticipantNo(n)));
 
-    public static readonly object Proctor = new { by = "proctor-3", reason = "ID card and face seen" };
+    /// <summary>The body of a proctor action; who acted comes from the proctor's token.</summary>
+    public static readonly object ProctorNote = new { reason = "ID card and face seen" };
 
     public async Task<HttpExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null)
     {
+        var http = Operator;
         await Expect(200, await http.PutAsJsonAsync($"/api/exams/{Exam.Id}", Exam, Json));
         for (var n = 1; n <= candidates; n++)
             await Expect(200, await http.PutAsJsonAsync($"/api/candidates/{ParticipantNo(n)}", new
@@ -46,20 +63,30 @@ public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
 
     public async Task<string> CheckIn(int n)
     {
-        var response = await http.PostAsJsonAsync(RoomPath + "/checkins", new { participantNo = ParticipantNo(n), method = "manual", proctor = Proctor });
+        var response = await Proctor.PostAsJsonAsync(RoomPath + "/checkins", new { participantNo = ParticipantNo(n), method = "manual", proctor = ProctorNote });
         return (await Expect(200, response)).GetProperty("pin").GetString()!;
     }
 
-    public async Task Open() => await Expect(200, await http.PostAsJsonAsync(RoomPath + "/open", Proctor));
+    public async Task Open() => await Expect(200, await Proctor.PostAsJsonAsync(RoomPath + "/open", ProctorNote));
 
-    public async Task<HttpClient> Start(int n, WebApplicationFactoryClient client)
+    /// <summary>Checks candidate n in, opens the room if needed, logs in; returns the workstation's client.</summary>
+    public async Task<HttpClient> Start(int n)
     {
         var pin = await CheckIn(n);
-        var room = await Expect(200, await http.GetAsync(RoomPath));
+        var room = await Expect(200, await Proctor.GetAsync(RoomPath));
         if (room.GetProperty("status").GetString() == "Scheduled") await Open();
-        var login = await Expect(200, await http.PostAsJsonAsync(SessionPath(n) + "/login", new { pin, workstationId = $"ws-{n}" }));
-        var workstation = client.Create();
-        workstation.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
+        return await Login(n, pin);
+    }
+
+    public static string WorkstationKey(int n) => $"test-workstation-key-{n:D4}";
+
+    /// <summary>Logs candidate n in from workstation n; the client carries the token and that workstation's key.</summary>
+    public async Task<HttpClient> Login(int n, string pin)
+    {
+        var login = await Expect(200, await Anonymous.PostAsJsonAsync(SessionPath(n) + "/login",
+            new { pin, workstationId = $"ws-{n}", workstationKey = WorkstationKey(n) }));
+        var workstation = newClient().As(login.GetProperty("token").GetString()!);
+        workstation.DefaultRequestHeaders.Add("X-Workstation-Key", WorkstationKey(n));
         return workstation;
     }
 
@@ -80,10 +107,4 @@ public sealed class HttpExamDay(HttpClient http, TimeSpan? duration = null)
         Assert.DoesNotContain("   at ", body);
         Assert.DoesNotContain("Exception", body);
     }
-}
-
-/// <summary>Makes fresh clients of the shared host, one per simulated workstation.</summary>
-public sealed class WebApplicationFactoryClient(SiloFactory factory)
-{
-    public HttpClient Create() => factory.CreateClient();
 }

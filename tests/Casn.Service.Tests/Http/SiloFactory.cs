@@ -17,6 +17,7 @@ public class SiloFactory : WebApplicationFactory<Program>
         builder.UseSetting("Casn:Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Casn:Orleans:ClusterId", "http-tests-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("Casn:Sessions:HeartbeatTimeout", "00:00:30");
+        builder.UseSetting("Casn:Auth:SigningKey", Support.TestStaff.SigningKey);
         builder.UseEnvironment("Production");
     }
 

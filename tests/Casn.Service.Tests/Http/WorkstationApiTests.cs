@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Casn.Service.Tests.Support;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
 namespace Casn.Service.Tests.Http;
@@ -6,27 +7,26 @@ namespace Casn.Service.Tests.Http;
 [Collection(SiloCollection.Name)]
 public sealed class WorkstationApiTests(SiloFactory factory)
 {
-    readonly HttpClient _operator = factory.CreateClient();
-    readonly WebApplicationFactoryClient _clients = new(factory);
+    readonly HttpClient _anonymous = factory.CreateClient();
 
     [Fact]
     public async Task Health_and_the_openapi_document_are_served()
     {
-        Assert.Equal("Healthy", await _operator.GetStringAsync("/health/live"));
-        Assert.Equal("Healthy", await _operator.GetStringAsync("/health/ready"));
-        var openApi = await Expect(200, await _operator.GetAsync("/openapi/v1.json"));
+        Assert.Equal("Healthy", await _anonymous.GetStringAsync("/health/live"));
+        Assert.Equal("Healthy", await _anonymous.GetStringAsync("/health/ready"));
+        var openApi = await Expect(200, await _anonymous.GetAsync("/openapi/v1.json"));
         var paths = openApi.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/sessions/{region}/{site}/{date}/{slot}/{room}/{participantNo}/answers/{itemId}", out _));
         Assert.True(paths.TryGetProperty("/api/rooms/{region}/{site}/{date}/{slot}/{room}/checkins", out _));
-        var page = await _operator.GetStringAsync("/");
+        var page = await _anonymous.GetStringAsync("/");
         Assert.Contains("workstation.js", page);
     }
 
     [Fact]
     public async Task A_candidate_is_driven_from_check_in_to_final_score_over_http()
     {
-        var day = await new HttpExamDay(_operator).Prepare();
-        var workstation = await day.Start(1, _clients);
+        var day = await new HttpExamDay(factory.CreateClient).Prepare();
+        var workstation = await day.Start(1);
 
         var paper = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
         Assert.Equal(110, paper.GetProperty("items").GetArrayLength());
@@ -50,7 +50,7 @@ public sealed class WorkstationApiTests(SiloFactory factory)
         Assert.Equal("Submitted", result.GetProperty("reason").GetString());
         var again = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/result"));
         Assert.Equal(expected, again.GetProperty("scores").GetProperty("total").GetInt32());
-        var room = await Expect(200, await _operator.GetAsync(day.RoomPath));
+        var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         Assert.Equal(1, room.GetProperty("attendance").GetProperty("finished").GetInt32());
         Assert.DoesNotContain(NationalId(1), room.ToString());
     }
@@ -58,11 +58,11 @@ public sealed class WorkstationApiTests(SiloFactory factory)
     [Fact]
     public async Task Metrics_show_acknowledged_answers_and_orleans_itself()
     {
-        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
-        var workstation = await day.Start(1, _clients);
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
         await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
 
-        var metrics = await _operator.GetStringAsync("/metrics");
+        var metrics = await day.Operator.GetStringAsync("/metrics");
         Assert.Matches(@"(?m)^casn_answers_acknowledged_total\{[^}]*\} [1-9]", metrics);
         Assert.Contains("casn_answers_ack_duration_milliseconds_bucket", metrics);
         Assert.Contains("le=\"0.5\"", metrics);
@@ -72,8 +72,8 @@ public sealed class WorkstationApiTests(SiloFactory factory)
     [Fact]
     public async Task Answer_errors_have_stable_codes()
     {
-        var day = await new HttpExamDay(_operator).Prepare();
-        var workstation = await day.Start(1, _clients);
+        var day = await new HttpExamDay(factory.CreateClient).Prepare();
+        var workstation = await day.Start(1);
         var answers = day.SessionPath(1) + "/answers/";
         var mine = day.PaperOf(1).Items[0].Item.Id;
         var foreign = day.Exam.Items.First(i => day.PaperOf(1).Find(i.Id) is null).Id;
@@ -87,13 +87,18 @@ public sealed class WorkstationApiTests(SiloFactory factory)
         await ExpectProblem(400, "answer.sequence_invalid", await workstation.PutAsJsonAsync(answers + mine, new { sequence = 0, choice = 1 }));
         await ExpectProblem(400, "request.invalid", await workstation.PutAsync(answers + mine,
             new StringContent("{\"sequence\": \"many\"", System.Text.Encoding.UTF8, "application/json")));
-        await ExpectProblem(401, "auth.token_missing", await _operator.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+        await ExpectProblem(401, "auth.token_missing", await day.Anonymous.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
 
-        var stranger = factory.CreateClient();
-        stranger.DefaultRequestHeaders.Authorization = new("Bearer", "not-a-real-token");
+        var stranger = factory.CreateClient().As("not-a-real-token");
+        stranger.DefaultRequestHeaders.Add("X-Workstation-Key", WorkstationKey(1));
         await ExpectProblem(401, "auth.token_invalid", await stranger.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+        // The real token, copied to another machine: without the workstation's key it is refused.
+        var copied = factory.CreateClient().As(workstation.DefaultRequestHeaders.Authorization!.Parameter!);
+        await ExpectProblem(401, "auth.workstation_key_invalid", await copied.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
+        copied.DefaultRequestHeaders.Add("X-Workstation-Key", WorkstationKey(7));
+        await ExpectProblem(401, "auth.token_invalid", await copied.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
         // Another candidate's token does not open this candidate's session.
-        var other = await day.Start(2, _clients);
+        var other = await day.Start(2);
         await ExpectProblem(401, "auth.token_invalid", await other.PutAsJsonAsync(answers + mine, new { sequence = 4, choice = 1 }));
 
         await ExpectProblem(400, "request.invalid_key", await workstation.GetAsync("/api/sessions/KANREG-H/SITE/2026-02-30/2/R01/X/paper"));
@@ -108,22 +113,22 @@ public sealed class WorkstationApiTests(SiloFactory factory)
     [Fact]
     public async Task A_suspended_session_refuses_answers_until_resumed()
     {
-        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
-        var workstation = await day.Start(1, _clients);
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
         var answer = $"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}";
 
-        await Expect(200, await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", ProctorNote));
         await ExpectProblem(409, "session.suspended", await workstation.PutAsJsonAsync(answer, new { sequence = 1, choice = 0 }));
-        await ExpectProblem(409, "session.state_conflict", await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", Proctor));
-        await Expect(200, await _operator.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", Proctor));
+        await ExpectProblem(409, "session.state_conflict", await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", ProctorNote));
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", ProctorNote));
         await Expect(200, await workstation.PutAsJsonAsync(answer, new { sequence = 1, choice = 0 }));
     }
 
     [Fact]
     public async Task A_timed_out_session_refuses_answers_and_shows_its_result()
     {
-        var day = await new HttpExamDay(_operator, duration: TimeSpan.FromSeconds(3)).Prepare(candidates: 1);
-        var workstation = await day.Start(1, _clients);
+        var day = await new HttpExamDay(factory.CreateClient, duration: TimeSpan.FromSeconds(3)).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
 
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         await ExpectProblem(409, "answer.too_late", await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
@@ -134,36 +139,38 @@ public sealed class WorkstationApiTests(SiloFactory factory)
     [Fact]
     public async Task Login_and_check_in_errors_have_stable_codes()
     {
-        var day = await new HttpExamDay(_operator).Prepare(candidates: 3);
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 3);
         var pin = await day.CheckIn(1);
 
-        await ExpectProblem(409, "room.not_open", await _operator.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1" }));
-        await ExpectProblem(401, "auth.pin_invalid", await _operator.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin = "000000x", workstationId = "ws-1" }));
-        await ExpectProblem(409, "session.not_started", await _operator.PostAsJsonAsync(day.SessionPath(2) + "/login", new { pin, workstationId = "ws-2" }));
-        await ExpectProblem(404, "session.not_found", await _operator.PostAsJsonAsync((day.RoomPath + "/NOT-ON-ROSTER/login").Replace("/api/rooms", "/api/sessions"), new { pin, workstationId = "ws-9" }));
-        await ExpectProblem(404, "room.not_on_roster", await _operator.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = "NOBODY", method = "manual", proctor = Proctor }));
-        await ExpectProblem(400, "proctor.reason_required", await _operator.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = day.ParticipantNo(3), method = "manual", proctor = new { by = "p", reason = "" } }));
-        await ExpectProblem(404, "exam.not_found", await _operator.GetAsync("/api/exams/NO-SUCH-EXAM"));
-        await ExpectProblem(404, "candidate.not_found", await _operator.PostAsJsonAsync(day.RoomPath + "/roster", new[] { new { participantNo = "UNREGISTERED-1", seat = "S9" } }));
-        await ExpectProblem(400, "candidate.invalid", await _operator.PutAsJsonAsync("/api/candidates/BAD-NIK", new
+        var key = WorkstationKey(1);
+        await ExpectProblem(409, "room.not_open", await day.Anonymous.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1", workstationKey = key }));
+        await ExpectProblem(401, "auth.pin_invalid", await day.Anonymous.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin = "000000x", workstationId = "ws-1", workstationKey = key }));
+        await ExpectProblem(401, "auth.workstation_key_invalid", await day.Anonymous.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1", workstationKey = "short" }));
+        await ExpectProblem(409, "session.not_started", await day.Anonymous.PostAsJsonAsync(day.SessionPath(2) + "/login", new { pin, workstationId = "ws-2", workstationKey = key }));
+        await ExpectProblem(404, "session.not_found", await day.Anonymous.PostAsJsonAsync((day.RoomPath + "/NOT-ON-ROSTER/login").Replace("/api/rooms", "/api/sessions"), new { pin, workstationId = "ws-9", workstationKey = key }));
+        await ExpectProblem(404, "room.not_on_roster", await day.Proctor.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = "NOBODY", method = "manual", proctor = ProctorNote }));
+        await ExpectProblem(400, "proctor.reason_required", await day.Proctor.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = day.ParticipantNo(3), method = "manual", proctor = new { reason = "" } }));
+        await ExpectProblem(404, "exam.not_found", await day.Operator.GetAsync("/api/exams/NO-SUCH-EXAM"));
+        await ExpectProblem(404, "candidate.not_found", await day.Operator.PostAsJsonAsync(day.RoomPath + "/roster", new[] { new { participantNo = "UNREGISTERED-1", seat = "S9" } }));
+        await ExpectProblem(400, "candidate.invalid", await day.Operator.PutAsJsonAsync("/api/candidates/BAD-NIK", new
         {
             participantNo = "BAD-NIK", name = "X", nationalId = "12", birthDate = "1999-01-01", category = "general", positionId = "P", accessible = false,
         }));
 
-        var soon = await new HttpExamDay(_operator).Prepare(candidates: 1, startsAt: DateTimeOffset.UtcNow.AddMinutes(3));
-        await ExpectProblem(409, "checkin.closed", await _operator.PostAsJsonAsync(soon.RoomPath + "/checkins", new { participantNo = soon.ParticipantNo(1), method = "manual", proctor = Proctor }));
+        var soon = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1, startsAt: DateTimeOffset.UtcNow.AddMinutes(3));
+        await ExpectProblem(409, "checkin.closed", await soon.Proctor.PostAsJsonAsync(soon.RoomPath + "/checkins", new { participantNo = soon.ParticipantNo(1), method = "manual", proctor = ProctorNote }));
     }
 
     [Fact]
     public async Task An_exam_is_defined_once_and_a_different_bank_under_the_same_id_is_refused()
     {
-        var day = await new HttpExamDay(_operator).Prepare(candidates: 1);
-        await Expect(200, await _operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        await Expect(200, await day.Operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
         var changed = day.Exam with { BankVersion = "other" };
-        await ExpectProblem(409, "exam.already_defined", await _operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", changed, Json));
+        await ExpectProblem(409, "exam.already_defined", await day.Operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", changed, Json));
         var broken = day.Exam with { Blueprint = day.Exam.Blueprint with { Id = "BROKEN-1", TieBreak = ["NOPE"] } };
-        await ExpectProblem(400, "exam.invalid", await _operator.PutAsJsonAsync("/api/exams/BROKEN-1", broken, Json));
-        var summary = await Expect(200, await _operator.GetAsync($"/api/exams/{day.Exam.Id}"));
+        await ExpectProblem(400, "exam.invalid", await day.Operator.PutAsJsonAsync("/api/exams/BROKEN-1", broken, Json));
+        var summary = await Expect(200, await day.Operator.GetAsync($"/api/exams/{day.Exam.Id}"));
         Assert.Equal(550, summary.GetProperty("maxScore").GetInt32());
         Assert.DoesNotContain("points", summary.ToString(), StringComparison.OrdinalIgnoreCase);
     }

@@ -32,6 +32,21 @@ public sealed class ConfigurationTests
         Assert.Contains("Casn:Biometrics:Key (base64 of 32 bytes) is required", error.ToString());
     }
 
+    [Theory]
+    [InlineData("", "Casn:Auth:SigningKey (base64 of at least 32 bytes) is required")]
+    [InlineData("c2hvcnQ=", "Casn:Auth:SigningKey must be at least 32 bytes")]
+    [InlineData("not base64!", "Casn:Auth:SigningKey is not base64")]
+    public void The_redis_profile_refuses_to_start_without_a_good_signing_key(string key, string message)
+    {
+        using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b
+            .UseSetting("Casn:Orleans:Profile", "Redis")
+            .UseSetting("Casn:Redis:ConnectionString", "127.0.0.1:1")
+            .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32]))
+            .UseSetting("Casn:Auth:SigningKey", key));
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(message, error.ToString());
+    }
+
     [Fact]
     public void An_unknown_profile_is_refused_at_start_up()
     {

@@ -19,12 +19,10 @@ public sealed class RedisProfileHttpTests(RedisClusterFixture fixture)
             .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32])));
         var http = silo.CreateClient();
         Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
-        var day = await new HttpExamDay(http).Prepare(candidates: 1);
+        var day = await new HttpExamDay(silo.CreateClient).Prepare(candidates: 1);
         var pin = await day.CheckIn(1);
         await day.Open();
-        var login = await Expect(200, await http.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin, workstationId = "ws-1" }));
-        var workstation = silo.CreateClient();
-        workstation.DefaultRequestHeaders.Authorization = new("Bearer", login.GetProperty("token").GetString());
+        var workstation = await day.Login(1, pin);
         var answers = $"{day.SessionPath(1)}/answers/";
         var items = day.PaperOf(1).Items;
         await Expect(200, await workstation.PutAsJsonAsync(answers + items[0].Item.Id, new { sequence = 1, choice = 1 }));

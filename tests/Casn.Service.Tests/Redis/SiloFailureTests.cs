@@ -29,7 +29,7 @@ public sealed class SiloFailureTests(RedisClusterFixture fixture, ITestOutputHel
         await day.Open();
         var tokens = new string[Candidates + 1];
         await Parallel.ForEachAsync(Enumerable.Range(1, Candidates), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (n, _) =>
-            tokens[n] = Ok(await day.Session(n).Login(new LoginRequest(pins[n], $"ws-{n}"))).Token);
+            tokens[n] = await day.Login(n, pins[n]));
 
         var acked = new ConcurrentBag<Acked>();
         await AnswerAll(day, tokens, from: 1, count: AnswersBeforeKill, acked, firstAckAfter: null);
