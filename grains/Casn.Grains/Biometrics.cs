@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Casn.Grains;
 
@@ -12,9 +11,6 @@ public sealed class BiometricOptions
 
     /// <summary>Base64 of a 32-byte AES key. Without one, a random key lives as long as the process (embedded default only).</summary>
     public string? Key { get; set; }
-
-    /// <summary>Where the embedded default keeps sealed photos.</summary>
-    public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "casn-biometrics");
 }
 
 /// <summary>
@@ -69,43 +65,4 @@ public sealed class BiometricProtector
     public byte[] SealEmbedding(float[] embedding, string context) => Seal(MemoryMarshal.AsBytes(embedding.AsSpan()), context);
 
     public float[] OpenEmbedding(byte[] sealedBytes, string context) => MemoryMarshal.Cast<byte, float>(Open(sealedBytes, context)).ToArray();
-}
-
-/// <summary>Where sealed biometric blobs live: a local folder in the embedded default, Azure Blob Storage in production.</summary>
-public interface IBiometricStore
-{
-    Task Put(string name, byte[] sealedContent);
-
-    Task<byte[]?> Get(string name);
-
-    Task<bool> Delete(string name);
-}
-
-public sealed partial class FolderBiometricStore(string root) : IBiometricStore
-{
-    [GeneratedRegex("^[A-Za-z0-9-]+(/[A-Za-z0-9-]+)*$")]
-    private static partial Regex SafeName();
-
-    public async Task Put(string name, byte[] sealedContent)
-    {
-        var path = PathOf(name);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        await File.WriteAllBytesAsync(temporary, sealedContent);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    public async Task<byte[]?> Get(string name) => File.Exists(PathOf(name)) ? await File.ReadAllBytesAsync(PathOf(name)) : null;
-
-    public Task<bool> Delete(string name)
-    {
-        var path = PathOf(name);
-        if (!File.Exists(path)) return Task.FromResult(false);
-        File.Delete(path);
-        return Task.FromResult(true);
-    }
-
-    public string PathOf(string name) => SafeName().IsMatch(name)
-        ? Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar) + ".bin")
-        : throw new ArgumentException($"Unsafe biometric blob name '{name}'.");
 }

@@ -19,7 +19,7 @@ public sealed class CandidateState
 public sealed class CandidateGrain(
     [PersistentState("candidate")] IPersistentState<CandidateState> state,
     BiometricProtector protector,
-    IBiometricStore store,
+    BlobStores blobs,
     FaceVerification faces,
     TimeProvider clock) : Grain, ICandidateGrain
 {
@@ -49,7 +49,7 @@ public sealed class CandidateGrain(
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
         var check = await faces.Analyze(photo);
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
-        await store.Put(PhotoName, protector.Seal(photo, $"photo:{ParticipantNo}"));
+        await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, $"photo:{ParticipantNo}"));
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();

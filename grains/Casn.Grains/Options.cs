@@ -69,7 +69,8 @@ public static class GrainServices
         services.AddSingleton<FaceVerification>();
         services.AddOptions<BiometricOptions>().Bind(configuration.GetSection(BiometricOptions.Section));
         services.AddSingleton(sp => BiometricProtector.FromOptions(sp.GetRequiredService<IOptions<BiometricOptions>>().Value));
-        services.TryAddSingleton<IBiometricStore>(sp => new FolderBiometricStore(sp.GetRequiredService<IOptions<BiometricOptions>>().Value.Directory));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.TryAddSingleton(sp => BlobStores.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddOptions<BoardOptions>().Bind(configuration.GetSection(BoardOptions.Section))
             .Validate(o => o.PublishInterval >= TimeSpan.FromMilliseconds(10) && o.SubscriptionLifetime > TimeSpan.Zero,
                 $"{BoardOptions.Section}:PublishInterval must be at least 10 ms and SubscriptionLifetime positive.")

@@ -1,3 +1,4 @@
+using Casn.Domain.Audit;
 using Casn.Domain.Exams;
 using Casn.Domain.Papers;
 using Casn.Domain.Scoring;
@@ -248,7 +249,8 @@ public sealed class CandidateSession
         Contact(now);
         // An answer that arrives after a newer one for the same item is kept in the log but changes nothing.
         var applied = !_current.TryGetValue(itemId, out var current) || current.Sequence < sequence;
-        var record = new AnswerRecord(sequence, itemId, choice, now, applied);
+        var ordinal = Chain(now, AuditChain.AnswerKind, AuditChain.WorkstationActor, AuditChain.AnswerDetail(sequence, itemId, choice, applied));
+        var record = new AnswerRecord(sequence, itemId, choice, now, applied, ordinal);
         _state.Answers.Add(record);
         Index(record);
         return AckFor(record, replayed: false);
@@ -283,11 +285,12 @@ public sealed class CandidateSession
         _state.Clock = Clock.Stop(at);
         _state.Status = SessionStatus.Finished;
         _state.FinishReason = reason;
+        // The finishing entry closes the chain; the result names the head it leads to.
+        Record(at, SessionEventKinds.Finished, by, reason.ToString());
         var scores = RunningScore();
         var pass = reason == FinishReason.Disqualified ? new PassOutcome(false, ["disqualified"])
             : PassingRules.Evaluate(Exam.Blueprint, Setup.Category, scores);
-        _state.Result = new FinalResult(Setup.ParticipantNo, Exam.Id, scores, pass, reason, at, Setup.Category);
-        Record(at, SessionEventKinds.Finished, by, reason.ToString());
+        _state.Result = new FinalResult(Setup.ParticipantNo, Exam.Id, scores, pass, reason, at, Setup.Category, _state.AuditHead!);
         return _state.Result;
     }
 
@@ -393,7 +396,32 @@ public sealed class CandidateSession
         new(record.Sequence, record.ItemId, record.Choice, record.Applied, record.At, replayed);
 
     void Record(DateTimeOffset at, string kind, string by, string detail) =>
-        _state.Events.Add(new SessionEvent(at, kind, by, detail));
+        _state.Events.Add(new SessionEvent(at, kind, by, detail, Chain(at, kind, by, detail)));
+
+    /// <summary>Appends a link to the audit chain; returns its place.</summary>
+    long Chain(DateTimeOffset at, string kind, string by, string detail)
+    {
+        var ordinal = ++_state.AuditCount;
+        _state.AuditHead = AuditChain.Link(_state.AuditHead ?? AuditChain.Genesis(Exam.Id, Setup.ParticipantNo), ordinal, at, kind, by, detail);
+        return ordinal;
+    }
+
+    /// <summary>The whole chain, rebuilt from the stored answers and events in the order they happened.</summary>
+    public IReadOnlyList<AuditEntry> AuditTrail()
+    {
+        var links = _state.Answers.Select(a => (a.Ordinal, a.At, Kind: AuditChain.AnswerKind, By: AuditChain.WorkstationActor,
+                Detail: AuditChain.AnswerDetail(a.Sequence, a.ItemId, a.Choice, a.Applied)))
+            .Concat(_state.Events.Select(e => (e.Ordinal, e.At, e.Kind, e.By, e.Detail)))
+            .OrderBy(l => l.Ordinal);
+        var previous = AuditChain.Genesis(Exam.Id, Setup.ParticipantNo);
+        var trail = new List<AuditEntry>(_state.Answers.Count + _state.Events.Count);
+        foreach (var (ordinal, at, kind, by, detail) in links)
+        {
+            previous = AuditChain.Link(previous, ordinal, at, kind, by, detail);
+            trail.Add(new AuditEntry(ordinal, at, kind, by, detail, previous));
+        }
+        return trail;
+    }
 
     /// <summary>Why the sitting cannot take work from the workstation now; null while it is in progress.</summary>
     public Fault? RefusalOfWork() => _state.Status switch

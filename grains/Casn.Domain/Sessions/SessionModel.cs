@@ -45,7 +45,8 @@ public sealed record AnswerRecord(
     [property: Id(1)] string ItemId,
     [property: Id(2)] int? Choice,
     [property: Id(3)] DateTimeOffset At,
-    [property: Id(4)] bool Applied);
+    [property: Id(4)] bool Applied,
+    [property: Id(5)] long Ordinal = 0);
 
 /// <summary>Anything that changed a session other than an answer: proctor actions, time changes, contact loss.</summary>
 [GenerateSerializer, Immutable]
@@ -53,7 +54,8 @@ public sealed record SessionEvent(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string Kind,
     [property: Id(2)] string By,
-    [property: Id(3)] string Detail);
+    [property: Id(3)] string Detail,
+    [property: Id(4)] long Ordinal = 0);
 
 public static class SessionEventKinds
 {
@@ -81,7 +83,8 @@ public sealed record FinalResult(
     [property: Id(3)] PassOutcome? Pass,
     [property: Id(4)] FinishReason Reason,
     [property: Id(5)] DateTimeOffset FinishedAt,
-    [property: Id(6)] string Category);
+    [property: Id(6)] string Category,
+    [property: Id(7)] string AuditHead = "");
 
 /// <summary>The persisted state of one candidate session. Written before any change is acknowledged.</summary>
 [GenerateSerializer]
@@ -109,6 +112,14 @@ public sealed class SessionState
 
     /// <summary>Frames in a row without a usable face.</summary>
     [Id(17)] public int FaceMisses { get; set; }
+
+    /// <summary>The audit chain's last hash and length; answers and events carry their place in it (Ordinal).</summary>
+    [Id(18)] public string? AuditHead { get; set; }
+
+    [Id(19)] public long AuditCount { get; set; }
+
+    /// <summary>When the signed result archive was stored; null until then (retried until it is).</summary>
+    [Id(20)] public DateTimeOffset? ArchivedAt { get; set; }
 }
 
 /// <summary>What an in-exam camera frame showed, compared with the candidate's reference face.</summary>

@@ -78,6 +78,9 @@ public static class SiloComposition
                 if (string.IsNullOrWhiteSpace(configuration[$"{BiometricOptions.Section}:Key"]))
                     throw new InvalidOperationException(
                         $"{BiometricOptions.Section}:Key (base64 of 32 bytes) is required when {ClusterSettings.Section}:Profile is '{RedisProfile}': photos and embeddings must stay readable across restarts and silos.");
+                if (string.IsNullOrWhiteSpace(configuration[$"{StorageOptions.Section}:BlobConnectionString"]))
+                    throw new InvalidOperationException(
+                        $"{StorageOptions.Section}:BlobConnectionString is required when {ClusterSettings.Section}:Profile is '{RedisProfile}': every silo must reach the same photos and archives (UseDevelopmentStorage=true for Azurite).");
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
                 silo.Configure<ClusterMembershipOptions>(o =>
                 {

@@ -13,7 +13,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>In-exam face checks fall due between 0.5 and 1.5 of this after login.</summary>
     public static readonly TimeSpan FaceCheckEvery = TimeSpan.FromSeconds(1);
 
-    public static readonly string BiometricDirectory = Path.Combine(Path.GetTempPath(), "casn-test-biometrics-" + Guid.NewGuid().ToString("N")[..8]);
+    public static readonly string StorageDirectory = Path.Combine(Path.GetTempPath(), "casn-test-storage-" + Guid.NewGuid().ToString("N")[..8]);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 // One face worker with room for two waiting: a burst of checks must overflow.
                 ["Casn:Faces:Workers"] = "1",
                 ["Casn:Faces:QueuePerWorker"] = "2",
-                ["Casn:Biometrics:Directory"] = BiometricDirectory,
+                ["Casn:Storage:Directory"] = StorageDirectory,
             });
             host.Services.AddCasnGrains(host.Configuration);
         });
@@ -50,7 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        if (Directory.Exists(BiometricDirectory)) Directory.Delete(BiometricDirectory, recursive: true);
+        if (Directory.Exists(StorageDirectory)) Directory.Delete(StorageDirectory, recursive: true);
     }
 }
 

@@ -81,8 +81,8 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
         var photo = TestPhotos.Bytes("rose_leslie_2.jpg");
         Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Enrol(photo));
 
-        var store = new FolderBiometricStore(ClusterFixture.BiometricDirectory);
-        var stored = await File.ReadAllBytesAsync(store.PathOf($"photos/{day.ParticipantNo(1)}/registration"));
+        var blobs = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<BlobStores>();
+        var stored = (await blobs.Biometrics.Get($"photos/{day.ParticipantNo(1)}/registration"))!;
         Assert.False(stored[0] == 0xFF && stored[1] == 0xD8, "the stored photo is a plain JPEG");
         Assert.Equal(-1, stored.AsSpan().IndexOf(photo.AsSpan(100, 64)));
         var protector = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<BiometricProtector>();
