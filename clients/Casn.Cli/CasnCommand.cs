@@ -16,7 +16,7 @@ public static class CasnCommand
               Prints "file_x,file_y,similarity,match" per pair; a summary goes to stderr.
           casn face check IMAGE [--models DIR]
               Faces found, quality problem if any, liveness, time per stage.
-        """ + TokenCommand.Usage;
+        """ + TokenCommand.Usage + AuditCommand.Usage;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -26,6 +26,7 @@ public static class CasnCommand
             {
                 ["face", "compare", .. var rest] => await Compare(Options(rest), stdout, stderr),
                 ["face", "check", var image, .. var rest] => await Check(image, Options(rest), stdout, stderr),
+                ["audit", "verify", var archive, .. var rest] => AuditCommand.Verify(archive, Options(rest), stdout),
                 ["token", "operator", .. var rest] => TokenCommand.Operator(Options(rest), Environment.GetEnvironmentVariable, stdout),
                 _ => Fail(stderr, Usage),
             };

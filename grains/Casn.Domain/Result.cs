@@ -79,6 +79,8 @@ public static class ErrorCodes
 
     public const string TimeExtensionInvalid = "time.extension_invalid";
     public const string ReasonRequired = "proctor.reason_required";
+
+    public const string CertificateNotFound = "certificate.not_found";
 }
 
 public static class Faults

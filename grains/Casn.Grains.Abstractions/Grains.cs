@@ -104,3 +104,15 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<BoardRow?> GetBoardRow();
 }
+
+/// <summary>
+/// A finished sitting's certificate, keyed by the code on the candidate's receipt. Public: anyone with
+/// the code sees what it attests (participant number, name, scores, outcome) and the signature to check.
+/// </summary>
+public interface ICertificateGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the certificate; issuing the same one again is accepted (archives are retried).</summary>
+    Task Issue(Certificate certificate);
+
+    Task<Certificate?> Get();
+}

@@ -133,3 +133,24 @@ public sealed class StorageUnavailableException : Exception
 
     public StorageUnavailableException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// What a receipt's code attests. <see cref="Statement"/> is exactly what the service signed (see
+/// SessionArchive.Statement); with the public key from <c>/api/archive/public-key</c> anyone can check
+/// <see cref="Signature"/> without trusting this page.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record Certificate(
+    [property: Id(0)] string Code,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string Name,
+    [property: Id(3)] string ExamId,
+    [property: Id(4)] Casn.Domain.Scoring.SectionScore[] Sections,
+    [property: Id(5)] int Total,
+    [property: Id(6)] string Outcome,
+    [property: Id(7)] string Reason,
+    [property: Id(8)] DateTimeOffset FinishedAt,
+    [property: Id(9)] string AuditHead,
+    [property: Id(10)] string KeyId,
+    [property: Id(11)] string Signature,
+    [property: Id(12)] string Statement);

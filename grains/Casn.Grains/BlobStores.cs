@@ -141,7 +141,7 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
             var download = await container.GetBlobClient(BlobNames.Checked(name)).DownloadContentAsync();
             return download.Value.Content.ToArray();
         }
-        catch (RequestFailedException error) when (error.Status == 404)
+        catch (RequestFailedException error) when (error.ErrorCode == "BlobNotFound")
         {
             return (byte[]?)null;
         }
@@ -162,9 +162,19 @@ public sealed class AzureBlobStore(BlobContainerClient container) : IBlobStore
         try
         {
             await EnsureCreated();
-            return await act();
+            try
+            {
+                return await act();
+            }
+            catch (RequestFailedException error) when (error.ErrorCode == "ContainerNotFound")
+            {
+                // The container went away (deleted by hand; an emulator restarted): make it again, once.
+                _exists = false;
+                await EnsureCreated();
+                return await act();
+            }
         }
-        catch (Exception error) when (error is RequestFailedException { Status: not 404 } or HttpRequestException or AggregateException or TaskCanceledException)
+        catch (Exception error) when (error is RequestFailedException or HttpRequestException or AggregateException or TaskCanceledException)
         {
             throw new StorageUnavailableException($"Blob storage ({container.Name}) is unavailable: {error.Message}");
         }

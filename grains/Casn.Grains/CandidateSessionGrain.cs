@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using Casn.Domain.Audit;
 using Orleans.Runtime;
 
 namespace Casn.Grains;
@@ -13,6 +15,8 @@ namespace Casn.Grains;
 public sealed partial class CandidateSessionGrain(
     [PersistentState("session")] IPersistentState<SessionState> state,
     ExamCatalog exams,
+    BlobStores blobs,
+    ArchiveSigner archiveSigner,
     IOptions<SessionOptions> options,
     TimeProvider clock,
     ILogger<CandidateSessionGrain> logger) : Grain, ICandidateSessionGrain, IRemindable
@@ -195,6 +199,8 @@ public sealed partial class CandidateSessionGrain(
     {
         if (_session is null) return null;
         await ObserveAndPersist();
+        // The proctor's room view passes here often: a good moment to retry an archive that failed.
+        if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
         return _session.View(Now);
     }
 
@@ -218,8 +224,9 @@ public sealed partial class CandidateSessionGrain(
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Activation already observed the clock and set the timer; once finished, the reminder goes.
-        if (_session?.State.Status is null or SessionStatus.Finished)
+        // Activation already observed the clock and set the timer; once finished and archived, the reminder goes.
+        if (_session?.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
+        if (_session?.State is null or { Status: SessionStatus.Finished, ArchivedAt: not null })
         {
             var reminder = await this.GetReminder(reminderName);
             if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -284,6 +291,35 @@ public sealed partial class CandidateSessionGrain(
         // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
         await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), blueprint.Title, blueprint.SectionCodes);
+        if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
+    }
+
+    /// <summary>The blob name of a sitting's archive: <c>sessions/{session key}</c>.</summary>
+    public static string ArchiveName(string sessionKey) => $"sessions/{sessionKey}";
+
+    /// <summary>
+    /// Stores the signed archive of a finished sitting and issues its certificate. The result is already
+    /// stored, so a failure here never fails the candidate's submit: the reminder tries again each minute.
+    /// </summary>
+    async Task Archive()
+    {
+        var session = _session!;
+        try
+        {
+            var archive = archiveSigner.Archive(Key, session.State.Setup!.Name, session.State.Result!, session.AuditTrail());
+            await blobs.Archives.Put(ArchiveName(Key), Encoding.UTF8.GetBytes(archive.ToJson()));
+            await GrainFactory.GetGrain<ICertificateGrain>(archive.CertificateCode).Issue(CertificateGrain.Of(archive));
+            session.State.ArchivedAt = Now;
+            await state.WriteStateAsync();
+            CasnMetrics.ArchivesWritten.Add(1);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            session.State.ArchivedAt = null;
+            CasnMetrics.ArchiveFailures.Add(1);
+            LogArchiveFailed(logger, exception, Key);
+            await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
+        }
     }
 
     void ScheduleWakeUp()
@@ -314,6 +350,9 @@ public sealed partial class CandidateSessionGrain(
     static Fault NotFound() => Faults.Of(ErrorCodes.SessionNotFound, "No such sitting: the candidate is not on this room's roster.");
 
     static Fault InvalidToken() => Faults.Of(ErrorCodes.AuthTokenInvalid, "The workstation token is not valid for this sitting; log in again.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving session {SessionKey} failed; its reminder will try again")]
+    static partial void LogArchiveFailed(ILogger logger, Exception exception, string sessionKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing session {SessionKey} failed; the change was not acknowledged")]
     static partial void LogWriteFailed(ILogger logger, Exception exception, string sessionKey);

@@ -30,6 +30,12 @@ public static class CasnMetrics
         Meter.CreateCounter<long>("casn.storage.failures", description: "Grain state writes refused by storage");
 
     /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
+    public static readonly Counter<long> ArchivesWritten =
+        Meter.CreateCounter<long>("casn.archives.written", description: "Signed result archives stored at session end.");
+
+    public static readonly Counter<long> ArchiveFailures =
+        Meter.CreateCounter<long>("casn.archives.failures", description: "Result archives that could not be stored yet (retried by the session's reminder).");
+
     public static readonly Counter<long> RegionPlacementFallbacks =
         Meter.CreateCounter<long>("casn.placement.region_fallbacks", description: "Grains placed outside their Kanreg because it had no silo");
 }

@@ -1,3 +1,4 @@
+using Casn.Domain.Audit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,6 +46,15 @@ public sealed class RoomOptions
     public int MaxSeats { get; set; } = 1000;
 }
 
+/// <summary>Result archive settings (<c>Casn:Archive</c>).</summary>
+public sealed class ArchiveOptions
+{
+    public const string Section = "Casn:Archive";
+
+    /// <summary>EC P-256 private key, PKCS#8, base64. Without one, a key lives as long as the process (embedded default only).</summary>
+    public string? SigningKey { get; set; }
+}
+
 public static class GrainServices
 {
     /// <summary>What every silo needs to host the Casn grains: options (validated at start-up), clock, exam cache.</summary>
@@ -71,6 +81,10 @@ public static class GrainServices
         services.AddSingleton(sp => BiometricProtector.FromOptions(sp.GetRequiredService<IOptions<BiometricOptions>>().Value));
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));
         services.TryAddSingleton(sp => BlobStores.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.SigningKey is { Length: > 0 } key
+            ? ArchiveSigner.FromPkcs8Base64(key, $"{ArchiveOptions.Section}:SigningKey")
+            : ArchiveSigner.Create());
         services.AddOptions<BoardOptions>().Bind(configuration.GetSection(BoardOptions.Section))
             .Validate(o => o.PublishInterval >= TimeSpan.FromMilliseconds(10) && o.SubscriptionLifetime > TimeSpan.Zero,
                 $"{BoardOptions.Section}:PublishInterval must be at least 10 ms and SubscriptionLifetime positive.")

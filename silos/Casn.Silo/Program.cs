@@ -43,6 +43,7 @@ app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();
 app.MapFaceEndpoints();
 app.MapBoardEndpoints();
+app.MapCertificateEndpoints();
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

@@ -81,6 +81,9 @@ public static class SiloComposition
                 if (string.IsNullOrWhiteSpace(configuration[$"{StorageOptions.Section}:BlobConnectionString"]))
                     throw new InvalidOperationException(
                         $"{StorageOptions.Section}:BlobConnectionString is required when {ClusterSettings.Section}:Profile is '{RedisProfile}': every silo must reach the same photos and archives (UseDevelopmentStorage=true for Azurite).");
+                if (string.IsNullOrWhiteSpace(configuration[$"{ArchiveOptions.Section}:SigningKey"]))
+                    throw new InvalidOperationException(
+                        $"{ArchiveOptions.Section}:SigningKey (EC P-256 private key, PKCS#8, base64) is required when {ClusterSettings.Section}:Profile is '{RedisProfile}': archives must stay verifiable with one published key.");
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
                 silo.Configure<ClusterMembershipOptions>(o =>
                 {

@@ -46,6 +46,7 @@ public static class Problems
         [ErrorCodes.FaceBusy] = StatusCodes.Status503ServiceUnavailable,
         [ErrorCodes.BoardViewersFull] = StatusCodes.Status503ServiceUnavailable,
         [ErrorCodes.BoardNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.CertificateNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.ImageTooLarge] = StatusCodes.Status413PayloadTooLarge,
         [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,

@@ -237,4 +237,14 @@ function showResult(result) {
   const rows = result.scores.sections.map((s) => `<tr><td>${s.section}</td><td>${s.score}</td><td>/ ${s.maxScore}</td></tr>`).join("");
   $("result-table").innerHTML = `<tr><th>Subtes</th><th>Nilai</th><th></th></tr>${rows}<tr><th>Total</th><th>${result.scores.total}</th><th></th></tr>`;
   $("result-status").textContent = result.pass == null ? "" : result.pass.passed ? "Memenuhi nilai ambang batas" : "Tidak memenuhi nilai ambang batas";
+  showReceipt();
+}
+
+// The receipt's code lets the candidate (or anyone they show it to) check the result on the public page.
+async function showReceipt() {
+  const receipt = await call("GET", "/receipt");
+  if (!receipt.ok) return;
+  $("receipt-code").textContent = receipt.data.certificateCode;
+  $("receipt-link").href = receipt.data.verifyPath;
+  $("receipt").hidden = false;
 }

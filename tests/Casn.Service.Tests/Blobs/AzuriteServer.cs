@@ -90,8 +90,37 @@ public sealed class AzuriteServer : IAsyncLifetime
     }
 }
 
+/// <summary>The real host (embedded profile) with its blobs in Azurite instead of a local folder.</summary>
+public sealed class AzuriteSilo : IAsyncLifetime
+{
+    public AzuriteServer Azurite { get; } = new();
+
+    public Http.SiloFactory Silo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Azurite.InitializeAsync();
+        Silo = new BlobSiloFactory(Azurite.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Silo.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    sealed class BlobSiloFactory(string connectionString) : Http.SiloFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Casn:Storage:BlobConnectionString", connectionString);
+        }
+    }
+}
+
 [CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteServer>
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteSilo>
 {
     public const string Name = "azurite";
 }

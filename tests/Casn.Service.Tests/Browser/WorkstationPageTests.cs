@@ -52,5 +52,14 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync();
         var expected = day.PaperOf(1).Items.Take(3).Sum(i => i.Item.Points[i.OptionOrder[0]]);
         await Assertions.Expect(page.Locator("#result-table")).ToContainTextAsync($"Total{expected}");
+
+        // The receipt: a code anyone can check on the public certificate page, which shows the same total and a QR code.
+        var code = page.Locator("#receipt-code");
+        await Assertions.Expect(code).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$"));
+        var certificate = await fixture.Browser.NewPageAsync();
+        await certificate.GotoAsync($"{http.BaseAddress}certificate.html?code={await code.TextContentAsync()}");
+        await Assertions.Expect(certificate.Locator("#total")).ToHaveTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(certificate.Locator("#qr svg")).ToBeVisibleAsync();
+        Assert.DoesNotContain(NationalId(1), await certificate.ContentAsync());
     }
 }

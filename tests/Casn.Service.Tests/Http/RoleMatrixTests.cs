@@ -63,6 +63,10 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         [$"POST {Session}/face-frames"] = Candidate,
         ["GET /api/boards/rooms/{region}/{site}/{date}/{slot}/{room}"] = Everyone,
         ["GET /api/boards/rooms/{region}/{site}/{date}/{slot}/{room}/events"] = Everyone,
+        [$"GET {Session}/receipt"] = Candidate,
+        ["GET /api/archive/public-key"] = Everyone,
+        ["GET /api/certificates/{code}"] = Everyone,
+        ["GET /api/certificates/{code}/qr.svg"] = Everyone,
     };
 
     static readonly HashSet<string> DenialCodes =
@@ -103,7 +107,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
             .Replace("{date}", parts[2], StringComparison.Ordinal).Replace("{slot}", parts[3], StringComparison.Ordinal)
             .Replace("{room}", parts[4], StringComparison.Ordinal).Replace("{participantNo}", day.ParticipantNo(1), StringComparison.Ordinal)
             .Replace("{itemId}", item, StringComparison.Ordinal).Replace("{examId}", day.Exam.Id, StringComparison.Ordinal)
-            .Replace("{documentName}", "v1", StringComparison.Ordinal);
+            .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{code}", "AAAA-BBBB-CCCC-DDDD", StringComparison.Ordinal);
 
         var wrong = new List<string>();
         // Closing the room and submitting change what later calls see, so they go last.

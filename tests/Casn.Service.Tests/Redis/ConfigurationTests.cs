@@ -42,9 +42,24 @@ public sealed class ConfigurationTests
             .UseSetting("Casn:Orleans:Profile", "Redis")
             .UseSetting("Casn:Redis:ConnectionString", "127.0.0.1:1")
             .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32]))
+            .UseSetting("Casn:Storage:BlobConnectionString", "UseDevelopmentStorage=true")
+            .UseSetting("Casn:Archive:SigningKey", Support.TestStaff.ArchiveSigningKey)
             .UseSetting("Casn:Auth:SigningKey", key));
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains(message, error.ToString());
+    }
+
+    [Fact]
+    public void The_redis_profile_names_missing_blob_storage_and_archive_key()
+    {
+        using var noBlobs = new Http.SiloFactory().WithWebHostBuilder(b => b
+            .UseSetting("Casn:Orleans:Profile", "Redis")
+            .UseSetting("Casn:Redis:ConnectionString", "127.0.0.1:1")
+            .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32])));
+        Assert.Contains("Casn:Storage:BlobConnectionString is required", Assert.ThrowsAny<Exception>(() => noBlobs.CreateClient()).ToString());
+
+        using var noArchiveKey = noBlobs.WithWebHostBuilder(b => b.UseSetting("Casn:Storage:BlobConnectionString", "UseDevelopmentStorage=true"));
+        Assert.Contains("Casn:Archive:SigningKey (EC P-256 private key, PKCS#8, base64) is required", Assert.ThrowsAny<Exception>(() => noArchiveKey.CreateClient()).ToString());
     }
 
     [Fact]

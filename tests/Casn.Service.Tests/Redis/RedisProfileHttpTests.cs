@@ -7,7 +7,7 @@ namespace Casn.Service.Tests.Redis;
 
 /// <summary>The real host in the production profile: Redis membership, grain state and reminders.</summary>
 [Collection(RedisClusterCollection.Name)]
-public sealed class RedisProfileHttpTests(RedisClusterFixture fixture)
+public sealed class RedisProfileHttpTests(RedisClusterFixture fixture, Blobs.AzuriteServer azurite) : IClassFixture<Blobs.AzuriteServer>
 {
     [Fact]
     public async Task The_redis_profile_serves_a_sitting_and_answers_503_storage_unavailable_while_redis_is_down()
@@ -16,7 +16,9 @@ public sealed class RedisProfileHttpTests(RedisClusterFixture fixture)
             .UseSetting("Casn:Orleans:Profile", "Redis")
             .UseSetting("Casn:Redis:ConnectionString", fixture.Redis.ConnectionString)
             .UseSetting("Casn:Orleans:Region", "KANREG-H")
-            .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32])));
+            .UseSetting("Casn:Biometrics:Key", Convert.ToBase64String(new byte[32]))
+            .UseSetting("Casn:Storage:BlobConnectionString", azurite.ConnectionString)
+            .UseSetting("Casn:Archive:SigningKey", Support.TestStaff.ArchiveSigningKey));
         var http = silo.CreateClient();
         Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
         var day = await new HttpExamDay(silo.CreateClient).Prepare(candidates: 1);

@@ -18,6 +18,10 @@ public static class TestStaff
     public static string Proctor(string roomKey, string id = "proctor-3") =>
         Tokens.Issue(StaffGrant.Proctor(id, "Pengawas", [roomKey], TimeSpan.FromHours(1))).Token;
 
+    /// <summary>The archive signing key of the production-profile test silos (EC P-256, PKCS#8, base64).</summary>
+    public static readonly string ArchiveSigningKey =
+        Convert.ToBase64String(System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKey());
+
     public static HttpClient As(this HttpClient client, string token)
     {
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -1,0 +1,44 @@
+// The public check of a receipt's code: what the service signed for it, printable with a QR code
+// that leads back to this page.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const outcomes = { passed: "Memenuhi nilai ambang batas", failed: "Tidak memenuhi nilai ambang batas", ranked: "Peringkat (tanpa ambang batas)" };
+
+async function show(code) {
+  $("message").hidden = true;
+  $("certificate").hidden = true;
+  const response = await fetch("/api/certificates/" + encodeURIComponent(code));
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    $("message").textContent = data.code === "certificate.not_found" ? "Kode tidak ditemukan. Periksa kembali kodenya." : "Tidak dapat memeriksa sekarang; coba lagi.";
+    $("message").hidden = false;
+    return;
+  }
+  $("name").textContent = data.name;
+  $("participant").textContent = data.participantNo;
+  $("exam").textContent = data.examId;
+  $("finished").textContent = new Date(data.finishedAt).toLocaleString("id-ID");
+  $("cert-code").textContent = data.code;
+  $("scores").innerHTML = "<tr><th>Subtes</th><th>Nilai</th></tr>" +
+    data.sections.map((s) => `<tr><td>${s.section}</td><td>${s.score}</td></tr>`).join("") +
+    `<tr><th>Total</th><th id="total">${data.total}</th></tr>`;
+  $("outcome").textContent = outcomes[data.outcome] || data.outcome;
+  $("head").textContent = data.auditHead;
+  $("key").textContent = data.keyId;
+  $("signature").textContent = data.signature;
+  const qr = await fetch(`/api/certificates/${encodeURIComponent(data.code)}/qr.svg`);
+  $("qr").innerHTML = qr.ok ? await qr.text() : "";
+  $("certificate").hidden = false;
+}
+
+$("check").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const code = $("code").value.trim().toUpperCase();
+  history.replaceState(null, "", "?code=" + encodeURIComponent(code));
+  show(code);
+});
+$("print").addEventListener("click", () => window.print());
+
+const initial = new URLSearchParams(location.search).get("code");
+if (initial) { $("code").value = initial; show(initial.toUpperCase()); }

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Casn.Cli;
+using Casn.Domain.Audit;
+using Casn.Domain.Exams;
+using Casn.Domain.Sessions;
+
+namespace Casn.Faces.Tests;
+
+/// <summary><c>casn audit verify</c> on a real archive: intact passes; editing any entry fails at that entry.</summary>
+public sealed class AuditCommandTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("casn-audit-").FullName;
+    readonly ArchiveSigner _signer = ArchiveSigner.Create();
+
+    string ArchiveFile => Path.Combine(_folder, "archive.json");
+
+    string KeyFile => Path.Combine(_folder, "key.pem");
+
+    public AuditCommandTests()
+    {
+        var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
+        var t0 = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(7));
+        var session = new CandidateSession(CandidateSession.NewState(new SessionSetup(exam.Id, "P-001", "Sari", "general", false, "A1"), exam), exam,
+            new SessionRules(TimeSpan.FromHours(4), 300, 5));
+        session.CheckIn(new CheckInRecord(t0.AddMinutes(-30), "manual", "proctor-1", "ID seen"), "pin", true);
+        Assert.True(session.Login(t0, "pin", "ws-1", "token").IsOk);
+        for (var i = 0; i < 5; i++) Assert.True(session.Answer(t0.AddMinutes(i + 1), i + 1, session.Paper.Items[i].Item.Id, i % 4).IsOk);
+        Assert.True(session.Extend(t0.AddMinutes(7), TimeSpan.FromMinutes(3), "proctor-1", "power cut").IsOk);
+        Assert.True(session.Submit(t0.AddMinutes(9)).IsOk);
+        File.WriteAllText(ArchiveFile, _signer.Archive("KANREG-V/S/2026-11-23/1/R01/P-001", "Sari", session.State.Result!, session.AuditTrail()).ToJson());
+        File.WriteAllText(KeyFile, _signer.PublicKeyPem);
+    }
+
+    static async Task<(int Code, string Out, string Err)> Casn(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = await CasnCommand.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task An_intact_archive_verifies()
+    {
+        var (code, output, _) = await Casn("audit", "verify", ArchiveFile, "--public-key", KeyFile);
+        Assert.Equal(0, code);
+        Assert.Contains(": ok: intact: 9 entries", output);
+        Assert.Contains("signature valid", output);
+    }
+
+    [Fact]
+    public async Task Editing_any_entry_fails_verification_at_that_entry()
+    {
+        var original = JsonNode.Parse(await File.ReadAllTextAsync(ArchiveFile))!;
+        var count = original["entries"]!.AsArray().Count;
+        for (var i = 0; i < count; i++)
+        {
+            var edited = original.DeepClone();
+            var entry = edited["entries"]![i]!;
+            entry["detail"] = entry["detail"]!.GetValue<string>().Replace("choice=1", "choice=2", StringComparison.Ordinal) + ".";
+            await File.WriteAllTextAsync(ArchiveFile, edited.ToJsonString());
+
+            var (code, output, _) = await Casn("audit", "verify", ArchiveFile, "--public-key", KeyFile);
+
+            Assert.Equal(1, code);
+            Assert.Contains($"broken: entry {i + 1}: its content does not match its hash", output);
+        }
+    }
+
+    [Fact]
+    public async Task A_raised_score_or_a_foreign_key_fails_the_signature()
+    {
+        var archive = JsonNode.Parse(await File.ReadAllTextAsync(ArchiveFile))!;
+        archive["result"]!["scores"]!["total"] = archive["result"]!["scores"]!["total"]!.GetValue<int>() + 35;
+        await File.WriteAllTextAsync(ArchiveFile, archive.ToJsonString());
+        var (code, output, _) = await Casn("audit", "verify", ArchiveFile, "--public-key", KeyFile);
+        Assert.Equal(1, code);
+        Assert.Contains("signature does not match", output);
+
+        using var other = ArchiveSigner.Create();
+        await File.WriteAllTextAsync(KeyFile, other.PublicKeyPem);
+        (code, output, _) = await Casn("audit", "verify", ArchiveFile, "--public-key", KeyFile);
+        Assert.Equal(1, code);
+
+        await File.WriteAllTextAsync(ArchiveFile, "{ not json");
+        (code, output, _) = await Casn("audit", "verify", ArchiveFile, "--public-key", KeyFile);
+        Assert.Equal(1, code);
+        Assert.Contains("not readable JSON", output);
+    }
+
+    public void Dispose()
+    {
+        _signer.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
