@@ -81,6 +81,9 @@ public static class ErrorCodes
     public const string ReasonRequired = "proctor.reason_required";
 
     public const string CertificateNotFound = "certificate.not_found";
+
+    public const string RequestTooLarge = "request.too_large";
+    public const string RateLimited = "request.rate_limited";
 }
 
 public static class Faults

@@ -15,6 +15,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.AddCasnAccess();
+builder.AddCasnLimits();
 // Unreadable bodies then reach ProblemExceptionHandler (and get a code) in every environment.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
@@ -34,6 +35,8 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
+app.UseBodyLimits();
 app.MapOpenApi().AllowPublic();
 app.MapPrometheusScrapingEndpoint("/metrics").Allow(Access.AnyOperator);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowPublic();

@@ -45,7 +45,7 @@ public static class CertificateEndpoints
                     return (Result<Receipt>)new Receipt(r.ParticipantNo, r.ExamId, r.Scores, outcome, r.Reason.ToString(), r.FinishedAt, r.AuditHead, code,
                         $"/certificate.html?code={code}");
                 }))
-            .AllowCandidate().WithTags("Workstation").WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");
+            .AllowCandidate().RequireRateLimiting(Limits.Workstation).WithTags("Workstation").WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");
     }
 
     static IResult NotFound(string code) => Problems.Of(ErrorCodes.CertificateNotFound, $"No certificate has the code '{Truncate(code)}'.");

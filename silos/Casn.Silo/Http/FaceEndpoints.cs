@@ -22,7 +22,7 @@ public static class FaceEndpoints
             var image = await ReadImage(http, faces.Value.MaxImageBytes);
             if (!image.IsOk) return Problems.Of(image.Fault!);
             return Problems.From(await grains.GetGrain<ICandidateGrain>(participantNo).Enrol(image.Value!));
-        }).Allow(Access.NationalOperator).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
+        }).Allow(Access.NationalOperator).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
 
         app.MapPost("/api/rooms/" + RoomRoute.Template + "/checkins/{participantNo}/face",
             async ([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? reason,
@@ -34,7 +34,7 @@ public static class FaceEndpoints
                 if (!image.IsOk) return Problems.Of(image.Fault!);
                 var request = new CheckInRequest(participantNo, "face", new ProctorAction(user.StaffId(), reason ?? "face check-in"), image.Value);
                 return Problems.From(await grains.GetGrain<IExamRoomGrain>(key.Value!.ToString()).CheckIn(request));
-            }).Allow(Access.RoomProctor).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
+            }).Allow(Access.RoomProctor).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
 
         app.MapPost("/api/sessions/" + SessionRoute.Template + "/face-frames",
             ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
@@ -43,8 +43,11 @@ public static class FaceEndpoints
                     var image = await ReadImage(http, faces.Value.MaxImageBytes);
                     return image.IsOk ? await session.SubmitFaceFrame(token, image.Value!) : image.Fault!;
                 }))
-            .AllowCandidate().WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
+            .AllowCandidate().RequireRateLimiting(Limits.Workstation).LimitBody(ImageBodyLimit).WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
     }
+
+    /// <summary>The transport's ceiling for image bodies; the configured image limit (smaller) is checked as the body is read.</summary>
+    static long ImageBodyLimit(LimitSettings _) => 32 * 1024 * 1024;
 
     /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>
     static async Task<Result<byte[]>> ReadImage(HttpRequest http, int maxBytes)

@@ -19,19 +19,19 @@ public static class OperatorEndpoints
 {
     public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
-        var exams = app.MapGroup("/api/exams").WithTags("Exams");
+        var exams = app.MapGroup("/api/exams").WithTags("Exams").RequireRateLimiting(Limits.Staff);
         exams.MapPut("/{examId}", async (string examId, ExamDefinition definition, IGrainFactory grains) =>
             Keys.IsValidToken(examId, 64)
                 ? Problems.From(await grains.GetGrain<IExamGrain>(examId).Define(definition))
                 : Problems.Of(ErrorCodes.KeyInvalid, "Exam id must be 1-64 letters, digits or '-'."))
-            .Allow(Access.NationalOperator).WithSummary("Define an exam: blueprint and item bank. Defining the same content again is accepted.");
+            .Allow(Access.NationalOperator).LimitBody(l => l.ExamBodyBytes).WithSummary("Define an exam: blueprint and item bank. Defining the same content again is accepted.");
         exams.MapGet("/{examId}", async (string examId, IGrainFactory grains) =>
             Keys.IsValidToken(examId, 64) && await grains.GetGrain<IExamGrain>(examId).GetSummary() is { } summary
                 ? Results.Ok(summary)
                 : Problems.Of(ErrorCodes.ExamNotFound, $"Exam '{examId}' is not defined."))
             .Allow(Access.AnyOperator).WithSummary("An exam's summary; answer keys are never returned.");
 
-        var candidates = app.MapGroup("/api/candidates").WithTags("Candidates");
+        var candidates = app.MapGroup("/api/candidates").WithTags("Candidates").RequireRateLimiting(Limits.Staff);
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>
         {
             if (!SessionKey.IsValidParticipantNo(participantNo))

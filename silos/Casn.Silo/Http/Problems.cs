@@ -47,6 +47,8 @@ public static class Problems
         [ErrorCodes.BoardViewersFull] = StatusCodes.Status503ServiceUnavailable,
         [ErrorCodes.BoardNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.CertificateNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.RequestTooLarge] = StatusCodes.Status413PayloadTooLarge,
+        [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ErrorCodes.ImageTooLarge] = StatusCodes.Status413PayloadTooLarge,
         [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
         [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,
@@ -115,6 +117,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
     {
         var (code, message) = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                => (ErrorCodes.RequestTooLarge, "The body is larger than this endpoint takes."),
             BadHttpRequestException => (ErrorCodes.RequestInvalid, "The request could not be read: check the JSON body and its field types."),
             Casn.Grains.Abstractions.StorageUnavailableException
                 => (Problems.StorageUnavailable, "Storage is unavailable; nothing was saved. Retry the same request."),

@@ -25,7 +25,7 @@ public static class RoomEndpoints
 
     public static void MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
-        var rooms = app.MapGroup("/api/rooms/" + RoomRoute.Template).WithTags("Rooms");
+        var rooms = app.MapGroup("/api/rooms/" + RoomRoute.Template).WithTags("Rooms").RequireRateLimiting(Limits.Staff);
 
         rooms.MapPut("", ([AsParameters] RoomRoute route, RoomSetup setup, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Setup(setup)))

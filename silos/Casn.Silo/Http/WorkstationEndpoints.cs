@@ -16,14 +16,15 @@ public static class WorkstationEndpoints
 {
     public static void MapWorkstationEndpoints(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation").AllowCandidate();
+        var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation").AllowCandidate()
+            .RequireRateLimiting(Limits.Workstation);
 
         sessions.MapPost("/login", async ([AsParameters] SessionRoute route, LoginRequest request, IGrainFactory grains) =>
         {
             var key = route.Key;
             if (!key.IsOk) return Problems.Of(key.Fault!);
             return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).Login(request));
-        }).WithSummary("Log in with the check-in PIN; returns the session token. A new login replaces the previous workstation.");
+        }).RequireRateLimiting(Limits.Login).WithSummary("Log in with the check-in PIN; returns the session token. A new login replaces the previous workstation.");
 
         sessions.MapGet("/paper", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.GetPaper(token)))

@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using System.Text;
+using Casn.Service.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using static Casn.Service.Tests.Http.HttpExamDay;
+
+namespace Casn.Service.Tests.Http;
+
+/// <summary>A host with small limits, so that they are reached in a few requests.</summary>
+public sealed class SmallLimitsSiloFactory : SiloFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Casn:Limits:WorkstationBurst", "10");
+        builder.UseSetting("Casn:Limits:WorkstationPerSecond", "1");
+        builder.UseSetting("Casn:Limits:LoginsPerMinute", "4");
+        builder.UseSetting("Casn:Limits:JsonBodyBytes", "4096");
+    }
+}
+
+public sealed class LimitTests(SmallLimitsSiloFactory factory) : IClassFixture<SmallLimitsSiloFactory>
+{
+    [Fact]
+    public async Task A_workstation_beyond_its_rate_gets_429_with_retry_after_and_its_answers_are_not_applied()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 2);
+        var workstation = await day.Start(1);
+        var items = day.PaperOf(1).Items;
+
+        var statuses = new List<int>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{items[i].Item.Id}", new { sequence = i + 1, choice = 0 });
+            statuses.Add((int)response.StatusCode);
+            if ((int)response.StatusCode == 429) limited ??= response;
+        }
+
+        Assert.NotNull(limited);
+        await ExpectProblem(429, "request.rate_limited", limited);
+        Assert.NotNull(limited.Headers.RetryAfter);
+        // The paper call that passed before the answers used one permit; what was refused was not stored.
+        var accepted = statuses.Count(s => s == 200);
+        Assert.InRange(accepted, 8, 11);
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        var paper = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+        Assert.Equal(accepted, paper.GetProperty("answers").GetArrayLength());
+
+        // Another candidate's workstation has its own allowance.
+        var other = await day.Start(2);
+        await Expect(200, await other.PutAsJsonAsync($"{day.SessionPath(2)}/answers/{day.PaperOf(2).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
+    }
+
+    [Fact]
+    public async Task Repeated_logins_for_one_sitting_are_slowed_down()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        await day.CheckIn(1);
+        await day.Open();
+        var statuses = new List<int>();
+        for (var i = 0; i < 6; i++)
+            statuses.Add((int)(await day.Anonymous.PostAsJsonAsync(day.SessionPath(1) + "/login",
+                new { pin = "999999", workstationId = "ws-1", workstationKey = WorkstationKey(1) })).StatusCode);
+
+        Assert.Equal([401, 401, 401, 401, 429, 429], statuses);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_refused_before_it_is_read()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var huge = new StringContent("{\"name\":\"" + new string('x', 10_000) + "\"}", Encoding.UTF8, "application/json");
+        await ExpectProblem(413, "request.too_large", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}", huge));
+        // An exam definition may be large (the item bank): its own ceiling applies, and this one fits.
+        await Expect(200, await day.Operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
+    }
+}
