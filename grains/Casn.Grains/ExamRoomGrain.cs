@@ -54,7 +54,7 @@ public sealed class ExamRoomGrain(
         if (Room.Setup is not { } setup) return RoomNotFound();
         if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
         if (entries is null || entries.Length == 0) return Faults.Of(ErrorCodes.RequestInvalid, "The roster is empty.");
-        if (entries.Any(e => !SessionKey.IsValidParticipantNo(e.ParticipantNo) || !Keys.IsValidToken(e.Seat, 16)))
+        if (entries.Any(e => e is null || !SessionKey.IsValidParticipantNo(e.ParticipantNo) || !Keys.IsValidToken(e.Seat, 16)))
             return Faults.Of(ErrorCodes.RequestInvalid, "Participant numbers and seats must be letters, digits or '-'.");
 
         var newEntries = entries.Where(e => !Room.SeatByParticipant.ContainsKey(e.ParticipantNo)).ToList();
