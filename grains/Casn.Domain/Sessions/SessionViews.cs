@@ -47,7 +47,15 @@ public sealed record WorkstationPaper(
 public sealed record LoginGrant(
     [property: Id(0)] string SessionKey,
     [property: Id(1)] string Token,
-    [property: Id(2)] ClockView Clock);
+    [property: Id(2)] ClockView Clock)
+{
+    // Logs and traces print records; a session token in a log line is a way in.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"SessionKey = {SessionKey}, Token = (hidden), Clock = {Clock}");
+        return true;
+    }
+}
 
 /// <summary>What a proctor or operator sees of one candidate. Carries no national ID or biometric data.</summary>
 [GenerateSerializer, Immutable]
