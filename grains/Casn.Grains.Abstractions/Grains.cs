@@ -21,6 +21,15 @@ public interface ICandidateGrain : IGrainWithStringKey
 
     Task<CandidateProfile?> GetProfile();
 
+    /// <summary>
+    /// The candidate is seated for an exam on this date: returns the profile (null when not registered)
+    /// and keeps the biometric data until the retention period after the latest such date.
+    /// </summary>
+    Task<CandidateProfile?> SeatFor(DateOnly examDate);
+
+    /// <summary>Deletes the photo and embeddings when the retention period after the last exam has passed; runs daily by reminder.</summary>
+    Task<RetentionOutcome> ApplyRetention();
+
     /// <summary>Stores the registration photo (sealed) and its embedding; the photo must show one usable face.</summary>
     Task<Result<EnrolmentReceipt>> Enrol(byte[] photo);
 

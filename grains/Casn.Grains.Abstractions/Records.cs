@@ -177,3 +177,10 @@ public sealed record Certificate(
     [property: Id(10)] string KeyId,
     [property: Id(11)] string Signature,
     [property: Id(12)] string Statement);
+
+/// <summary>What the retention rule did for one candidate; purges are also kept on the candidate's record.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RetentionOutcome(
+    [property: Id(0)] bool Purged,
+    [property: Id(1)] DateOnly? KeepUntil,
+    [property: Id(2)] DateTimeOffset? PurgedAt);

@@ -11,6 +11,9 @@ public sealed class BiometricOptions
 
     /// <summary>Base64 of a 32-byte AES key. Without one, a random key lives as long as the process (embedded default only).</summary>
     public string? Key { get; set; }
+
+    /// <summary>Photos and embeddings are deleted this many days after the candidate's last exam date.</summary>
+    public int RetentionDays { get; set; } = 30;
 }
 
 /// <summary>

@@ -14,15 +14,25 @@ public sealed class CandidateState
 
     /// <summary>The last verified check-in capture's embedding, sealed: the reference during the exam.</summary>
     [Id(3)] public byte[]? SealedCheckInReference { get; set; }
+
+    /// <summary>The latest exam the candidate is seated for; biometric data is kept until the retention period after it.</summary>
+    [Id(4)] public DateOnly? LastExamDate { get; set; }
+
+    /// <summary>When the retention rule last deleted the photo and embeddings.</summary>
+    [Id(5)] public DateTimeOffset? BiometricsPurgedAt { get; set; }
 }
 
-public sealed class CandidateGrain(
+public sealed partial class CandidateGrain(
     [PersistentState("candidate")] IPersistentState<CandidateState> state,
     BiometricProtector protector,
     BlobStores blobs,
     FaceVerification faces,
-    TimeProvider clock) : Grain, ICandidateGrain
+    IOptions<BiometricOptions> biometrics,
+    TimeProvider clock,
+    ILogger<CandidateGrain> logger) : Grain, ICandidateGrain, IRemindable
 {
+    const string RetentionReminder = "retention";
+
     string ParticipantNo => this.GetPrimaryKeyString();
 
     string ReferenceContext => $"reference:{ParticipantNo}";
@@ -44,6 +54,51 @@ public sealed class CandidateGrain(
 
     Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);
 
+    async Task<CandidateProfile?> ICandidateGrain.SeatFor(DateOnly examDate)
+    {
+        if (state.State.Profile is null) return null;
+        if (state.State.LastExamDate is null || state.State.LastExamDate < examDate)
+        {
+            state.State.LastExamDate = examDate;
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        }
+        return state.State.Profile;
+    }
+
+    DateOnly? KeepUntil => state.State.LastExamDate?.AddDays(biometrics.Value.RetentionDays);
+
+    async Task<RetentionOutcome> ICandidateGrain.ApplyRetention()
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var holdsBiometrics = state.State.SealedReference is not null || state.State.SealedCheckInReference is not null;
+        if (KeepUntil is not { } keepUntil || today <= keepUntil || !holdsBiometrics)
+            return new RetentionOutcome(false, KeepUntil, state.State.BiometricsPurgedAt);
+        await blobs.Biometrics.Delete(PhotoName);
+        state.State.SealedReference = null;
+        state.State.SealedCheckInReference = null;
+        state.State.EnrolledAt = null;
+        state.State.BiometricsPurgedAt = clock.GetUtcNow();
+        await state.WriteStateAsync();
+        CasnMetrics.BiometricsPurged.Add(1);
+        LogPurged(logger, ParticipantNo, biometrics.Value.RetentionDays, state.State.LastExamDate!.Value);
+        return new RetentionOutcome(true, keepUntil, state.State.BiometricsPurgedAt);
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var outcome = await ((ICandidateGrain)this).ApplyRetention();
+        // Nothing left to delete: the reminder goes until the candidate is seated (or enrolled) again.
+        if (outcome.Purged || state.State.SealedReference is null && state.State.SealedCheckInReference is null)
+        {
+            var reminder = await this.GetReminder(reminderName);
+            if (reminder is not null) await this.UnregisterReminder(reminder);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Biometric data of candidate {ParticipantNo} deleted: {Days} days after the last exam ({LastExamDate})")]
+    static partial void LogPurged(ILogger logger, string participantNo, int days, DateOnly lastExamDate);
+
     async Task<Result<EnrolmentReceipt>> ICandidateGrain.Enrol(byte[] photo)
     {
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
@@ -53,6 +108,7 @@ public sealed class CandidateGrain(
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();
+        if (state.State.LastExamDate is not null) await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
         return new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt.Value, check.Liveness);
     }
 

@@ -30,6 +30,9 @@ public static class CasnMetrics
         Meter.CreateCounter<long>("casn.storage.failures", description: "Grain state writes refused by storage");
 
     /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
+    public static readonly Counter<long> BiometricsPurged =
+        Meter.CreateCounter<long>("casn.biometrics.purged", description: "Candidates whose photo and embeddings were deleted under the retention rule.");
+
     public static readonly Counter<long> ArchivesWritten =
         Meter.CreateCounter<long>("casn.archives.written", description: "Signed result archives stored at session end.");
 

@@ -67,7 +67,8 @@ public sealed class ExamRoomGrain(
             return Faults.Of(ErrorCodes.RoomFull, $"The room has {setup.Seats} seats.");
 
         var exam = (await exams.Find(setup.ExamId))!;
-        var profiles = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).GetProfile()));
+        var examDate = RoomKey.Parse(Key).Value!.Date;
+        var profiles = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(examDate)));
         var missing = newEntries.Where((e, i) => profiles[i] is null).Select(e => e.ParticipantNo).ToList();
         if (missing.Count > 0) return Faults.Of(ErrorCodes.CandidateNotFound, $"Not registered: {string.Join(", ", missing.Take(20))}.");
         var badCategory = profiles.Where(p => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(p!.Category) is null).ToList();

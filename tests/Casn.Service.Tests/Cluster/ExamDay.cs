@@ -13,13 +13,13 @@ namespace Casn.Service.Tests.Cluster;
 /// an exam, registered candidates, a room with its roster, check-ins, the room opened.
 /// Every call uses fresh keys, so tests sharing the cluster never meet.
 /// </summary>
-public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null)
+public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, DateOnly? date = null)
 {
     readonly string _id = TestIds.Next();
 
     public ExamDefinition Exam { get; } = TestExams.Skd("T", duration);
 
-    public string RoomKey => $"KANREG-T/SITE-{_id}/2026-11-23/1/R01";
+    public string RoomKey => $"KANREG-T/SITE-{_id}/{(date ?? new DateOnly(2026, 11, 23)):yyyy-MM-dd}/1/R01";
 
     public IExamRoomGrain Room => grains.GetGrain<IExamRoomGrain>(RoomKey);
 

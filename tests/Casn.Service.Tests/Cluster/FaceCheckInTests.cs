@@ -108,3 +108,37 @@ public sealed class FaceCheckInTests(ClusterFixture fixture)
         Assert.True((await verifier.Analyze(photo)).IsUsable);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class RetentionTests(ClusterFixture fixture)
+{
+    IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task Biometric_data_is_deleted_after_the_retention_period_following_the_last_exam_and_recorded()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var old = await new ExamDay(Grains, date: today.AddDays(-31)).Prepare(candidates: 1);
+        var recent = await new ExamDay(Grains, date: today.AddDays(-29)).Prepare(candidates: 1);
+        var blobs = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<BlobStores>();
+        var (gone, kept) = (Grains.GetGrain<ICandidateGrain>(old.ParticipantNo(1)), Grains.GetGrain<ICandidateGrain>(recent.ParticipantNo(1)));
+        Ok(await gone.Enrol(TestPhotos.Bytes("rose_leslie_1.jpg")));
+        Ok(await kept.Enrol(TestPhotos.Bytes("kit_harington_1.jpg")));
+
+        var purged = await gone.ApplyRetention();
+        var untouched = await kept.ApplyRetention();
+
+        Assert.True(purged.Purged);
+        Assert.Equal(today.AddDays(-1), purged.KeepUntil);
+        Assert.NotNull(purged.PurgedAt);
+        Assert.Null(await blobs.Biometrics.Get($"photos/{old.ParticipantNo(1)}/registration"));
+        Fails(ErrorCodes.CandidateNotEnrolled, await gone.MatchFace(TestPhotos.Bytes("rose_leslie_2.jpg"), FaceMatchPurpose.CheckIn));
+        Assert.False((await gone.ApplyRetention()).Purged);
+        Assert.Equal(purged.PurgedAt, (await gone.ApplyRetention()).PurgedAt);
+
+        Assert.False(untouched.Purged);
+        Assert.Equal(today.AddDays(1), untouched.KeepUntil);
+        Assert.NotNull(await blobs.Biometrics.Get($"photos/{recent.ParticipantNo(1)}/registration"));
+        Assert.Equal(FaceMatchOutcome.Verified, Ok(await kept.MatchFace(TestPhotos.Bytes("kit_harington_2.jpg"), FaceMatchPurpose.CheckIn)).Outcome);
+    }
+}
