@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using Casn.Domain.Papers;
+using Casn.Faces;
+using Casn.Grains.Abstractions;
+using StackExchange.Redis;
+
+namespace Casn.Bench;
+
+public sealed record Figure(string Name, double Value, string Unit, string Note);
+
+public sealed record BenchOptions(bool Quick)
+{
+    public TimeSpan Step => Quick ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(15);
+
+    public int Workstations => 64;
+
+    /// <summary>Answers one sitting sends: 110 items and some changes, as in a real exam; then the workstation moves on to a fresh sitting.</summary>
+    public int AnswersPerSitting => 150;
+
+    public int AnswerSittings => Quick ? 256 : 1024;
+
+    public int MemorySessions => Quick ? 1000 : 5000;
+
+    public int CapacitySessions => Quick ? 2000 : 10000;
+}
+
+/// <summary>Each benchmark measures the project and a baseline in the same run, so that the ratio cancels machine noise.</summary>
+public static class Benchmarks
+{
+    /// <summary>Face checks per second: through the FaceVerifierGrain pool vs the same models looped raw on every core.</summary>
+    public static async Task Face(BenchOptions options, List<Figure> figures)
+    {
+        var images = FacePhotos();
+        var cores = Environment.ProcessorCount;
+        var concurrency = cores * 2;
+        double raw1, grain, raw2;
+        using (var engine = new FaceEngine(new FaceOptions(), cores))
+            raw1 = await Throughput(concurrency, options.Step, async i => (await engine.AnalyzeAsync(images[i % images.Length])).IsUsable);
+        await using (var silo = await BenchSilo.StartAsync(settings: new() { ["Casn:Faces:Workers"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+        {
+            var verifier = silo.Grains.GetGrain<IFaceVerifierGrain>(0);
+            await verifier.Analyze(images[0]);
+            grain = await Throughput(concurrency, options.Step, async i => (await verifier.Analyze(images[i % images.Length])).IsUsable);
+        }
+        using (var engine = new FaceEngine(new FaceOptions(), cores))
+            raw2 = await Throughput(concurrency, options.Step, async i => (await engine.AnalyzeAsync(images[i % images.Length])).IsUsable);
+        var raw = (raw1 + raw2) / 2;
+        figures.Add(new("face_checks_per_s", grain, "1/s", $"through FaceVerifierGrain, {cores} workers, {concurrency} callers, {images.Length} photos"));
+        figures.Add(new("face_checks_raw_per_s", raw, "1/s", $"raw FaceEngine on {cores} cores (mean of a run before and after: {raw1:0.0}, {raw2:0.0})"));
+        figures.Add(new("face_checks_ratio_vs_raw", grain / raw, "ratio", "grain pool / raw"));
+    }
+
+    /// <summary>Acknowledged answers: embedded and Redis (fsync always) vs a raw Redis SET loop of the same size and concurrency.</summary>
+    public static async Task Answers(BenchOptions options, List<Figure> figures)
+    {
+        var settings = new Dictionary<string, string?> { ["Casn:Sessions:MaxAnswers"] = "1000000" };
+        await using (var silo = await BenchSilo.StartAsync(settings: settings))
+        {
+            var room = await BenchRoom.StartAsync(silo.Grains, options.AnswerSittings);
+            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options);
+            figures.Add(new("answers_per_s_embedded", rate, "1/s", $"{options.Workstations} workstations answering back to back ({options.AnswersPerSitting} per sitting), memory state"));
+            figures.Add(new("ack_p50_ms_embedded", p50, "ms", ""));
+            figures.Add(new("ack_p99_ms_embedded", p99, "ms", ""));
+        }
+        await using var redis = await BenchRedis.StartAsync();
+        long stateBytes;
+        await using (var silo = await BenchSilo.StartAsync(redis.ConnectionString, settings))
+        {
+            var room = await BenchRoom.StartAsync(silo.Grains, options.AnswerSittings);
+            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options);
+            stateBytes = await MeanSessionState(redis.ConnectionString);
+            figures.Add(new("answers_per_s_redis", rate, "1/s", $"{options.Workstations} workstations, Redis AOF appendfsync always"));
+            figures.Add(new("ack_p50_ms", p50, "ms", "Redis profile"));
+            figures.Add(new("ack_p99_ms", p99, "ms", "Redis profile"));
+        }
+        var (rawRate, rawP50, rawP99) = await RawRedis(redis.ConnectionString, options.Workstations, (int)stateBytes, options.Step);
+        figures.Add(new("redis_raw_sets_per_s", rawRate, "1/s", $"SET of {stateBytes} bytes (the mean stored session state), {options.Workstations} callers; p50 {rawP50:0.00} ms, p99 {rawP99:0.00} ms"));
+        figures.Add(new("answers_ratio_vs_redis_raw", figures.Single(f => f.Name == "answers_per_s_redis").Value / rawRate, "ratio", "acknowledged answers / raw SETs"));
+    }
+
+    /// <summary>Bytes of GC heap per active sitting: logged in, twenty answers stored.</summary>
+    public static async Task Memory(BenchOptions options, List<Figure> figures)
+    {
+        await using var silo = await BenchSilo.StartAsync();
+        // The exam, its papers' code paths and the grain types are loaded once before measuring.
+        await BenchRoom.StartAsync(silo.Grains, 10);
+        var before = Heap();
+        var rooms = new List<BenchRoom>();
+        for (var left = options.MemorySessions; left > 0; left -= 500)
+            rooms.Add(await BenchRoom.StartAsync(silo.Grains, Math.Min(500, left)));
+        foreach (var room in rooms)
+            await Parallel.ForEachAsync(Enumerable.Range(0, room.SessionKeys.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            {
+                var paper = PaperOf(room, i);
+                for (var seq = 1; seq <= 20; seq++)
+                    BenchRoom.Ok(await silo.Grains.GetGrain<ICandidateSessionGrain>(room.SessionKeys[i])
+                        .SubmitAnswer(room.Credentials[i], new AnswerSubmission(seq, paper.Items[seq].Item.Id, seq % 4)));
+            });
+        var after = Heap();
+        figures.Add(new("session_bytes", (after - before) / (double)options.MemorySessions, "bytes",
+            $"GC heap growth over {options.MemorySessions} sittings (room, candidate and session grains; 20 answers each)"));
+        GC.KeepAlive(rooms);
+    }
+
+    /// <summary>
+    /// Sittings one silo with Redis (fsync always) holds at real pace before p99 answer ack exceeds 50 ms.
+    /// A real-pace workstation sends a heartbeat every 10 s and an answer about every 45 s (110 items,
+    /// some changed, in 100 minutes): 0.122 calls/s. The offered rate doubles each step over a fixed set
+    /// of sittings; the largest rate with answer p99 at most 50 ms, divided by 0.122, is the figure.
+    /// </summary>
+    public static async Task Capacity(BenchOptions options, List<Figure> figures)
+    {
+        const double callsPerSittingPerSecond = 1 / 10.0 + 1 / 45.0;
+        await using var redis = await BenchRedis.StartAsync();
+        await using var silo = await BenchSilo.StartAsync(redis.ConnectionString, new() { ["Casn:Sessions:MaxAnswers"] = "1000000" });
+        var rooms = new List<BenchRoom>();
+        for (var left = options.CapacitySessions; left > 0; left -= 1000)
+            rooms.Add(await BenchRoom.StartAsync(silo.Grains, Math.Min(1000, left)));
+        var sittings = rooms.SelectMany(r => r.SessionKeys.Select((key, i) => (Key: key, Credential: r.Credentials[i], Paper: PaperOf(r, i)))).ToArray();
+        var sequences = new long[sittings.Length];
+        double best = 0, bestP99 = 0, failed = 0;
+        // Doubling finds the first rate that fails; two halvings between it and the last good one refine it.
+        for (var (rate, step) = (250.0, 0); step < 40; step++)
+        {
+            var (answers, heartbeats) = (new Latencies(), new Latencies());
+            var offered = await OpenLoop(rate, options.Step, async n =>
+            {
+                var i = n % sittings.Length;
+                var session = silo.Grains.GetGrain<ICandidateSessionGrain>(sittings[i].Key);
+                var start = Stopwatch.GetTimestamp();
+                // 9 heartbeats to 2 answers: the real-pace mix (0.1 and 0.022 calls/s).
+                if (n % 11 < 9)
+                {
+                    await session.Heartbeat(sittings[i].Credential);
+                    heartbeats.Add(Latencies.Since(start));
+                }
+                else
+                {
+                    var seq = Interlocked.Increment(ref sequences[i]);
+                    await session.SubmitAnswer(sittings[i].Credential, new AnswerSubmission(seq, sittings[i].Paper.Items[(int)(seq % 110)].Item.Id, (int)(seq % 4)));
+                    answers.Add(Latencies.Since(start));
+                }
+            });
+            var p99 = answers.Percentile(99);
+            var done = answers.Count + heartbeats.Count;
+            Console.Error.WriteLine($"  capacity: offered {rate:0} calls/s, done {done / options.Step.TotalSeconds:0}/s, answer p99 {p99:0.0} ms, heartbeat p99 {heartbeats.Percentile(99):0.0} ms");
+            if (p99 > 50 || done < offered * 0.9) failed = rate;
+            else (best, bestP99) = (rate, p99);
+            if (failed == 0) rate *= 2;
+            else if (failed - best > best / 5) rate = (best + failed) / 2;
+            else break;
+        }
+        figures.Add(new("max_calls_per_s_at_p99_50ms", best, "1/s", $"heartbeats and answers over {sittings.Length} sittings, Redis fsync always, answer p99 {bestP99:0.0} ms"));
+        figures.Add(new("max_sessions_at_p99_50ms", best / callsPerSittingPerSecond, "sessions",
+            $"= {best:0} calls/s / {callsPerSittingPerSecond:0.000} calls/s per real-pace sitting (derived; memory for that many: see session_bytes)"));
+    }
+
+    /// <summary>
+    /// Workstations answer back to back, each working through its share of the sittings, at most
+    /// <see cref="BenchOptions.AnswersPerSitting"/> answers per sitting. One second of warm-up is not counted.
+    /// </summary>
+    static async Task<(double Rate, double P50, double P99)> DriveAnswers(IGrainFactory grains, BenchRoom room, BenchOptions options)
+    {
+        var latencies = new Latencies();
+        var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        var deadline = warm + (long)(options.Step.TotalSeconds * Stopwatch.Frequency);
+        var sittings = room.SessionKeys.Length;
+        await Task.WhenAll(Enumerable.Range(0, options.Workstations).Select(async w =>
+        {
+            for (var i = w; i < sittings && Stopwatch.GetTimestamp() < deadline; i += options.Workstations)
+            {
+                var session = grains.GetGrain<ICandidateSessionGrain>(room.SessionKeys[i]);
+                var paper = PaperOf(room, i);
+                for (long seq = 1; seq <= options.AnswersPerSitting && Stopwatch.GetTimestamp() < deadline; seq++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    BenchRoom.Ok(await session.SubmitAnswer(room.Credentials[i], new AnswerSubmission(seq, paper.Items[(int)(seq % 110)].Item.Id, (int)(seq % 4))));
+                    if (start > warm) latencies.Add(Latencies.Since(start));
+                }
+            }
+        }));
+        return (latencies.Count / options.Step.TotalSeconds, latencies.Percentile(50), latencies.Percentile(99));
+    }
+
+    static async Task<(double Rate, double P50, double P99)> RawRedis(string connectionString, int callers, int bytes, TimeSpan duration)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var database = connection.GetDatabase();
+        var payload = new byte[Math.Max(1, bytes)];
+        Random.Shared.NextBytes(payload);
+        var latencies = new Latencies();
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(async i =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await database.StringSetAsync($"raw/{i}", payload);
+                latencies.Add(Latencies.Since(start));
+            }
+        }));
+        return (latencies.Count / duration.TotalSeconds, latencies.Percentile(50), latencies.Percentile(99));
+    }
+
+    /// <summary>The mean size of the stored session states (MEMORY USAGE), so that the raw loop writes as much per call.</summary>
+    static async Task<long> MeanSessionState(string connectionString)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
+        var server = connection.GetServers()[0];
+        var sizes = new List<long>();
+        await foreach (var key in server.KeysAsync(pattern: "*candidatesession*", pageSize: 500))
+        {
+            var usage = await connection.GetDatabase().ExecuteAsync("MEMORY", "USAGE", key.ToString());
+            if (!usage.IsNull) sizes.Add((long)usage);
+        }
+        return sizes.Count == 0 ? throw new InvalidOperationException("No session state found in Redis.") : (long)sizes.Average();
+    }
+
+    /// <summary>Runs <paramref name="callers"/> loops for the duration; returns completed calls per second that returned true.</summary>
+    static async Task<double> Throughput(int callers, TimeSpan duration, Func<int, Task<bool>> call)
+    {
+        var done = 0;
+        var counter = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+                if (await call(Interlocked.Increment(ref counter))) Interlocked.Increment(ref done);
+        })));
+        return done / duration.TotalSeconds;
+    }
+
+    /// <summary>Starts calls at a fixed rate regardless of how fast they finish (an open loop); returns how many were started.</summary>
+    static async Task<int> OpenLoop(double perSecond, TimeSpan duration, Func<int, Task> call)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var calls = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        for (var n = 0; n < total; n++)
+        {
+            var due = n / perSecond;
+            var wait = due - Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (wait > 0.002) await Task.Delay(TimeSpan.FromSeconds(wait));
+            calls.Add(Task.Run(() => call(n)));
+        }
+        await Task.WhenAll(calls);
+        return total;
+    }
+
+    static Paper PaperOf(BenchRoom room, int i) =>
+        PaperAssembler.Assemble(room.Exam, PaperAssembler.SeedFor(room.Exam.Id, room.Exam.BankVersion, room.SessionKeys[i][(room.SessionKeys[i].LastIndexOf('/') + 1)..]));
+
+    static long Heap()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>The project's test photos (one face each), read from tests/fixtures/faces.</summary>
+    static byte[][] FacePhotos()
+    {
+        var folder = Path.Combine(RepoRoot(), "tests", "fixtures", "faces");
+        return Directory.GetFiles(folder, "*.jpg").Where(f => !f.Contains("multi", StringComparison.Ordinal) && !f.Contains("partial", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Casn.Orleans.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Run the bench from inside the repository (bench/run).");
+    }
+}
