@@ -47,6 +47,10 @@ public interface IExamRoomGrain : IGrainWithStringKey
 
     Task<Result<RoomView>> AddToRoster(RosterEntry[] entries);
 
+    /// <summary>Counts and the latest incidents, from the room alone: cheap enough for an operator's overview of hundreds of rooms.</summary>
+    [AlwaysInterleave]
+    Task<RoomSummary?> GetSummary();
+
     Task<Result<CheckInReceipt>> CheckIn(CheckInRequest request);
 
     /// <summary>The proctor starts the session: checked-in candidates may log in and the clocks start.</summary>
@@ -124,4 +128,16 @@ public interface ICertificateGrain : IGrainWithStringKey
     Task Issue(Certificate certificate);
 
     Task<Certificate?> Get();
+}
+
+/// <summary>
+/// A regional office's (Kanreg's) list of rooms, so that operators and boards can find them. Key: the
+/// region code. Rooms register themselves when they are set up.
+/// </summary>
+public interface IKanregGrain : IGrainWithStringKey
+{
+    Task AddRoom(string roomKey);
+
+    [AlwaysInterleave]
+    Task<string[]> GetRooms();
 }

@@ -184,3 +184,16 @@ public sealed record RetentionOutcome(
     [property: Id(0)] bool Purged,
     [property: Id(1)] DateOnly? KeepUntil,
     [property: Id(2)] DateTimeOffset? PurgedAt);
+
+/// <summary>A room at a glance for operators, from the room's own state (no call to each sitting).</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomSummary(
+    [property: Id(0)] string RoomKey,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string ExamId,
+    [property: Id(3)] DateTimeOffset StartsAt,
+    [property: Id(4)] RoomStatus Status,
+    [property: Id(5)] int Rostered,
+    [property: Id(6)] int CheckedIn,
+    [property: Id(7)] Dictionary<string, int> IncidentsByKind,
+    [property: Id(8)] RoomIncident[] RecentIncidents);

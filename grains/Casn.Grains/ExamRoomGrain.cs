@@ -46,6 +46,7 @@ public sealed class ExamRoomGrain(
         if (await exams.Find(setup.ExamId ?? "") is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
         Room.Setup = setup;
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IKanregGrain>(RoomKey.Parse(Key).Value!.Region).AddRoom(Key);
         return await View();
     }
 
@@ -166,6 +167,15 @@ public sealed class ExamRoomGrain(
 
     Task<Result<SessionView>> IExamRoomGrain.Disqualify(string participantNo, ProctorAction action) =>
         ProctorAct(participantNo, "disqualified", action, s => s.Disqualify(action));
+
+    Task<RoomSummary?> IExamRoomGrain.GetSummary() => Task.FromResult(Room.Setup is not { } setup ? null : new RoomSummary(
+        Key, setup.Name, setup.ExamId, setup.StartsAt, Room.Status, Room.SeatByParticipant.Count, Room.CheckedIn.Count,
+        Room.Incidents.GroupBy(i => i.Kind == "face_check" ? $"face_check:{Outcome(i.Reason)}" : i.Kind)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+        [.. Room.Incidents.TakeLast(10)]));
+
+    /// <summary>A face check incident's reason starts with its outcome ("Verified, similarity 0.93").</summary>
+    static string Outcome(string reason) => reason.Split([',', ':', ' '], 2)[0];
 
     async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
 

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Casn.Domain.Exams;
 using Casn.Silo.Hosting;
 using Casn.Silo.Http;
@@ -47,6 +48,8 @@ app.MapWorkstationEndpoints();
 app.MapFaceEndpoints();
 app.MapBoardEndpoints();
 app.MapCertificateEndpoints();
+app.MapOperationsEndpoints();
+app.MapOrleansDashboard("/dashboard").Allow(Access.AnyOperator);
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

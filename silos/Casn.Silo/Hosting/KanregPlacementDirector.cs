@@ -8,7 +8,7 @@ namespace Casn.Silo.Hosting;
 
 /// <summary>
 /// Keeps a region's rooms and sessions on that region's silos, so an office's test day runs on the
-/// machines provisioned for it. The region is the first segment of the grain key; a silo's region is
+/// machines provisioned for it. The region is the first segment of the grain key (or the whole key); a silo's region is
 /// its <see cref="MetadataKey"/> metadata. With no silo of the region up, any silo will do: a candidate
 /// is never refused for lack of a regional server, and the fallback is logged and counted.
 /// </summary>
@@ -25,9 +25,10 @@ public sealed partial class KanregPlacementDirector(
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
     {
         var key = target.GrainIdentity.Key.ToString() ?? "";
+        // A room or sitting key starts with its region; a Kanreg's own grain is keyed by the region alone.
         var cut = key.IndexOf('/', StringComparison.Ordinal);
-        if (cut <= 0) return silos;
-        var region = key[..cut];
+        var region = cut < 0 ? key : key[..cut];
+        if (region.Length == 0) return silos;
         var candidates = silos as IReadOnlyCollection<SiloAddress> ?? [.. silos];
         var inRegion = candidates.Where(silo => string.Equals(RegionOf(silo), region, StringComparison.Ordinal)).ToList();
         if (inRegion.Count > 0) return inRegion;

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.Net;
 using Casn.Grains;
 using Orleans.Placement;
@@ -100,6 +101,8 @@ public static class SiloComposition
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
         AddKanregPlacement(silo, settings.Region);
         silo.AddActivityPropagation();
+        // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
+        silo.AddDashboard();
         silo.Services.AddCasnGrains(configuration);
     }
 

@@ -32,6 +32,9 @@ public static partial class Access
     public const string RoomProctor = "proctor.room";
     public const string RoomStaff = "staff.room";
 
+    public const string DashboardPath = "/dashboard";
+    public const string DashboardCookie = "casn_staff";
+
     public static void AddCasnAccess(this WebApplicationBuilder builder)
     {
         var tokens = SigningKeyFrom(builder.Configuration, out var ephemeral);
@@ -49,7 +52,11 @@ public static partial class Access
                 OnMessageReceived = context =>
                 {
                     var header = context.Request.Headers.Authorization.ToString();
-                    if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Count(c => c == '.') != 2) context.NoResult();
+                    // The Orleans dashboard is a browser page: its token comes in a cookie scoped to /dashboard.
+                    if (header.Length == 0 && context.Request.Path.StartsWithSegments(DashboardPath)
+                        && context.Request.Cookies.TryGetValue(DashboardCookie, out var cookie))
+                        context.Token = cookie;
+                    else if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || header.Count(c => c == '.') != 2) context.NoResult();
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>

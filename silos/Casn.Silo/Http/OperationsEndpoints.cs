@@ -1,0 +1,55 @@
+using Casn.Domain;
+using Casn.Grains.Abstractions;
+using Casn.Silo.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace Casn.Silo.Http;
+
+public sealed record SiloLine(string Address, string Name, string Status, string? Region, DateTimeOffset StartedAt);
+
+public sealed record RoomLine(RoomSummary Room, int InProgress, int Paused, int Finished, int NotStarted, DateTimeOffset? BoardPublishedAt);
+
+public sealed record KanregTotals(int Rooms, int RoomsOpen, int Rostered, int CheckedIn, int InProgress, int Paused, int Finished,
+    Dictionary<string, int> Incidents);
+
+/// <summary>What an operator of one Kanreg watches on a test day.</summary>
+public sealed record KanregOverview(string Region, DateTimeOffset At, SiloLine[] Silos, KanregTotals Totals, RoomLine[] Rooms, RoomIncident[] RecentIncidents);
+
+/// <summary>
+/// The operator view of a Kanreg: the cluster's silos (and which serve this region), its rooms with
+/// candidates in progress, paused (suspended) and finished, face checks by outcome, and incidents.
+/// Counts come from each room's own state and its live board, never from a call to every sitting.
+/// </summary>
+public static class OperationsEndpoints
+{
+    public static void MapOperationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/operations/{region}", async (string region, IGrainFactory grains, ISiloMetadataCache metadata, TimeProvider clock) =>
+        {
+            if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+            var silos = hosts.Select(h => new SiloLine(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(),
+                    metadata.GetSiloMetadata(h.SiloAddress).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey),
+                    h.StartTime))
+                .OrderBy(s => s.Region != region).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+            var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
+            var rooms = await Task.WhenAll(roomKeys.Select(async key =>
+            {
+                var summary = await grains.GetGrain<IExamRoomGrain>(key).GetSummary();
+                var board = await grains.GetGrain<ILiveBoardGrain>(key).GetSnapshot();
+                int Count(params string[] statuses) => board.Rows.Count(r => statuses.Contains(r.Status));
+                return summary is null ? null : new RoomLine(summary, Count(BoardStatuses.InProgress), Count(BoardStatuses.Paused),
+                    Count(BoardStatuses.Finished, BoardStatuses.Passed, BoardStatuses.Failed), Count(BoardStatuses.NotStarted),
+                    board.Version > 0 ? board.PublishedAt : null);
+            }));
+            var lines = rooms.OfType<RoomLine>().ToArray();
+            var incidents = lines.SelectMany(l => l.Room.IncidentsByKind).GroupBy(p => p.Key)
+                .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
+            var totals = new KanregTotals(lines.Length, lines.Count(l => l.Room.Status == RoomStatus.Open), lines.Sum(l => l.Room.Rostered),
+                lines.Sum(l => l.Room.CheckedIn), lines.Sum(l => l.InProgress), lines.Sum(l => l.Paused), lines.Sum(l => l.Finished), incidents);
+            var recent = lines.SelectMany(l => l.Room.RecentIncidents).OrderByDescending(i => i.At).Take(20).ToArray();
+            return Results.Ok(new KanregOverview(region, clock.GetUtcNow(), silos, totals, lines, recent));
+        }).Allow(Access.KanregOperator).WithTags("Operations")
+          .WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
+    }
+}
