@@ -107,7 +107,7 @@ public sealed class TestDay(Func<HttpClient> newClient, SimulationOptions option
         var path = $"/api/sessions/{roomKey}/{seat.ParticipantNo}";
         var key = $"sim-workstation-{seat.ParticipantNo}-{options.Seed}";
         var workstation = await Login(path, pin, key, cancellationToken);
-        var paper = await Read(await workstation.GetAsync(path + "/paper", cancellationToken));
+        var paper = await Read(await Retrying(() => workstation.GetAsync(path + "/paper", cancellationToken)));
         var items = paper.GetProperty("items").EnumerateArray().Select(i => (Id: i.GetProperty("itemId").GetString()!, Options: i.GetProperty("options").GetArrayLength())).ToArray();
         var plan = AnswerSchedule.For(options.Seed * 7919 + seat.Number, items.Length, items.Min(i => i.Options), options.Duration, options.ChangeShare);
         var dropAt = new Random(options.Seed + seat.Number).NextDouble() < options.DropOutShare ? plan.Count / 2 : -1;
@@ -127,36 +127,31 @@ public sealed class TestDay(Func<HttpClient> newClient, SimulationOptions option
             var item = items[plan[n].ItemIndex].Id;
             var choice = plan[n].Choice;
             var seq = ++sequence;
-            for (var attempt = 0; attempt < 20; attempt++)
+            // The ack latency counts from the first send: retries are part of what the candidate waits for.
+            var sent = Stopwatch.GetTimestamp();
+            var client = workstation;
+            var response = await Retrying(() => client.PutAsJsonAsync($"{path}/answers/{item}", new { sequence = seq, choice }, cancellationToken));
+            if (response.IsSuccessStatusCode)
             {
-                var sent = Stopwatch.GetTimestamp();
-                var response = await workstation.PutAsJsonAsync($"{path}/answers/{item}", new { sequence = seq, choice }, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    Report.Acked(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                    var ack = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-                    if (ack.GetProperty("applied").GetBoolean()) acked[item] = choice;
-                    break;
-                }
-                var code = Code(await response.Content.ReadAsStringAsync(cancellationToken));
-                Report.Error(code);
-                // Retry-able (503, 429): the same request again, as the real workstation does.
-                if ((int)response.StatusCode is not (503 or 429)) break;
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * (attempt + 1)), cancellationToken);
+                Report.Acked(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                var ack = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+                if (ack.GetProperty("applied").GetBoolean()) acked[item] = choice;
             }
+            else Report.Error(Code(await response.Content.ReadAsStringAsync(cancellationToken)));
         }
 
-        var stored = await Read(await workstation.GetAsync(path + "/paper", cancellationToken));
+        var stored = await Read(await Retrying(() => workstation.GetAsync(path + "/paper", cancellationToken)));
         var answers = stored.GetProperty("answers").EnumerateArray()
             .Where(a => a.GetProperty("choice").ValueKind == JsonValueKind.Number)
             .ToDictionary(a => a.GetProperty("itemId").GetString()!, a => a.GetProperty("choice").GetInt32(), StringComparer.Ordinal);
         Report.Missing(SimulationReport.Verify(seat.ParticipantNo, acked, answers));
-        if ((await workstation.PostAsync(path + "/submit", null, cancellationToken)).IsSuccessStatusCode) Report.Finished();
+        if ((await Retrying(() => workstation.PostAsync(path + "/submit", null, cancellationToken))).IsSuccessStatusCode) Report.Finished();
     }
 
     async Task<HttpClient> Login(string path, string pin, string key, CancellationToken cancellationToken)
     {
-        var login = await Read(await newClient().PostAsJsonAsync(path + "/login", new { pin, workstationId = "ws-sim", workstationKey = key }, cancellationToken));
+        var anonymous = newClient();
+        var login = await Read(await Retrying(() => anonymous.PostAsJsonAsync(path + "/login", new { pin, workstationId = "ws-sim", workstationKey = key }, cancellationToken)));
         var client = Client(login.GetProperty("token").GetString()!);
         client.DefaultRequestHeaders.Add("X-Workstation-Key", key);
         return client;
@@ -210,6 +205,21 @@ public sealed class TestDay(Func<HttpClient> newClient, SimulationOptions option
         catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return "unreadable";
+        }
+    }
+
+    /// <summary>
+    /// Sends, and sends again while the answer says to retry (503, 429) as a real client does, up to
+    /// about a minute: long enough to ride out a silo's failover.
+    /// </summary>
+    async Task<HttpResponseMessage> Retrying(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if ((int)response.StatusCode is not (503 or 429) || attempt == 30) return response;
+            Report.Error(Code(await response.Content.ReadAsStringAsync()));
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)));
         }
     }
 

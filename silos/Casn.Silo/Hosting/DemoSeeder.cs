@@ -29,6 +29,12 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
         {
             var roomKey = $"{Region}/{Site}/{date}/1/R{roomNo:D2}";
             var room = grains.GetGrain<IExamRoomGrain>(roomKey);
+            // With durable state (Redis) a restarted demo finds today's rooms already there.
+            if (await room.GetSummary() is not null)
+            {
+                LogAlreadySeeded(logger, roomKey);
+                continue;
+            }
             Ensure(await room.Setup(new RoomSetup(exam.Id, $"Ruang {roomNo}", now.AddHours(1), 40)));
             var roster = new List<RosterEntry>();
             for (var seat = 1; seat <= CandidatesPerRoom; seat++)
@@ -64,6 +70,9 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo check-in: participant {ParticipantNo}, session {SessionKey}, PIN {Pin}")]
     static partial void LogPin(ILogger logger, string participantNo, string sessionKey, string pin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo room {RoomKey} is already set up (durable state from an earlier run); left as it is")]
+    static partial void LogAlreadySeeded(ILogger logger, string roomKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo proctor token for room {RoomKey}: {Token}")]
     static partial void LogProctor(ILogger logger, string roomKey, string token);
