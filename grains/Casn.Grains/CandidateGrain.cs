@@ -117,14 +117,23 @@ public sealed partial class CandidateGrain(
         if (state.State.SealedReference is not { } registration)
             return Faults.Of(ErrorCodes.CandidateNotEnrolled, $"Candidate '{ParticipantNo}' has no registration photo.");
         var check = await faces.Analyze(capture);
-        if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; try again in a moment.");
-        if (!check.IsUsable) return new FaceMatch(FaceMatchOutcome.Retake, null, check.Problem, check.Liveness, check.FaceCount);
+        if (check.Problem == FaceCheck.Busy)
+        {
+            CountCheck(purpose, "busy");
+            return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; try again in a moment.");
+        }
+        if (!check.IsUsable)
+        {
+            CountCheck(purpose, "retake");
+            return new FaceMatch(FaceMatchOutcome.Retake, null, check.Problem, check.Liveness, check.FaceCount);
+        }
 
         var (reference, context) = purpose == FaceMatchPurpose.InExam && state.State.SealedCheckInReference is { } checkIn
             ? (checkIn, CheckInContext)
             : (registration, ReferenceContext);
         var similarity = FaceMath.Cosine(protector.OpenEmbedding(reference, context), check.Embedding);
         var outcome = faces.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
+        CountCheck(purpose, outcome == FaceMatchOutcome.Verified ? "verified" : "not_verified");
         if (purpose == FaceMatchPurpose.CheckIn && outcome == FaceMatchOutcome.Verified)
         {
             state.State.SealedCheckInReference = protector.SealEmbedding(check.Embedding!, CheckInContext);
@@ -134,6 +143,10 @@ public sealed partial class CandidateGrain(
     }
 
     string CheckInContext => $"checkin:{ParticipantNo}";
+
+    static void CountCheck(FaceMatchPurpose purpose, string outcome) => CasnMetrics.FaceChecks.Add(1,
+        new KeyValuePair<string, object?>("purpose", purpose == FaceMatchPurpose.CheckIn ? "check_in" : "in_exam"),
+        new KeyValuePair<string, object?>("outcome", outcome));
 
     string PhotoName => $"photos/{ParticipantNo}/registration";
 }

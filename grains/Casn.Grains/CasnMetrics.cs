@@ -30,6 +30,15 @@ public static class CasnMetrics
         Meter.CreateCounter<long>("casn.storage.failures", description: "Grain state writes refused by storage");
 
     /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
+    public static readonly Counter<long> FaceChecks =
+        Meter.CreateCounter<long>("casn.faces.checks", description: "Face comparisons, by purpose (check_in, in_exam) and outcome (verified, not_verified, retake, busy)");
+
+    public static readonly Histogram<double> BoardPublishLag =
+        Meter.CreateHistogram<double>("casn.boards.publish_lag", unit: "ms", description: "From a board's first unpublished change to its publication (the coalescing delay)");
+
+    public static readonly Histogram<double> BoardDeliveryLag =
+        Meter.CreateHistogram<double>("casn.boards.delivery_lag", unit: "ms", description: "From a board's publication to its arrival at a silo that serves viewers");
+
     public static readonly Counter<long> BiometricsPurged =
         Meter.CreateCounter<long>("casn.biometrics.purged", description: "Candidates whose photo and embeddings were deleted under the retention rule.");
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Utilities;
 
 namespace Casn.Grains;
@@ -29,6 +30,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     string[] _sections = [];
     BoardSnapshot _published = null!;
     bool _dirty;
+    long _dirtySince;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +50,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
         if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return Task.CompletedTask;
         _rows[row.ParticipantNo] = row;
         (_examTitle, _sections) = (examTitle, sections);
+        if (!_dirty) _dirtySince = Stopwatch.GetTimestamp();
         _dirty = true;
         return Task.CompletedTask;
     }
@@ -70,6 +73,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     {
         if (!_dirty) return Task.CompletedTask;
         _dirty = false;
+        CasnMetrics.BoardPublishLag.Record(Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
         _published = Snapshot(_published.Version);
         var snapshot = _published;
         _observers.Notify(o => o.Published(snapshot));

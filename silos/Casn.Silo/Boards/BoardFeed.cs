@@ -1,3 +1,4 @@
+using Casn.Grains;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -48,13 +49,17 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
     readonly Lazy<IBoardObserver> _reference;
     int _viewers;
 
-    public BoardFeed(IGrainFactory grains, IOptions<BoardFeedOptions> options, ILogger<BoardFeed> logger)
+    readonly TimeProvider _clock;
+
+    public BoardFeed(IGrainFactory grains, IOptions<BoardFeedOptions> options, TimeProvider clock, ILogger<BoardFeed> logger)
     {
         _grains = grains;
+        _clock = clock;
         _options = options.Value;
         _logger = logger;
         _reference = new(() => grains.CreateObjectReference<IBoardObserver>(this));
         _renew = new Timer(_ => _ = Renew(), null, _options.RenewEvery, _options.RenewEvery);
+        CasnMetrics.Meter.CreateObservableGauge("casn.boards.viewers", () => Viewers, description: "Board viewers connected to this silo");
     }
 
     public int Viewers => Volatile.Read(ref _viewers);
@@ -89,6 +94,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 
     void IBoardObserver.Published(BoardSnapshot snapshot)
     {
+        CasnMetrics.BoardDeliveryLag.Record(Math.Max(0, (_clock.GetUtcNow() - snapshot.PublishedAt).TotalMilliseconds));
         if (!_boards.TryGetValue(snapshot.Board, out var board) || board.Offer(snapshot) is not { } published) return;
         foreach (var viewer in board.Viewers.Keys)
             if (!viewer.Writer.TryWrite(published)) viewer.Drop();

@@ -32,6 +32,10 @@ public sealed class FaceApiTests(SiloFactory factory)
         await ExpectProblem(413, "image.too_large", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent(new byte[9 * 1024 * 1024])));
         await ExpectProblem(422, "face.several", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", Jpeg("multi_two_people.jpg")));
 
+        var metrics = await day.Operator.GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^casn_faces_checks_total\{[^}]*outcome=""not_verified""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"(?m)^casn_faces_checks_total\{[^}]*outcome=""verified""[^}]*\} [1-9]", metrics);
+
         // Nothing biometric comes back: the room view and the candidate record carry no photo or embedding.
         var room = (await day.Proctor.GetStringAsync(day.RoomPath)).ToLowerInvariant();
         var candidate = (await day.Operator.GetStringAsync($"/api/candidates/{day.ParticipantNo(1)}")).ToLowerInvariant();

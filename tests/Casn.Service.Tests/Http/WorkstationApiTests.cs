@@ -62,7 +62,10 @@ public sealed class WorkstationApiTests(SiloFactory factory)
         var workstation = await day.Start(1);
         await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 0 }));
 
-        var metrics = await day.Operator.GetStringAsync("/metrics");
+        // The room's board publishes the new score within its interval; the publish lag is measured then.
+        var metrics = "";
+        await Cluster.ExamDay.Eventually(async () => (metrics = await day.Operator.GetStringAsync("/metrics")).Contains("casn_boards_publish_lag_milliseconds_bucket", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the board publish lag is exported");
         Assert.Matches(@"(?m)^casn_answers_acknowledged_total\{[^}]*\} [1-9]", metrics);
         Assert.Contains("casn_answers_ack_duration_milliseconds_bucket", metrics);
         Assert.Contains("le=\"0.5\"", metrics);
