@@ -81,6 +81,7 @@ public static class ErrorCodes
     public const string ReasonRequired = "proctor.reason_required";
 
     public const string CertificateNotFound = "certificate.not_found";
+    public const string FaceImageNotFound = "face.image_not_found";
 
     public const string RequestTooLarge = "request.too_large";
     public const string RateLimited = "request.rate_limited";

@@ -56,4 +56,5 @@ public sealed record FaceMatch(
     [property: Id(1)] double? Similarity,
     [property: Id(2)] string? Problem,
     [property: Id(3)] double? Liveness,
-    [property: Id(4)] int FaceCount);
+    [property: Id(4)] int FaceCount,
+    [property: Id(5)] string? Evidence = null);

@@ -38,6 +38,13 @@ public interface ICandidateGrain : IGrainWithStringKey
     /// (sealed) and becomes the reference for in-exam frames: same room, camera and light.
     /// </summary>
     Task<Result<FaceMatch>> MatchFace(byte[] capture, FaceMatchPurpose purpose);
+
+    /// <summary>
+    /// For the proctor deciding on a mismatch: the registration photo (<paramref name="evidence"/> null)
+    /// or a capture kept as evidence of a failed check. Biometric data: the HTTP layer lets only the
+    /// proctor of a room the candidate sits in ask for it.
+    /// </summary>
+    Task<byte[]?> GetFaceImage(string? evidence);
 }
 
 /// <summary>A room in one session slot. Key: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>

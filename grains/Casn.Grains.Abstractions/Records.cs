@@ -123,7 +123,8 @@ public sealed record RoomIncident(
     [property: Id(1)] string ParticipantNo,
     [property: Id(2)] string Kind,
     [property: Id(3)] string By,
-    [property: Id(4)] string Reason);
+    [property: Id(4)] string Reason,
+    [property: Id(5)] string? Evidence = null);
 
 [GenerateSerializer, Immutable]
 public sealed record Attendance(

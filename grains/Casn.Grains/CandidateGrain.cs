@@ -75,6 +75,7 @@ public sealed partial class CandidateGrain(
         if (KeepUntil is not { } keepUntil || today <= keepUntil || !holdsBiometrics)
             return new RetentionOutcome(false, KeepUntil, state.State.BiometricsPurgedAt);
         await blobs.Biometrics.Delete(PhotoName);
+        await foreach (var evidence in blobs.Biometrics.List($"evidence/{ParticipantNo}/")) await blobs.Biometrics.Delete(evidence);
         state.State.SealedReference = null;
         state.State.SealedCheckInReference = null;
         state.State.EnrolledAt = null;
@@ -134,6 +135,13 @@ public sealed partial class CandidateGrain(
         var similarity = FaceMath.Cosine(protector.OpenEmbedding(reference, context), check.Embedding);
         var outcome = faces.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
         CountCheck(purpose, outcome == FaceMatchOutcome.Verified ? "verified" : "not_verified");
+        if (outcome == FaceMatchOutcome.NotVerified)
+        {
+            // The proctor decides on a mismatch by looking at both faces: the capture is kept, sealed, as evidence.
+            var evidence = $"e{clock.GetUtcNow().UtcTicks}";
+            await blobs.Biometrics.Put(EvidenceName(evidence), protector.Seal(capture, $"evidence:{ParticipantNo}:{evidence}"));
+            return new FaceMatch(outcome, similarity, null, check.Liveness, check.FaceCount, evidence);
+        }
         if (purpose == FaceMatchPurpose.CheckIn && outcome == FaceMatchOutcome.Verified)
         {
             state.State.SealedCheckInReference = protector.SealEmbedding(check.Embedding!, CheckInContext);
@@ -143,6 +151,15 @@ public sealed partial class CandidateGrain(
     }
 
     string CheckInContext => $"checkin:{ParticipantNo}";
+
+    string EvidenceName(string evidence) => $"evidence/{ParticipantNo}/{evidence}";
+
+    async Task<byte[]?> ICandidateGrain.GetFaceImage(string? evidence)
+    {
+        if (evidence is not null && !Keys.IsValidToken(evidence, 32)) return null;
+        var (name, context) = evidence is null ? (PhotoName, $"photo:{ParticipantNo}") : (EvidenceName(evidence), $"evidence:{ParticipantNo}:{evidence}");
+        return await blobs.Biometrics.Get(name) is { } sealedImage ? protector.Open(sealedImage, context) : null;
+    }
 
     static void CountCheck(FaceMatchPurpose purpose, string outcome) => CasnMetrics.FaceChecks.Add(1,
         new KeyValuePair<string, object?>("purpose", purpose == FaceMatchPurpose.CheckIn ? "check_in" : "in_exam"),

@@ -154,7 +154,7 @@ public sealed partial class CandidateSessionGrain(
         if (suspended.Value)
         {
             CasnMetrics.Suspensions.Add(1, new KeyValuePair<string, object?>("by", "face_check"));
-            await ReportSuspension(result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing, detail);
+            await ReportSuspension(result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing, detail, match.Evidence);
         }
         return session.ClockView(Now);
     }
@@ -268,9 +268,9 @@ public sealed partial class CandidateSessionGrain(
             await ReportSuspension(SessionEventKinds.FaceMissing, _session.State.Events[^1].Detail);
     }
 
-    Task ReportSuspension(string kind, string detail) =>
+    Task ReportSuspension(string kind, string detail, string? evidence = null) =>
         GrainFactory.GetGrain<IExamRoomGrain>(RoomKey)
-            .ReportIncident(new RoomIncident(Now, _session!.State.Setup!.ParticipantNo, kind, "system", detail));
+            .ReportIncident(new RoomIncident(Now, _session!.State.Setup!.ParticipantNo, kind, "system", detail, evidence));
 
     async Task Persist()
     {

@@ -108,7 +108,7 @@ public sealed class ExamRoomGrain(
             if (!matched.IsOk) return matched.Fault!;
             var match = matched.Value!;
             // Every check is recorded, passed or not, with who took it.
-            Room.Incidents.Add(new RoomIncident(Now, participantNo, "face_check", proctor.By, Describe(match)));
+            Room.Incidents.Add(new RoomIncident(Now, participantNo, "face_check", proctor.By, Describe(match), match.Evidence));
             if (match.Outcome != FaceMatchOutcome.Verified)
             {
                 Room.FaceCheckFailed.Add(participantNo);

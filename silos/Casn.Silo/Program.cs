@@ -46,6 +46,7 @@ app.MapOperatorEndpoints();
 app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();
 app.MapFaceEndpoints();
+app.MapFaceEvidenceEndpoints();
 app.MapBoardEndpoints();
 app.MapCertificateEndpoints();
 app.MapOperationsEndpoints();

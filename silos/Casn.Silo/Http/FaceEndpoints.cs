@@ -46,6 +46,31 @@ public static class FaceEndpoints
             .AllowCandidate().RequireRateLimiting(Limits.Workstation).LimitBody(ImageBodyLimit).WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
     }
 
+    /// <summary>
+    /// The two faces a proctor compares before deciding on a mismatch: the registration photo and the
+    /// capture kept as evidence (the incident's <c>evidence</c>). Only the room's proctor, only for a
+    /// candidate of that room; never cached.
+    /// </summary>
+    public static void MapFaceEvidenceEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/rooms/" + RoomRoute.Template + "/candidates/{participantNo}/faces/{image}",
+            async ([AsParameters] RoomRoute route, string participantNo, string image, HttpResponse response, IGrainFactory grains) =>
+            {
+                var key = route.Key;
+                if (!key.IsOk) return Problems.Of(key.Fault!);
+                if (!SessionKey.IsValidParticipantNo(participantNo) || (image != "registration" && !Keys.IsValidToken(image, 32)))
+                    return Problems.Of(ErrorCodes.KeyInvalid, "Participant number and image must be letters, digits or '-'.");
+                if (await grains.GetGrain<ICandidateSessionGrain>(key.Value!.Session(participantNo).ToString()).GetView() is null)
+                    return Problems.Of(ErrorCodes.NotOnRoster, $"Candidate '{participantNo}' does not sit in this room.");
+                var bytes = await grains.GetGrain<ICandidateGrain>(participantNo).GetFaceImage(image == "registration" ? null : image);
+                if (bytes is null) return Problems.Of(ErrorCodes.FaceImageNotFound, "No such image for this candidate (deleted under retention, or never taken).");
+                response.Headers.CacheControl = "no-store";
+                return Results.File(bytes, bytes is [0x89, 0x50, ..] ? "image/png" : "image/jpeg");
+            })
+            .Allow(Access.RoomProctor).RequireRateLimiting(Limits.Staff).WithTags("Rooms")
+            .WithSummary("For the room's proctor: the registration photo ('registration') or a failed check's capture (its incident's evidence id).");
+    }
+
     /// <summary>The transport's ceiling for image bodies; the configured image limit (smaller) is checked as the body is read.</summary>
     static long ImageBodyLimit(LimitSettings _) => 32 * 1024 * 1024;
 

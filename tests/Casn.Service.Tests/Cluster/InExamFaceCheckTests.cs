@@ -46,6 +46,11 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         Fails(ErrorCodes.SessionSuspended, await day.Session(1).GetPaper(token));
         await Eventually(async () => Ok(await day.Room.GetView()).Incidents.Any(i => i.Kind == SessionEventKinds.FaceMismatch),
             TimeSpan.FromSeconds(5), "the room records the mismatch");
+        // The proctor has both faces to compare: the refused frame is kept as the incident's evidence.
+        var mismatch = Ok(await day.Room.GetView()).Incidents.Single(i => i.Kind == SessionEventKinds.FaceMismatch);
+        var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
+        Assert.Equal(TestPhotos.Bytes("alex_lacamoire_1.jpg"), await candidate.GetFaceImage(mismatch.Evidence));
+        Assert.Equal(TestPhotos.Bytes("kit_harington_1.jpg"), await candidate.GetFaceImage(null));
         // The machine never disqualifies: the sitting waits, suspended, for the proctor.
         Assert.Equal(FinishReason.None, (await day.Session(1).GetView())!.FinishReason);
 

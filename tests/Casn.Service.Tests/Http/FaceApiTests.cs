@@ -27,6 +27,19 @@ public sealed class FaceApiTests(SiloFactory factory)
         var receipt = await Expect(200, await day.Proctor.PostAsync(checkIn, Jpeg("kit_harington_3.jpg")));
         Assert.Matches("^[0-9]{6}$", receipt.GetProperty("pin").GetString()!);
 
+        // The proctor deciding on the mismatch sees both faces: the registration photo and the refused capture.
+        var view = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
+        var evidence = view.GetProperty("incidents").EnumerateArray().First(i => i.GetProperty("kind").GetString() == "face_check").GetProperty("evidence").GetString()!;
+        var faces = $"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/faces/";
+        var registration = await day.Proctor.GetAsync(faces + "registration");
+        Assert.Equal("image/jpeg", registration.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TestPhotos.Bytes("kit_harington_1.jpg"), await registration.Content.ReadAsByteArrayAsync());
+        Assert.Equal("no-store", registration.Headers.CacheControl?.ToString());
+        Assert.Equal(TestPhotos.Bytes("rose_leslie_1.jpg"), await (await day.Proctor.GetAsync(faces + evidence)).Content.ReadAsByteArrayAsync());
+        await ExpectProblem(404, "face.image_not_found", await day.Proctor.GetAsync(faces + "e1"));
+        await ExpectProblem(404, "room.not_on_roster", await day.Proctor.GetAsync($"{day.RoomPath}/candidates/SOMEONE-ELSE/faces/registration"));
+        await ExpectProblem(403, "auth.forbidden", await day.Operator.GetAsync(faces + "registration"));
+
         await ExpectProblem(409, "candidate.not_enrolled", await day.Proctor.PostAsync($"{day.RoomPath}/checkins/{day.ParticipantNo(2)}/face", Jpeg("obama_1.jpg")));
         await ExpectProblem(422, "image.empty", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent([])));
         await ExpectProblem(413, "image.too_large", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(2)}/photo", new ByteArrayContent(new byte[9 * 1024 * 1024])));

@@ -47,6 +47,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         [$"POST {Room}/proctors"] = ThisKanreg,
         [$"POST {Room}/checkins"] = RoomProctor,
         [$"POST {Room}/checkins/{{participantNo}}/face"] = RoomProctor,
+        [$"GET {Room}/candidates/{{participantNo}}/faces/{{image}}"] = RoomProctor,
         [$"POST {Room}/open"] = RoomProctor,
         [$"POST {Room}/close"] = RoomProctor,
         [$"POST {Room}/candidates/{{participantNo}}/suspend"] = RoomProctor,
@@ -119,7 +120,8 @@ public sealed class RoleMatrixTests(SiloFactory factory)
             .Replace("{date}", parts[2], StringComparison.Ordinal).Replace("{slot}", parts[3], StringComparison.Ordinal)
             .Replace("{room}", parts[4], StringComparison.Ordinal).Replace("{participantNo}", day.ParticipantNo(1), StringComparison.Ordinal)
             .Replace("{itemId}", item, StringComparison.Ordinal).Replace("{examId}", day.Exam.Id, StringComparison.Ordinal)
-            .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{code}", "AAAA-BBBB-CCCC-DDDD", StringComparison.Ordinal);
+            .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{code}", "AAAA-BBBB-CCCC-DDDD", StringComparison.Ordinal)
+            .Replace("{image}", "registration", StringComparison.Ordinal);
 
         var direct = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var wrong = new List<string>();
