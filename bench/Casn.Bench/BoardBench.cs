@@ -1,0 +1,288 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Casn.Access;
+using Casn.Domain.Exams;
+using Casn.Domain.Papers;
+
+namespace Casn.Bench;
+
+/// <summary>
+/// Answer-to-viewer latency on the public board: a silo in its own process (the Release build of
+/// silos/Casn.Silo, embedded profile), viewers as Server-Sent Events connections from this process.
+/// Each round one workstation sends an answer that raises its total; every viewer notes when its stream
+/// first shows the new total. Also the publish rate of one board under a burst of answers.
+/// </summary>
+public static class BoardBench
+{
+    public static async Task Run(BenchOptions options, List<Figure> figures)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var port = BenchSilo.FreePort();
+        using var silo = StartSilo(port, key);
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
+        HttpClient Client(string? token = null)
+        {
+            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        }
+        try
+        {
+            await WaitReady(Client());
+            var tokens = new StaffTokens(key);
+            var room = await Prepare(Client, tokens, candidates: 30);
+            foreach (var viewers in options.Quick ? [1000, 10_000] : new[] { 1000, 10_000 })
+            {
+                var (p50, p99, seen) = await Latency(Client, room, viewers, rounds: options.Quick ? 8 : 20);
+                var suffix = viewers >= 10_000 ? "10k" : "1k";
+                figures.Add(new($"board_p50_ms_{suffix}", p50, "ms", $"{viewers} SSE viewers in a separate process, {seen} deliveries measured"));
+                figures.Add(new($"board_p99_ms_{suffix}", p99, "ms", $"{viewers} SSE viewers; publish interval 250 ms"));
+            }
+            figures.Add(new("board_publishes_per_s", await PublishRate(Client, room), "1/s", "one board while 30 workstations answer as fast as they can for 3 s (coalesced; the interval is 250 ms)"));
+        }
+        finally
+        {
+            if (!silo.HasExited) silo.Kill(entireProcessTree: true);
+            await silo.WaitForExitAsync();
+        }
+    }
+
+    sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences);
+
+    static Process StartSilo(int port, byte[] key)
+    {
+        var dll = Path.Combine(Benchmarks.RepoRoot(), "silos", "Casn.Silo", "bin", "Release", "net10.0", "Casn.Silo.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the silo first: {dll} (bench/run does).");
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["Casn__Auth__SigningKey"] = Convert.ToBase64String(key);
+        start.Environment["Casn__Orleans__SiloPort"] = BenchSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Casn__Orleans__GatewayPort"] = BenchSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Casn__Boards__MaxViewersPerSilo"] = "20000";
+        // Every viewer comes from this one address; the per-address limit is for the internet, not for a bench.
+        start.Environment["Casn__Limits__PerAddressPerSecond"] = "1000000";
+        start.Environment["Casn__Limits__WorkstationBurst"] = "100000";
+        start.Environment["Casn__Sessions__FaceCheckEvery"] = "00:00:00";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    static async Task WaitReady(HttpClient client)
+    {
+        for (var i = 0; i < 240; i++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new InvalidOperationException("The silo did not become ready.");
+    }
+
+    static async Task<Room> Prepare(Func<string?, HttpClient> client, StaffTokens tokens, int candidates)
+    {
+        var operatorClient = client(tokens.Issue(StaffGrant.Operator("bench", "Bench", StaffClaims.National, TimeSpan.FromHours(2))).Token);
+        var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
+        await Ok(await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options));
+        var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{DateTime.UtcNow:yyyy-MM-dd}/1/R01";
+        var participants = Enumerable.Range(1, candidates).Select(n => $"V{Environment.ProcessId}{n:D4}").ToArray();
+        for (var n = 0; n < candidates; n++)
+            await Ok(await operatorClient.PutAsJsonAsync($"/api/candidates/{participants[n]}", new
+            {
+                participantNo = participants[n], name = $"Peserta {n + 1}", nationalId = $"3201{n:D12}", birthDate = "1999-01-01",
+                category = "general", positionId = "POS-1", accessible = false,
+            }));
+        await Ok(await operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt = DateTimeOffset.UtcNow.AddHours(1), seats = candidates }));
+        await Ok(await operatorClient.PostAsJsonAsync($"/api/rooms/{roomKey}/roster", participants.Select((p, i) => new { participantNo = p, seat = $"S{i + 1}" })));
+        var proctor = client(tokens.Issue(StaffGrant.Proctor("bench", "Bench", [roomKey], TimeSpan.FromHours(2))).Token);
+        var workstations = new HttpClient[candidates];
+        for (var n = 0; n < candidates; n++)
+        {
+            var pin = (await Read(await proctor.PostAsJsonAsync($"/api/rooms/{roomKey}/checkins", new { participantNo = participants[n], method = "manual", proctor = new { reason = "bench" } }))).GetProperty("pin").GetString();
+            if (n == 0) await Ok(await proctor.PostAsJsonAsync($"/api/rooms/{roomKey}/open", new { reason = "bench" }));
+            var workstationKey = $"bench-board-workstation-{n:D4}";
+            var login = await Read(await client(null).PostAsJsonAsync($"/api/sessions/{roomKey}/{participants[n]}/login", new { pin, workstationId = $"ws-{n}", workstationKey }));
+            workstations[n] = client(login.GetProperty("token").GetString());
+            workstations[n].DefaultRequestHeaders.Add("X-Workstation-Key", workstationKey);
+        }
+        var papers = participants.Select(p => PaperAssembler.Assemble(exam, PaperAssembler.SeedFor(exam.Id, exam.BankVersion, p))).ToArray();
+        return new Room(roomKey, participants, workstations, papers, new long[candidates]);
+    }
+
+    /// <summary>Opens the viewers, then per round raises one candidate's total and times when each viewer sees it.</summary>
+    static async Task<(double P50, double P99, int Seen)> Latency(Func<string?, HttpClient> client, Room room, int viewerCount, int rounds)
+    {
+        using var stop = new CancellationTokenSource();
+        var watch = new Watch();
+        var ready = 0;
+        var viewers = Enumerable.Range(0, viewerCount).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                using var response = await client(null).GetAsync($"/api/boards/rooms/{room.Key}/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+                var counted = false;
+                while (await reader.ReadLineAsync(stop.Token) is { } line)
+                {
+                    if (!line.StartsWith("data: {\"board\"", StringComparison.Ordinal) && !line.StartsWith("data: {", StringComparison.Ordinal)) continue;
+                    if (!counted) { Interlocked.Increment(ref ready); counted = true; }
+                    watch.Saw(line);
+                }
+            }
+            catch (Exception error) when (error is OperationCanceledException or HttpRequestException or IOException) { }
+        })).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (Volatile.Read(ref ready) < viewerCount && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Console.Error.WriteLine($"  boards: {Volatile.Read(ref ready)} of {viewerCount} viewers connected");
+
+        var latencies = new Latencies();
+        for (var round = 0; round < rounds; round++)
+        {
+            var n = round % room.Participants.Length;
+            var seq = ++room.Sequences[n];
+            var item = room.Papers[n].Items[(int)seq - 1];
+            var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
+            var expected = watch.TotalOf(room.Participants[n]) + item.Item.Points.Max();
+            watch.Expect(room.Participants[n], expected, Volatile.Read(ref ready));
+            var start = Stopwatch.GetTimestamp();
+            watch.Start = start;
+            await Ok(await room.Workstations[n].PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item.Item.Id}", new { sequence = seq, choice = best }));
+            await watch.AllSeen(TimeSpan.FromSeconds(10));
+            foreach (var ms in watch.Collect()) latencies.Add(ms);
+            await Task.Delay(300);
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(viewers);
+        return (latencies.Percentile(50), latencies.Percentile(99), latencies.Count);
+    }
+
+    /// <summary>Counts the board events one viewer receives while every workstation answers back to back for 3 s.</summary>
+    static async Task<double> PublishRate(Func<string?, HttpClient> client, Room room)
+    {
+        using var stop = new CancellationTokenSource();
+        var events = 0;
+        var viewer = Task.Run(async () =>
+        {
+            try
+            {
+                using var response = await client(null).GetAsync($"/api/boards/rooms/{room.Key}/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+                while (await reader.ReadLineAsync(stop.Token) is { } line)
+                    if (line.StartsWith("event: board", StringComparison.Ordinal)) Interlocked.Increment(ref events);
+            }
+            catch (Exception error) when (error is OperationCanceledException or HttpRequestException or IOException) { }
+        });
+        await Task.Delay(1000);
+        var before = Volatile.Read(ref events);
+        var burst = Stopwatch.StartNew();
+        await Task.WhenAll(room.Workstations.Select(async (workstation, n) =>
+        {
+            while (burst.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                var seq = ++room.Sequences[n];
+                var item = room.Papers[n].Items[(int)(seq % 110)].Item.Id;
+                await workstation.PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
+            }
+        }));
+        var rate = (Volatile.Read(ref events) - before) / burst.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await viewer;
+        return rate;
+    }
+
+    /// <summary>What the viewers have seen: the latest total per participant, and when each first saw the awaited one.</summary>
+    sealed class Watch
+    {
+        readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
+        string _participant = "";
+        int _expected;
+        int _awaiting;
+        readonly List<double> _seen = [];
+        TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Start { get; set; }
+
+        public int TotalOf(string participant)
+        {
+            lock (this) return _totals.GetValueOrDefault(participant);
+        }
+
+        public void Expect(string participant, int total, int viewers)
+        {
+            lock (this)
+            {
+                (_participant, _expected, _awaiting) = (participant, total, viewers);
+                _seen.Clear();
+                _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        /// <summary>Reads the awaited participant's total straight from the event text (no full JSON parse per viewer).</summary>
+        public void Saw(string line)
+        {
+            string participant;
+            int expected;
+            lock (this) (participant, expected) = (_participant, _expected);
+            foreach (var (who, total) in Totals(line))
+            {
+                lock (this)
+                {
+                    if (!_totals.TryGetValue(who, out var known) || known < total) _totals[who] = total;
+                    if (who != participant || total < expected || _awaiting <= 0) continue;
+                    _seen.Add(Stopwatch.GetElapsedTime(Start).TotalMilliseconds);
+                    if (--_awaiting == 0) _all.TrySetResult();
+                }
+            }
+        }
+
+        public Task AllSeen(TimeSpan within)
+        {
+            Task all;
+            lock (this) all = _all.Task;
+            return Task.WhenAny(all, Task.Delay(within));
+        }
+
+        public double[] Collect()
+        {
+            lock (this) return [.. _seen];
+        }
+
+        static IEnumerable<(string Participant, int Total)> Totals(string line)
+        {
+            var at = 0;
+            while ((at = line.IndexOf("\"participantNo\":\"", at, StringComparison.Ordinal)) >= 0)
+            {
+                at += 17;
+                var end = line.IndexOf('"', at);
+                var who = line[at..end];
+                var totalAt = line.IndexOf("\"total\":", end, StringComparison.Ordinal) + 8;
+                var totalEnd = totalAt;
+                while (totalEnd < line.Length && char.IsAsciiDigit(line[totalEnd])) totalEnd++;
+                yield return (who, int.Parse(line.AsSpan(totalAt, totalEnd - totalAt), System.Globalization.CultureInfo.InvariantCulture));
+                at = totalEnd;
+            }
+        }
+    }
+
+    static async Task Ok(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    static async Task<JsonElement> Read(HttpResponseMessage response)
+    {
+        await Ok(response);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
