@@ -111,11 +111,8 @@ public sealed class AzuriteSilo : IAsyncLifetime
 
     sealed class BlobSiloFactory(string connectionString) : Http.SiloFactory
     {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Casn:Storage:BlobConnectionString", connectionString);
-        }
+        protected override IReadOnlyDictionary<string, string> Settings { get; } =
+            new Dictionary<string, string> { ["Casn:Storage:BlobConnectionString"] = connectionString };
     }
 }
 

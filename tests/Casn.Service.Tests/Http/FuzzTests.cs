@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Casn.Service.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using OpenCvSharp;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
@@ -11,14 +10,13 @@ namespace Casn.Service.Tests.Http;
 /// <summary>Limits high enough that fuzzed requests reach the handlers instead of the rate limiter.</summary>
 public sealed class FuzzSiloFactory : SiloFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Casn:Limits:WorkstationBurst", "1000000");
-        builder.UseSetting("Casn:Limits:LoginsPerMinute", "1000000");
-        builder.UseSetting("Casn:Limits:StaffPerSecond", "1000000");
-        builder.UseSetting("Casn:Limits:PerAddressPerSecond", "1000000");
-    }
+        ["Casn:Limits:WorkstationBurst"] = "1000000",
+        ["Casn:Limits:LoginsPerMinute"] = "1000000",
+        ["Casn:Limits:StaffPerSecond"] = "1000000",
+        ["Casn:Limits:PerAddressPerSecond"] = "1000000",
+    };
 }
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using Casn.Service.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
 namespace Casn.Service.Tests.Http;
@@ -9,14 +8,13 @@ namespace Casn.Service.Tests.Http;
 /// <summary>A host with small limits, so that they are reached in a few requests.</summary>
 public sealed class SmallLimitsSiloFactory : SiloFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Casn:Limits:WorkstationBurst", "10");
-        builder.UseSetting("Casn:Limits:WorkstationPerSecond", "1");
-        builder.UseSetting("Casn:Limits:LoginsPerMinute", "4");
-        builder.UseSetting("Casn:Limits:JsonBodyBytes", "4096");
-    }
+        ["Casn:Limits:WorkstationBurst"] = "10",
+        ["Casn:Limits:WorkstationPerSecond"] = "1",
+        ["Casn:Limits:LoginsPerMinute"] = "4",
+        ["Casn:Limits:JsonBodyBytes"] = "4096",
+    };
 }
 
 public sealed class LimitTests(SmallLimitsSiloFactory factory) : IClassFixture<SmallLimitsSiloFactory>

@@ -19,7 +19,11 @@ public class SiloFactory : WebApplicationFactory<Program>
         builder.UseSetting("Casn:Sessions:HeartbeatTimeout", "00:00:30");
         builder.UseSetting("Casn:Auth:SigningKey", Support.TestStaff.SigningKey);
         builder.UseEnvironment("Production");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>Settings a derived host changes (limits, storage), applied over the defaults above.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     protected static int FreePort()
     {
