@@ -36,7 +36,81 @@ public sealed record BoardSnapshot(
     [property: Id(2)] DateTimeOffset PublishedAt,
     [property: Id(3)] string ExamTitle,
     [property: Id(4)] string[] Sections,
-    [property: Id(5)] BoardRow[] Rows);
+    [property: Id(5)] BoardRow[] Rows,
+    [property: Id(6)] BoardSummary? Summary = null,
+    [property: Id(7)] BoardPart[]? Parts = null);
+
+/// <summary>
+/// Counts and the distribution of totals, without any candidate: what the Kanreg and national boards
+/// show. <see cref="Histogram"/>[i] counts totals in [i x BinWidth, (i+1) x BinWidth).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record BoardSummary(
+    [property: Id(0)] int Candidates,
+    [property: Id(1)] int NotStarted,
+    [property: Id(2)] int InProgress,
+    [property: Id(3)] int Paused,
+    [property: Id(4)] int Finished,
+    [property: Id(5)] int Passed,
+    [property: Id(6)] int Failed,
+    [property: Id(7)] int[] Histogram,
+    [property: Id(8)] long SumOfTotals)
+{
+    public const int BinWidth = 50;
+    public const int Bins = 14;
+
+    public static readonly BoardSummary Empty = new(0, 0, 0, 0, 0, 0, 0, new int[Bins], 0);
+
+    public double MeanTotal => Candidates == 0 ? 0 : (double)SumOfTotals / Candidates;
+
+    public static BoardSummary Of(IReadOnlyCollection<BoardRow> rows)
+    {
+        var histogram = new int[Bins];
+        foreach (var row in rows) histogram[Math.Clamp(row.Total / BinWidth, 0, Bins - 1)]++;
+        int Count(string status) => rows.Count(r => r.Status == status);
+        return new(rows.Count, Count(BoardStatuses.NotStarted), Count(BoardStatuses.InProgress), Count(BoardStatuses.Paused),
+            Count(BoardStatuses.Finished) + Count(BoardStatuses.Passed) + Count(BoardStatuses.Failed), Count(BoardStatuses.Passed),
+            Count(BoardStatuses.Failed), histogram, rows.Sum(r => (long)r.Total));
+    }
+
+    public static BoardSummary Sum(IEnumerable<BoardSummary> parts) => parts.Aggregate(Empty, (a, b) => new(
+        a.Candidates + b.Candidates, a.NotStarted + b.NotStarted, a.InProgress + b.InProgress, a.Paused + b.Paused,
+        a.Finished + b.Finished, a.Passed + b.Passed, a.Failed + b.Failed,
+        [.. a.Histogram.Zip(b.Histogram, (x, y) => x + y)], a.SumOfTotals + b.SumOfTotals));
+}
+
+/// <summary>One part of an aggregate board: a room of a Kanreg, a Kanreg of the nation.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BoardPart([property: Id(0)] string Name, [property: Id(1)] BoardSummary Summary);
+
+/// <summary>What every board offers its viewers' silos: the latest snapshot, and subscriptions.</summary>
+public interface IPublishedBoard : IGrainWithStringKey
+{
+    [AlwaysInterleave]
+    Task<BoardSnapshot> GetSnapshot();
+
+    /// <summary>Subscribes for a while; subscribers renew, so one that vanished with its silo lapses on its own.</summary>
+    Task Subscribe(IBoardObserver observer);
+
+    Task Unsubscribe(IBoardObserver observer);
+}
+
+/// <summary>
+/// A test site's board (key <c>site:{region}/{site}</c>) or a Kanreg's (<c>kanreg:{region}</c>), whose
+/// parts are rooms, or the nation's (<c>national</c>), whose parts are Kanregs: counts and distributions,
+/// coalesced like a room's board.
+/// </summary>
+public interface ISummaryBoardGrain : IPublishedBoard
+{
+    public const string National = "national";
+
+    public static string KanregKey(string region) => $"kanreg:{region}";
+
+    public static string SiteKey(string region, string site) => $"site:{region}/{site}";
+
+    [OneWay]
+    Task Report(string part, BoardSummary summary);
+}
 
 /// <summary>Receives a board's snapshots; one per silo, which serves that silo's viewers.</summary>
 public interface IBoardObserver : IGrainObserver
@@ -48,18 +122,10 @@ public interface IBoardObserver : IGrainObserver
 /// A room's live board. Key: the room key. Sessions send their score as it changes (one way); the board
 /// coalesces and publishes at most once per publish interval.
 /// </summary>
-public interface ILiveBoardGrain : IGrainWithStringKey
+public interface ILiveBoardGrain : IPublishedBoard
 {
     [OneWay]
     Task Update(BoardRow row, string examTitle, string[] sections);
-
-    [AlwaysInterleave]
-    Task<BoardSnapshot> GetSnapshot();
-
-    /// <summary>Subscribes for a while; subscribers renew, so one that vanished with its silo lapses on its own.</summary>
-    Task Subscribe(IBoardObserver observer);
-
-    Task Unsubscribe(IBoardObserver observer);
 }
 
 /// <summary>Every sitting's current board line, as the room's sessions hold it.</summary>

@@ -16,68 +16,64 @@ public sealed class BoardOptions
 }
 
 /// <summary>
-/// A room's public board. It holds no state of its own: on activation it reads every sitting's current
-/// line, and then sessions send their line whenever it changes. Lines carry the session's revision, so an
-/// update that arrives late never replaces a newer one. Publishing is coalesced: one snapshot per interval,
-/// to one observer per silo, never one message per answer or per viewer.
+/// What every board does the same way: one snapshot at a time, published at most once per interval when
+/// something changed, to one observer per silo, with versions that only increase.
 /// </summary>
-[KanregPlacement]
-public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider clock, ILogger<LiveBoardGrain> logger) : Grain, ILiveBoardGrain
+public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvider clock, ILogger logger) : Grain, IPublishedBoard
 {
-    readonly Dictionary<string, BoardRow> _rows = new(StringComparer.Ordinal);
     ObserverManager<IBoardObserver> _observers = null!;
-    string _examTitle = "";
-    string[] _sections = [];
     BoardSnapshot _published = null!;
     bool _dirty;
     long _dirtySince;
 
+    protected BoardSnapshot Published => _published;
+
+    /// <summary>Loads what the board shows now; the first snapshot is built from it.</summary>
+    protected abstract Task Load();
+
+    /// <summary>The board as it stands, under this version and time.</summary>
+    protected abstract BoardSnapshot Build(long version, DateTimeOffset at);
+
+    /// <summary>After each publication: pass the news up (a room's board to its Kanreg's, a Kanreg's to the nation's).</summary>
+    protected virtual Task AfterPublish(BoardSnapshot snapshot) => Task.CompletedTask;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _observers = new ObserverManager<IBoardObserver>(options.Value.SubscriptionLifetime, logger);
-        var room = await GrainFactory.GetGrain<IExamRoomGrain>(this.GetPrimaryKeyString()).GetBoardRows();
-        if (room.IsOk)
-        {
-            (_examTitle, _sections) = (room.Value!.ExamTitle, room.Value.Sections);
-            foreach (var row in room.Value.Rows) _rows[row.ParticipantNo] = row;
-        }
+        await Load();
         _published = Snapshot(0);
         this.RegisterGrainTimer(PublishIfChanged, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
     }
 
-    Task ILiveBoardGrain.Update(BoardRow row, string examTitle, string[] sections)
+    protected void Changed()
     {
-        if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return Task.CompletedTask;
-        _rows[row.ParticipantNo] = row;
-        (_examTitle, _sections) = (examTitle, sections);
         if (!_dirty) _dirtySince = Stopwatch.GetTimestamp();
         _dirty = true;
-        return Task.CompletedTask;
     }
 
-    Task<BoardSnapshot> ILiveBoardGrain.GetSnapshot() => Task.FromResult(_published);
+    public Task<BoardSnapshot> GetSnapshot() => Task.FromResult(_published);
 
-    Task ILiveBoardGrain.Subscribe(IBoardObserver observer)
+    public Task Subscribe(IBoardObserver observer)
     {
         _observers.Subscribe(observer, observer);
         return Task.CompletedTask;
     }
 
-    Task ILiveBoardGrain.Unsubscribe(IBoardObserver observer)
+    public Task Unsubscribe(IBoardObserver observer)
     {
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
 
-    Task PublishIfChanged()
+    async Task PublishIfChanged()
     {
-        if (!_dirty) return Task.CompletedTask;
+        if (!_dirty) return;
         _dirty = false;
         CasnMetrics.BoardPublishLag.Record(Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
         _published = Snapshot(_published.Version);
         var snapshot = _published;
         _observers.Notify(o => o.Published(snapshot));
-        return Task.CompletedTask;
+        await AfterPublish(snapshot);
     }
 
     /// <summary>
@@ -87,8 +83,96 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     BoardSnapshot Snapshot(long previousVersion)
     {
         var now = clock.GetUtcNow();
-        var version = Math.Max(previousVersion + 1, now.ToUnixTimeMilliseconds());
-        var rows = _rows.Values.OrderByDescending(r => r.Total).ThenBy(r => r.ParticipantNo, StringComparer.Ordinal).ToArray();
-        return new BoardSnapshot(this.GetPrimaryKeyString(), version, now, _examTitle, _sections, rows);
+        return Build(Math.Max(previousVersion + 1, now.ToUnixTimeMilliseconds()), now);
     }
+}
+
+/// <summary>
+/// A room's public board. It holds no state of its own: on activation it reads every sitting's current
+/// line, and then sessions send their line whenever it changes. Lines carry the session's revision, so an
+/// update that arrives late never replaces a newer one. Each publication also reports the room's counts
+/// to its Kanreg's board.
+/// </summary>
+[KanregPlacement]
+public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider clock, ILogger<LiveBoardGrain> logger)
+    : PublishingBoard(options, clock, logger), ILiveBoardGrain
+{
+    readonly Dictionary<string, BoardRow> _rows = new(StringComparer.Ordinal);
+    string _examTitle = "";
+    string[] _sections = [];
+
+    string Key => this.GetPrimaryKeyString();
+
+    protected override async Task Load()
+    {
+        var room = await GrainFactory.GetGrain<IExamRoomGrain>(Key).GetBoardRows();
+        if (!room.IsOk) return;
+        (_examTitle, _sections) = (room.Value!.ExamTitle, room.Value.Sections);
+        foreach (var row in room.Value.Rows) _rows[row.ParticipantNo] = row;
+    }
+
+    Task ILiveBoardGrain.Update(BoardRow row, string examTitle, string[] sections)
+    {
+        if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return Task.CompletedTask;
+        _rows[row.ParticipantNo] = row;
+        (_examTitle, _sections) = (examTitle, sections);
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    protected override BoardSnapshot Build(long version, DateTimeOffset at)
+    {
+        var rows = _rows.Values.OrderByDescending(r => r.Total).ThenBy(r => r.ParticipantNo, StringComparer.Ordinal).ToArray();
+        return new BoardSnapshot(Key, version, at, _examTitle, _sections, rows, BoardSummary.Of(rows));
+    }
+
+    protected override async Task AfterPublish(BoardSnapshot snapshot)
+    {
+        var room = RoomKey.Parse(Key).Value!;
+        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(room.Region, room.Site)).Report(Key, snapshot.Summary!);
+        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(room.Region)).Report(Key, snapshot.Summary!);
+    }
+}
+
+/// <summary>
+/// A site's or a Kanreg's board (its parts are rooms) or the nation's (its parts are Kanregs): counts
+/// and the distribution of totals, never a candidate. Site and Kanreg boards rebuild from their rooms'
+/// boards when they start; the nation's fills again as the Kanregs publish, which they do on every change.
+/// </summary>
+public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvider clock, ILogger<SummaryBoardGrain> logger)
+    : PublishingBoard(options, clock, logger), ISummaryBoardGrain
+{
+    readonly SortedDictionary<string, BoardSummary> _parts = new(StringComparer.Ordinal);
+
+    string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The Kanreg of a Kanreg's board; null for a site's or the nation's.</summary>
+    string? Region => Key.StartsWith("kanreg:", StringComparison.Ordinal) ? Key["kanreg:".Length..] : null;
+
+    /// <summary>The <c>{region}/{site}/</c> prefix of a site board's rooms; null for other boards.</summary>
+    string? SitePrefix => Key.StartsWith("site:", StringComparison.Ordinal) ? Key["site:".Length..] + "/" : null;
+
+    protected override async Task Load()
+    {
+        var region = Region ?? SitePrefix?[..SitePrefix.IndexOf('/', StringComparison.Ordinal)];
+        if (region is null) return;
+        foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(region).GetRooms())
+            if ((SitePrefix is null || room.StartsWith(SitePrefix, StringComparison.Ordinal))
+                && (await GrainFactory.GetGrain<ILiveBoardGrain>(room).GetSnapshot()).Summary is { } summary)
+                _parts[room] = summary;
+    }
+
+    public Task Report(string part, BoardSummary summary)
+    {
+        _parts[part] = summary;
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    protected override BoardSnapshot Build(long version, DateTimeOffset at) => new(Key, version, at, Region ?? SitePrefix?.TrimEnd('/') ?? "Nasional", [], [],
+        BoardSummary.Sum(_parts.Values), [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
+
+    protected override Task AfterPublish(BoardSnapshot snapshot) => Region is { } region
+        ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(region, snapshot.Summary!)
+        : Task.CompletedTask;
 }

@@ -79,7 +79,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
         {
             if (board.Latest is null)
             {
-                var grain = _grains.GetGrain<ILiveBoardGrain>(boardKey);
+                var grain = BoardGrains.Of(_grains, boardKey);
                 await grain.Subscribe(_reference.Value);
                 board.Offer(await grain.GetSnapshot());
             }
@@ -111,7 +111,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
         {
             try
             {
-                var grain = _grains.GetGrain<ILiveBoardGrain>(board.Key);
+                var grain = BoardGrains.Of(_grains, board.Key);
                 if (board.Viewers.IsEmpty)
                 {
                     _boards.TryRemove(board.Key, out _);
@@ -181,4 +181,13 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
             feed.Leave(this);
         }
     }
+}
+
+/// <summary>Which grain publishes a board, from its key: a room key, <c>site:…</c>, <c>kanreg:…</c> or <c>national</c>.</summary>
+public static class BoardGrains
+{
+    public static IPublishedBoard Of(IGrainFactory grains, string boardKey) =>
+        boardKey == ISummaryBoardGrain.National || boardKey.StartsWith("kanreg:", StringComparison.Ordinal) || boardKey.StartsWith("site:", StringComparison.Ordinal)
+            ? grains.GetGrain<ISummaryBoardGrain>(boardKey)
+            : grains.GetGrain<ILiveBoardGrain>(boardKey);
 }

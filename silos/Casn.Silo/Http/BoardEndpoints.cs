@@ -27,47 +27,83 @@ public static class BoardEndpoints
             return snapshot.Sections.Length == 0 ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.") : Results.Ok(snapshot);
         }).WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
 
-        boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
-            HttpContext http, BoardFeed feed, CancellationToken aborted) =>
-        {
-            var key = route.Key;
-            if (!key.IsOk) return Problems.Of(key.Fault!);
-            using var viewer = await feed.Watch(key.Value!.ToString());
-            if (viewer is null) return Problems.Of(ErrorCodes.BoardViewersFull, "This server has as many viewers as it can serve; try again shortly.");
+        boards.MapGet("/events", ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+                HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+            route.Key is { IsOk: true } key ? Stream(key.Value!.ToString(), lastEventId, http, feed, aborted) : Task.FromResult(Problems.Of(route.Key.Fault!)))
+            .WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
 
-            var lastSent = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var resumeFrom) ? resumeFrom : -1;
-            http.Response.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            http.Response.Headers["X-Accel-Buffering"] = "no";
-            if (viewer.Board.Latest is { } current && current.Version > lastSent) lastSent = await Send(http, current, aborted);
-            await http.Response.Body.FlushAsync(aborted);
-            try
+        // A Kanreg's board and the nation's: counts and the distribution of totals, per room and per Kanreg.
+        var kanreg = app.MapGroup("/api/boards/kanreg/{region}").WithTags("Boards").AllowPublic();
+        kanreg.MapGet("", async (string region, IGrainFactory grains) =>
+        {
+            if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+            var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
+            return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this Kanreg.") : Results.Ok(snapshot);
+        }).WithSummary("A Kanreg's board now: candidates by status and the distribution of totals, overall and per room.");
+        kanreg.MapGet("/events", (string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+                Keys.IsValidToken(region, 32) ? Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted)
+                    : Task.FromResult(Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.")))
+            .WithSummary("Server-Sent Events of a Kanreg's board.");
+
+        var site = app.MapGroup("/api/boards/sites/{region}/{site}").WithTags("Boards").AllowPublic();
+        site.MapGet("", async (string region, string site, IGrainFactory grains) =>
+        {
+            if (!Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
+            var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(region, site)).GetSnapshot();
+            return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs at this site.") : Results.Ok(snapshot);
+        }).WithSummary("A test site's board now: candidates by status and the distribution of totals, overall and per room.");
+        site.MapGet("/events", (string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+                Keys.IsValidToken(region, 32) && Keys.IsValidToken(site, 32) ? Stream(ISummaryBoardGrain.SiteKey(region, site), lastEventId, http, feed, aborted)
+                    : Task.FromResult(Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.")))
+            .WithSummary("Server-Sent Events of a test site's board.");
+
+        var national = app.MapGroup("/api/boards/national").WithTags("Boards").AllowPublic();
+        national.MapGet("", async (IGrainFactory grains) =>
+                Results.Ok(await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).GetSnapshot()))
+            .WithSummary("The national board: counts and distributions per Kanreg, no candidate.");
+        national.MapGet("/events", ([FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+                Stream(ISummaryBoardGrain.National, lastEventId, http, feed, aborted))
+            .WithSummary("Server-Sent Events of the national board.");
+    }
+
+    /// <summary>One viewer's stream of a board: the current snapshot, then each newer one, with keep-alives.</summary>
+    static async Task<IResult> Stream(string boardKey, string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted)
+    {
+        using var viewer = await feed.Watch(boardKey);
+        if (viewer is null) return Problems.Of(ErrorCodes.BoardViewersFull, "This server has as many viewers as it can serve; try again shortly.");
+
+        var lastSent = long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var resumeFrom) ? resumeFrom : -1;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        if (viewer.Board.Latest is { } current && current.Version > lastSent) lastSent = await Send(http, current, aborted);
+        await http.Response.Body.FlushAsync(aborted);
+        try
+        {
+            while (!aborted.IsCancellationRequested)
             {
-                while (!aborted.IsCancellationRequested)
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                wait.CancelAfter(KeepAlive);
+                try
                 {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                    wait.CancelAfter(KeepAlive);
-                    try
-                    {
-                        if (!await viewer.Reader.WaitToReadAsync(wait.Token)) break; // dropped as too slow: the browser resumes
-                        while (viewer.Reader.TryRead(out var published))
-                            if (published.Version > lastSent) lastSent = await Send(http, published, aborted);
-                    }
-                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                    {
-                        // No id: the viewer's resume point stays the last board version. The server time tells a
-                        // quiet board from a stale one.
-                        await http.Response.WriteAsync($"event: alive\ndata: {{\"serverTime\":\"{DateTimeOffset.UtcNow:O}\"}}\n\n", aborted);
-                        await http.Response.Body.FlushAsync(aborted);
-                    }
+                    if (!await viewer.Reader.WaitToReadAsync(wait.Token)) break; // dropped as too slow: the browser resumes
+                    while (viewer.Reader.TryRead(out var published))
+                        if (published.Version > lastSent) lastSent = await Send(http, published, aborted);
+                }
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                {
+                    // No id: the viewer's resume point stays the last board version. The server time tells a
+                    // quiet board from a stale one.
+                    await http.Response.WriteAsync($"event: alive\ndata: {{\"serverTime\":\"{DateTimeOffset.UtcNow:O}\"}}\n\n", aborted);
+                    await http.Response.Body.FlushAsync(aborted);
                 }
             }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                // The viewer left.
-            }
-            return Results.Empty;
-        }).WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The viewer left.
+        }
+        return Results.Empty;
     }
 
     static async Task<long> Send(HttpContext http, BoardEvent published, CancellationToken aborted)

@@ -93,4 +93,40 @@ public sealed class LiveBoardTests(ClusterFixture fixture)
         Assert.DoesNotContain("31750000000", json);
         Assert.DoesNotContain("nationalId", json, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task The_kanreg_and_national_boards_add_up_their_rooms_without_naming_any_candidate()
+    {
+        var (first, second) = (await new ExamDay(Grains).Prepare(candidates: 3), await new ExamDay(Grains).Prepare(candidates: 2));
+        var expectedTotal = 0;
+        foreach (var (day, n) in new[] { (first, 1), (first, 2), (second, 1) })
+        {
+            var token = await day.Start(n);
+            var item = day.PaperOf(n).Items[0];
+            Ok(await day.Session(n).SubmitAnswer(token, new AnswerSubmission(1, item.Item.Id, TestPapers.BestChoice(item))));
+            expectedTotal += item.Item.Points.Max();
+        }
+        var kanreg = Grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey("KANREG-T"));
+        var national = Grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National);
+
+        BoardSnapshot snapshot = null!;
+        await Eventually(async () =>
+        {
+            snapshot = await kanreg.GetSnapshot();
+            var ours = snapshot.Parts!.Where(p => p.Name == first.RoomKey || p.Name == second.RoomKey).Select(p => p.Summary).ToList();
+            return ours.Count == 2 && ours.Sum(s => s.InProgress) == 3 && ours.Sum(s => s.SumOfTotals) == expectedTotal;
+        }, TimeSpan.FromSeconds(10), "the Kanreg board shows both rooms' answers");
+
+        var mine = snapshot.Parts!.Single(p => p.Name == first.RoomKey).Summary;
+        Assert.Equal((3, 1, 2), (mine.Candidates, mine.NotStarted, mine.InProgress));
+        Assert.Equal(mine.Candidates, mine.Histogram.Sum());
+        Assert.Equal(BoardSummary.Sum(snapshot.Parts!.Select(p => p.Summary)) with { Histogram = snapshot.Summary!.Histogram }, snapshot.Summary);
+        Assert.Equal(BoardSummary.Sum(snapshot.Parts!.Select(p => p.Summary)).Histogram, snapshot.Summary.Histogram);
+        Assert.Empty(snapshot.Rows);
+
+        await Eventually(async () => (await national.GetSnapshot()).Parts?.FirstOrDefault(p => p.Name == "KANREG-T")?.Summary.SumOfTotals
+                == (await kanreg.GetSnapshot()).Summary!.SumOfTotals,
+            TimeSpan.FromSeconds(10), "the national board carries the Kanreg's summary");
+        Assert.Empty((await national.GetSnapshot()).Rows);
+    }
 }

@@ -100,4 +100,49 @@ public sealed class BoardApiTests(SiloFactory factory)
         await ExpectProblem(404, "board.not_found", await _http.GetAsync("/api/boards/rooms/KANREG-H/NOWHERE/2026-11-23/1/R01"));
         await ExpectProblem(400, "request.invalid_key", await _http.GetAsync("/api/boards/rooms/KANREG-H/X/2026-99-23/1/R01"));
     }
+
+    [Fact]
+    public async Task Kanreg_and_national_boards_carry_counts_and_distributions_only()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 2);
+        var workstation = await day.Start(1);
+        var item = day.PaperOf(1).Items[0];
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = 1, choice = item.BestChoice() }));
+
+        using var stream = await Open("/api/boards/national/events");
+        JsonElement kanreg = default;
+        await Cluster.ExamDay.Eventually(async () =>
+        {
+            var response = await _http.GetAsync("/api/boards/kanreg/KANREG-H");
+            if (!response.IsSuccessStatusCode) return false;
+            kanreg = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return kanreg.GetProperty("parts").EnumerateArray().Any(p => p.GetProperty("name").GetString() == day.RoomKey
+                && p.GetProperty("summary").GetProperty("sumOfTotals").GetInt32() == item.Item.Points.Max());
+        }, TimeSpan.FromSeconds(10), "the Kanreg board shows the answer");
+        var national = (await stream.Next(TimeSpan.FromSeconds(10))).Data;
+        while (!national.GetProperty("parts").EnumerateArray().Any(p => p.GetProperty("name").GetString() == "KANREG-H"))
+            national = (await stream.Next(TimeSpan.FromSeconds(10))).Data;
+
+        foreach (var payload in new[] { kanreg.ToString(), national.ToString() })
+        {
+            Assert.DoesNotContain(day.ParticipantNo(1), payload);
+            Assert.DoesNotContain(NationalId(1), payload);
+            Assert.DoesNotContain("Peserta", payload);
+        }
+        Assert.Equal(0, kanreg.GetProperty("rows").GetArrayLength());
+        var parts = day.RoomKey.Split('/');
+        JsonElement site = default;
+        await Cluster.ExamDay.Eventually(async () =>
+        {
+            var response = await _http.GetAsync($"/api/boards/sites/{parts[0]}/{parts[1]}");
+            if (!response.IsSuccessStatusCode) return false;
+            site = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return site.GetProperty("summary").GetProperty("sumOfTotals").GetInt32() == item.Item.Points.Max();
+        }, TimeSpan.FromSeconds(10), "the site board shows the answer");
+        Assert.Equal(day.RoomKey, Assert.Single(site.GetProperty("parts").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(2, site.GetProperty("summary").GetProperty("candidates").GetInt32());
+        await ExpectProblem(404, "board.not_found", await _http.GetAsync("/api/boards/sites/KANREG-H/NO-SUCH-SITE"));
+        await ExpectProblem(404, "board.not_found", await _http.GetAsync("/api/boards/kanreg/KANREG-NOWHERE"));
+        await ExpectProblem(400, "request.invalid_key", await _http.GetAsync("/api/boards/kanreg/bad%20region"));
+    }
 }

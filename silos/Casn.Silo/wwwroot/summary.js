@@ -1,0 +1,108 @@
+// A Kanreg's or the nation's board: how many sit, how many finished, how totals are spread. No
+// candidate appears here. Same stream rules as a room's board (EventSource resumes with Last-Event-ID).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const texts = {
+  id: { title: "Papan Rekap", national: "Nasional", candidates: "Peserta", inProgress: "Sedang ujian", paused: "Dijeda", finished: "Selesai",
+        passed: "Memenuhi ambang batas", mean: "Rata-rata total", distribution: "Sebaran nilai total", part: "Bagian",
+        updated: (s) => `Diperbarui ${s} detik lalu`, waiting: "Menunggu data…", stale: (s) => `Data terakhir ${s} detik lalu`,
+        down: "Koneksi ke server terputus — mencoba lagi. Angka di bawah mungkin tidak terbaru.", switchTo: "English" },
+  en: { title: "Summary board", national: "National", candidates: "Candidates", inProgress: "In progress", paused: "Paused", finished: "Finished",
+        passed: "Passed threshold", mean: "Mean total", distribution: "Distribution of totals", part: "Part",
+        updated: (s) => `Updated ${s} s ago`, waiting: "Waiting for data…", stale: (s) => `Last data ${s} s ago`,
+        down: "Connection to the server lost — retrying. Figures below may be out of date.", switchTo: "Bahasa Indonesia" },
+};
+let language = localStorage.getItem("casn.board.language") || "id";
+let board = null, connected = false, confirmedAt = 0;
+
+const query = new URLSearchParams(location.search);
+const kanreg = query.get("kanreg");
+const site = query.get("site"); // "{kanreg}/{site}"
+const scope = site || kanreg;
+const path = site ? `/api/boards/sites/${site.split("/").map(encodeURIComponent).join("/")}/events`
+  : kanreg ? `/api/boards/kanreg/${encodeURIComponent(kanreg)}/events` : "/api/boards/national/events";
+
+$("language").addEventListener("click", () => {
+  language = language === "id" ? "en" : "id";
+  localStorage.setItem("casn.board.language", language);
+  render();
+});
+
+const source = new EventSource(path);
+source.addEventListener("board", (event) => {
+  connected = true;
+  const next = JSON.parse(event.data);
+  if (board && next.version <= board.version) return;
+  board = next;
+  confirmedAt = Math.max(confirmedAt, Date.parse(board.publishedAt));
+  render();
+});
+source.addEventListener("alive", (event) => {
+  connected = true;
+  confirmedAt = Math.max(confirmedAt, Date.parse(JSON.parse(event.data).serverTime));
+  tick();
+});
+source.onopen = () => { connected = true; $("down").hidden = true; };
+source.onerror = () => { connected = false; $("down").hidden = false; $("down").textContent = texts[language].down; };
+
+const mean = (s) => (s.candidates ? s.sumOfTotals / s.candidates : 0).toFixed(1);
+
+function render() {
+  const t = texts[language];
+  document.documentElement.lang = language;
+  $("language").textContent = t.switchTo;
+  $("title").textContent = t.title;
+  $("scope").textContent = scope || t.national;
+  $("distribution-title").textContent = t.distribution;
+  if (!board) { $("freshness").textContent = t.waiting; return; }
+  const s = board.summary;
+  $("totals").replaceChildren(...[[t.candidates, s.candidates], [t.inProgress, s.inProgress], [t.paused, s.paused], [t.finished, s.finished],
+    [t.passed, s.passed], [t.mean, mean(s)]].map(([label, value]) => {
+    const div = document.createElement("div");
+    div.textContent = label;
+    const b = document.createElement("b");
+    b.textContent = value;
+    b.dataset.figure = label;
+    div.append(b);
+    return div;
+  }));
+  const most = Math.max(1, ...s.histogram);
+  $("bars").replaceChildren(...s.histogram.flatMap((count, i) => {
+    const label = document.createElement("span");
+    label.textContent = `${i * 50}–${i * 50 + 49}`;
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    bar.style.width = `${(100 * count) / most}%`;
+    const value = document.createElement("span");
+    value.textContent = count;
+    return [label, bar, value];
+  }));
+  $("head").replaceChildren(...[t.part, t.candidates, t.inProgress, t.paused, t.finished, t.passed, t.mean].map((h) => {
+    const th = document.createElement("th");
+    th.textContent = h;
+    return th;
+  }));
+  $("parts").replaceChildren(...(board.parts || []).map((p) => {
+    const tr = document.createElement("tr");
+    tr.dataset.part = p.name;
+    for (const value of [p.name, p.summary.candidates, p.summary.inProgress, p.summary.paused, p.summary.finished, p.summary.passed, mean(p.summary)]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  }));
+  tick();
+}
+
+function tick() {
+  if (!board) return;
+  const t = texts[language];
+  const age = Math.max(0, Math.round((Date.now() - confirmedAt) / 1000));
+  const stale = !connected || age > 30;
+  $("freshness").textContent = stale ? t.stale(age) : t.updated(age);
+  $("freshness").classList.toggle("stale", stale);
+}
+setInterval(tick, 1000);
+render();
