@@ -21,7 +21,7 @@ public static class BoardBench
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var port = BenchSilo.FreePort();
-        using var silo = StartSilo(port, key);
+        using var silo = StartSilo(port, key, new Dictionary<string, string> { ["Casn__Boards__MaxViewersPerSilo"] = "20000" });
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
         HttpClient Client(string? token = null)
@@ -34,7 +34,7 @@ public static class BoardBench
         {
             await WaitReady(Client());
             var tokens = new StaffTokens(key);
-            var room = await Prepare(Client, tokens, candidates: 30);
+            var room = await Prepare(Client, (_, token) => Client(token), tokens, candidates: 30);
             foreach (var viewers in options.Quick ? [1000, 10_000] : new[] { 1000, 10_000 })
             {
                 var (p50, p99, seen) = await Latency(Client, room, viewers, rounds: options.Quick ? 8 : 20);
@@ -51,22 +51,32 @@ public static class BoardBench
         }
     }
 
-    sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences);
+    static int _rooms;
 
-    static Process StartSilo(int port, byte[] key)
+    public sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences);
+
+    /// <summary>The Release build of the silo in a process of its own, with the bench's signing key and limits fit for a bench.</summary>
+    public static Process StartSilo(int port, byte[] key, IReadOnlyDictionary<string, string> settings)
     {
-        var dll = Path.Combine(Benchmarks.RepoRoot(), "silos", "Casn.Silo", "bin", "Release", "net10.0", "Casn.Silo.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the silo first: {dll} (bench/run does).");
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // CASN_BENCH_SILO: a self-contained silo executable (bench/publish); otherwise the Release build, run by dotnet.
+        var silo = Environment.GetEnvironmentVariable("CASN_BENCH_SILO")
+            ?? Path.Combine(Benchmarks.RepoRoot(), "silos", "Casn.Silo", "bin", "Release", "net10.0", "Casn.Silo.dll");
+        if (!File.Exists(silo)) throw new InvalidOperationException($"Build the silo first: {silo} (bench/run does).");
+        var start = silo.EndsWith(".dll", StringComparison.Ordinal)
+            ? new ProcessStartInfo("dotnet") { ArgumentList = { silo } }
+            : new ProcessStartInfo(silo);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        (start.UseShellExecute, start.RedirectStandardOutput, start.RedirectStandardError) = (false, true, true);
         start.Environment["Casn__Auth__SigningKey"] = Convert.ToBase64String(key);
         start.Environment["Casn__Orleans__SiloPort"] = BenchSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Casn__Orleans__GatewayPort"] = BenchSilo.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["Casn__Boards__MaxViewersPerSilo"] = "20000";
         // Every viewer comes from this one address; the per-address limit is for the internet, not for a bench.
         start.Environment["Casn__Limits__PerAddressPerSecond"] = "1000000";
         start.Environment["Casn__Limits__WorkstationBurst"] = "100000";
         start.Environment["Casn__Sessions__FaceCheckEvery"] = "00:00:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -75,7 +85,7 @@ public static class BoardBench
         return process;
     }
 
-    static async Task WaitReady(HttpClient client)
+    public static async Task WaitReady(HttpClient client)
     {
         for (var i = 0; i < 240; i++)
         {
@@ -89,17 +99,19 @@ public static class BoardBench
         throw new InvalidOperationException("The silo did not become ready.");
     }
 
-    static async Task<Room> Prepare(Func<string?, HttpClient> client, StaffTokens tokens, int candidates)
+    /// <summary>A room of started sittings over HTTP; <paramref name="workstation"/> gives candidate n's client (which silo it talks to).</summary>
+    public static async Task<Room> Prepare(Func<string?, HttpClient> client, Func<int, string?, HttpClient> workstation, StaffTokens tokens, int candidates)
     {
         var operatorClient = client(tokens.Issue(StaffGrant.Operator("bench", "Bench", StaffClaims.National, TimeSpan.FromHours(2))).Token);
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         await Ok(await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options));
-        var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{DateTime.UtcNow:yyyy-MM-dd}/1/R01";
-        var participants = Enumerable.Range(1, candidates).Select(n => $"V{Environment.ProcessId}{n:D4}").ToArray();
+        var run = Interlocked.Increment(ref _rooms);
+        var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{DateTime.UtcNow:yyyy-MM-dd}/1/R{run:D2}";
+        var participants = Enumerable.Range(1, candidates).Select(n => $"V{Environment.ProcessId}{run:D2}{n:D4}").ToArray();
         for (var n = 0; n < candidates; n++)
             await Ok(await operatorClient.PutAsJsonAsync($"/api/candidates/{participants[n]}", new
             {
-                participantNo = participants[n], name = $"Peserta {n + 1}", nationalId = $"3201{n:D12}", birthDate = "1999-01-01",
+                participantNo = participants[n], name = $"Peserta {n + 1}", nationalId = $"3201{run:D4}{n:D8}", birthDate = "1999-01-01",
                 category = "general", positionId = "POS-1", accessible = false,
             }));
         await Ok(await operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt = DateTimeOffset.UtcNow.AddHours(1), seats = candidates }));
@@ -111,8 +123,8 @@ public static class BoardBench
             var pin = (await Read(await proctor.PostAsJsonAsync($"/api/rooms/{roomKey}/checkins", new { participantNo = participants[n], method = "manual", proctor = new { reason = "bench" } }))).GetProperty("pin").GetString();
             if (n == 0) await Ok(await proctor.PostAsJsonAsync($"/api/rooms/{roomKey}/open", new { reason = "bench" }));
             var workstationKey = $"bench-board-workstation-{n:D4}";
-            var login = await Read(await client(null).PostAsJsonAsync($"/api/sessions/{roomKey}/{participants[n]}/login", new { pin, workstationId = $"ws-{n}", workstationKey }));
-            workstations[n] = client(login.GetProperty("token").GetString());
+            var login = await Read(await workstation(n, null).PostAsJsonAsync($"/api/sessions/{roomKey}/{participants[n]}/login", new { pin, workstationId = $"ws-{n}", workstationKey }));
+            workstations[n] = workstation(n, login.GetProperty("token").GetString());
             workstations[n].DefaultRequestHeaders.Add("X-Workstation-Key", workstationKey);
         }
         var papers = participants.Select(p => PaperAssembler.Assemble(exam, PaperAssembler.SeedFor(exam.Id, exam.BankVersion, p))).ToArray();
