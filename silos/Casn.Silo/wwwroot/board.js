@@ -1,5 +1,4 @@
-// A public board: subscribes to the room's Server-Sent Events. The browser's EventSource reconnects by
-// itself and sends Last-Event-ID, so the server resumes from the last version shown, never an older one.
+// A room's public board: every candidate's line, sorted, with changes highlighted (live.js follows the stream).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -14,7 +13,7 @@ const texts = {
         statuses: { not_started: "Not started", in_progress: "In progress", paused: "Paused", finished: "Finished", passed: "Passed threshold", failed: "Below threshold" } },
 };
 let language = localStorage.getItem("casn.board.language") || "id";
-let board = null, previous = new Map(), connected = false, confirmedAt = 0;
+let previous = new Map();
 
 const room = new URLSearchParams(location.search).get("room") || "";
 $("room").textContent = room;
@@ -25,28 +24,13 @@ $("language").addEventListener("click", () => {
   render();
 });
 
-const source = new EventSource(`/api/boards/rooms/${room}/events`);
-source.addEventListener("board", (event) => {
-  connected = true;
-  const next = JSON.parse(event.data);
-  if (board && next.version <= board.version) return;
-  board = next;
-  confirmedAt = Math.max(confirmedAt, Date.parse(board.publishedAt));
-  render();
-});
-// Sent every 10 s while nothing changes: the board on screen is still the server's board.
-source.addEventListener("alive", (event) => {
-  connected = true;
-  confirmedAt = Math.max(confirmedAt, Date.parse(JSON.parse(event.data).serverTime));
-  tick();
-});
-source.onopen = () => { connected = true; showDown(false); };
-source.onerror = () => { connected = false; showDown(true); };
+const live = followBoard(`/api/boards/rooms/${room}/events`, () => render(), showDown, () => texts[language]);
 
 function showDown(down) { $("down").hidden = !down; $("down").textContent = texts[language].down; }
 
 function render() {
   const t = texts[language];
+  const board = live.board;
   document.documentElement.lang = language;
   $("language").textContent = t.switchTo;
   $("title").textContent = board ? `${t.title} — ${board.examTitle}` : t.title;
@@ -76,17 +60,7 @@ function render() {
     return tr;
   }));
   previous = new Map(board.rows.map((r) => [r.participantNo, r.total]));
-  tick();
+  live.tick();
 }
 
-// Freshness from the server's own clock (last publish or keep-alive), so a lagging board says so instead of looking current.
-function tick() {
-  if (!board) return;
-  const t = texts[language];
-  const age = Math.max(0, Math.round((Date.now() - confirmedAt) / 1000));
-  const stale = !connected || age > 30;
-  $("freshness").textContent = stale ? t.stale(age) : t.updated(age);
-  $("freshness").classList.toggle("stale", stale);
-}
-setInterval(tick, 1000);
 render();

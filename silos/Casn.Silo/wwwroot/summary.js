@@ -1,5 +1,5 @@
-// A Kanreg's or the nation's board: how many sit, how many finished, how totals are spread. No
-// candidate appears here. Same stream rules as a room's board (EventSource resumes with Last-Event-ID).
+// A site's, a Kanreg's or the nation's board: how many sit, how many finished, how totals are spread.
+// No candidate appears here. live.js follows the stream, as for a room's board.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -14,7 +14,6 @@ const texts = {
         down: "Connection to the server lost — retrying. Figures below may be out of date.", switchTo: "Bahasa Indonesia" },
 };
 let language = localStorage.getItem("casn.board.language") || "id";
-let board = null, connected = false, confirmedAt = 0;
 
 const query = new URLSearchParams(location.search);
 const kanreg = query.get("kanreg");
@@ -29,22 +28,11 @@ $("language").addEventListener("click", () => {
   render();
 });
 
-const source = new EventSource(path);
-source.addEventListener("board", (event) => {
-  connected = true;
-  const next = JSON.parse(event.data);
-  if (board && next.version <= board.version) return;
-  board = next;
-  confirmedAt = Math.max(confirmedAt, Date.parse(board.publishedAt));
-  render();
-});
-source.addEventListener("alive", (event) => {
-  connected = true;
-  confirmedAt = Math.max(confirmedAt, Date.parse(JSON.parse(event.data).serverTime));
-  tick();
-});
-source.onopen = () => { connected = true; $("down").hidden = true; };
-source.onerror = () => { connected = false; $("down").hidden = false; $("down").textContent = texts[language].down; };
+function showDown(down) {
+  $("down").hidden = !down;
+  $("down").textContent = texts[language].down;
+}
+const live = followBoard(path, () => render(), showDown, () => texts[language]);
 
 const mean = (s) => (s.candidates ? s.sumOfTotals / s.candidates : 0).toFixed(1);
 
@@ -55,6 +43,7 @@ function render() {
   $("title").textContent = t.title;
   $("scope").textContent = scope || t.national;
   $("distribution-title").textContent = t.distribution;
+  const board = live.board;
   if (!board) { $("freshness").textContent = t.waiting; return; }
   const s = board.summary;
   $("totals").replaceChildren(...[[t.candidates, s.candidates], [t.inProgress, s.inProgress], [t.paused, s.paused], [t.finished, s.finished],
@@ -93,16 +82,7 @@ function render() {
     }
     return tr;
   }));
-  tick();
+  live.tick();
 }
 
-function tick() {
-  if (!board) return;
-  const t = texts[language];
-  const age = Math.max(0, Math.round((Date.now() - confirmedAt) / 1000));
-  const stale = !connected || age > 30;
-  $("freshness").textContent = stale ? t.stale(age) : t.updated(age);
-  $("freshness").classList.toggle("stale", stale);
-}
-setInterval(tick, 1000);
 render();
