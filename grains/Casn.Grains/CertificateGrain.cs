@@ -26,9 +26,8 @@ public sealed class CertificateGrain([PersistentState("certificate")] IPersisten
     public static Certificate Of(SessionArchive archive)
     {
         var result = archive.Result;
-        var outcome = result.Pass is null ? "ranked" : result.Pass.Passed ? "passed" : "failed";
         return new Certificate(archive.CertificateCode, archive.ParticipantNo, archive.Name, archive.ExamId, result.Scores.Sections,
-            result.Scores.Total, outcome, result.Reason.ToString(), result.FinishedAt, result.AuditHead, archive.KeyId, archive.Signature,
+            result.Scores.Total, Certificate.OutcomeOf(result.Pass), result.Reason.ToString(), result.FinishedAt, result.AuditHead, archive.KeyId, archive.Signature,
             SessionArchive.Statement(archive.SessionKey, result, archive.CertificateCode));
     }
 }

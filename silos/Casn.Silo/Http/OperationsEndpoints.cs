@@ -37,9 +37,9 @@ public static class OperationsEndpoints
             {
                 var summary = await grains.GetGrain<IExamRoomGrain>(key).GetSummary();
                 var board = await grains.GetGrain<ILiveBoardGrain>(key).GetSnapshot();
-                int Count(params string[] statuses) => board.Rows.Count(r => statuses.Contains(r.Status));
-                return summary is null ? null : new RoomLine(summary, Count(BoardStatuses.InProgress), Count(BoardStatuses.Paused),
-                    Count(BoardStatuses.Finished, BoardStatuses.Passed, BoardStatuses.Failed), Count(BoardStatuses.NotStarted),
+                // The room's board already counts its sittings by status (the same counts its Kanreg's board adds up).
+                var counts = board.Summary ?? BoardSummary.Empty;
+                return summary is null ? null : new RoomLine(summary, counts.InProgress, counts.Paused, counts.Finished, counts.NotStarted,
                     board.Version > 0 ? board.PublishedAt : null);
             }));
             var lines = rooms.OfType<RoomLine>().ToArray();
