@@ -96,7 +96,7 @@ public sealed record BenchRoom(string RoomKey, ExamDefinition Exam, string[] Ses
         await Parallel.ForEachAsync(Enumerable.Range(0, candidates), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
             var key = $"bench-workstation-key-{i:D6}";
-            var grant = Ok(await grains.GetGrain<ICandidateSessionGrain>(sessionKeys[i]).Login(new LoginRequest(pins[i], $"ws-{i}", key)));
+            var grant = Ok(await grains.GetGrain<ICandidateSessionGrain>(sessionKeys[i]).Login(new LoginRequest(pins[i], $"ws-{i}", key), "127.0.0.1"));
             credentials[i] = WorkstationCredential.Of(grant.Token, key);
         });
         return new BenchRoom(roomKey, exam, sessionKeys, credentials);

@@ -31,6 +31,10 @@ public static class ErrorCodes
     public const string CandidateNotFound = "candidate.not_found";
     public const string CandidateInvalid = "candidate.invalid";
     public const string CategoryUnknown = "candidate.category_unknown";
+    /// <summary>A candidate registered to sit with one Kanreg, rostered into another Kanreg's room.</summary>
+    public const string CandidateOtherKanreg = "candidate.other_kanreg";
+    /// <summary>The participant already has a sitting of this exam (in this or another room).</summary>
+    public const string CandidateAlreadySeated = "candidate.already_seated";
 
     public const string RoomNotFound = "room.not_found";
     public const string RoomInvalid = "room.invalid";
@@ -44,6 +48,10 @@ public static class ErrorCodes
     public const string CheckInInvalid = "checkin.invalid";
     public const string CheckInFaceMismatch = "checkin.face_mismatch";
     public const string CheckInFaceRetake = "checkin.face_retake";
+    /// <summary>The capture is a near-copy of the reference photo (the photo file itself, not a live face).</summary>
+    public const string CheckInFaceReplay = "checkin.face_replay";
+    /// <summary>An in-exam camera frame sent when no check is due.</summary>
+    public const string FaceNotDue = "face.not_due";
     public const string CandidateNotEnrolled = "candidate.not_enrolled";
     public const string FaceBusy = "face.busy";
     public const string ImageTooLarge = "image.too_large";
@@ -57,9 +65,13 @@ public static class ErrorCodes
     public const string SessionSuspended = "session.suspended";
     public const string SessionFinished = "session.finished";
     public const string SessionStateConflict = "session.state_conflict";
+    /// <summary>The workstation came back after too long a silence: items and answers wait for the proctor to resume.</summary>
+    public const string SessionContactLost = "session.contact_lost";
 
     public const string AuthPinInvalid = "auth.pin_invalid";
     public const string AuthPinLocked = "auth.pin_locked";
+    /// <summary>The right PIN from a workstation other than the seated one: the room's proctor must approve the takeover.</summary>
+    public const string AuthReloginNeedsProctor = "auth.relogin_needs_proctor";
     public const string AuthTokenMissing = "auth.token_missing";
     public const string AuthTokenInvalid = "auth.token_invalid";
     /// <summary>A workstation must send its own secret key at login and with every call after it.</summary>

@@ -74,6 +74,9 @@ public interface IExamRoomGrain : IGrainWithStringKey
 
     Task<Result<SessionView>> Disqualify(string participantNo, ProctorAction action);
 
+    /// <summary>Approves a login from another workstation for a candidate already seated (the "reset login" practice).</summary>
+    Task<Result<SessionView>> ApproveRelogin(string participantNo, ProctorAction action);
+
     Task<Result<RoomView>> GetView();
 
     /// <summary>Every sitting's public board line, read from the sessions (a board rebuilding itself).</summary>
@@ -93,7 +96,11 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task RoomOpened();
 
-    Task<Result<LoginGrant>> Login(LoginRequest request);
+    /// <summary>A workstation logs in; <paramref name="clientAddress"/> is where the request came from (wrong PINs count per address).</summary>
+    Task<Result<LoginGrant>> Login(LoginRequest request, string clientAddress);
+
+    /// <summary>The room's proctor lets the next login from another workstation take the seat over.</summary>
+    Task<Result<SessionView>> ApproveRelogin(ProctorAction action);
 
     // Workstation calls take WorkstationCredential.Of(token, workstation key); anything else is auth.token_invalid.
     Task<Result<WorkstationPaper>> GetPaper(string credential);

@@ -117,6 +117,22 @@ public enum RoomStatus
     Closed = 2,
 }
 
+/// <summary>Kinds of room incident that the proctor acts on; clients switch on these strings.</summary>
+public static class RoomIncidentKinds
+{
+    /// <summary>Wrong PINs for one sitting, at the lock-out limit and each doubling after it.</summary>
+    public const string PinFailures = "pin_failures";
+    /// <summary>The right PIN from another workstation: waits for the proctor's approval.</summary>
+    public const string ReloginRequested = "relogin_requested";
+    public const string LoginApproved = "login_approved";
+    /// <summary>A workstation came back after too long a silence: the sitting waits for the proctor to resume.</summary>
+    public const string ContactLost = "contact_lost";
+    /// <summary>One item moved through several options: someone may be reading the key off the live board.</summary>
+    public const string AnswerProbe = "answer_probe";
+    /// <summary>A check-in capture that is a near-copy of the registration photo.</summary>
+    public const string FaceReplay = "face_replay";
+}
+
 [GenerateSerializer, Immutable]
 public sealed record RoomIncident(
     [property: Id(0)] DateTimeOffset At,

@@ -77,7 +77,7 @@ public sealed partial class CandidateSessionGrain(
         await Persist();
     }
 
-    async Task<Result<LoginGrant>> ICandidateSessionGrain.Login(LoginRequest request)
+    async Task<Result<LoginGrant>> ICandidateSessionGrain.Login(LoginRequest request, string clientAddress)
     {
         if (_session is null) return NotFound();
         if (string.IsNullOrEmpty(request.Pin) || !Keys.IsValidToken(request.WorkstationId, 64))
@@ -88,9 +88,17 @@ public sealed partial class CandidateSessionGrain(
         var token = Secrets.NewToken();
         var wasStarted = _session.State.Status != SessionStatus.CheckedIn;
         var tokenHash = Secrets.HashToken(WorkstationCredential.Of(token, request.WorkstationKey));
-        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, tokenHash, Random.Shared.NextDouble());
-        // A wrong PIN changes the attempt count, which must survive a restart too.
+        var failuresBefore = _session.State.PinFailuresTotal;
+        var reloginPending = _session.State.ReloginRequest is not null;
+        var origin = new LoginOrigin(Secrets.HashWorkstationKey(request.WorkstationKey), clientAddress ?? "");
+        var login = _session.Login(Now, Secrets.HashPin(Key, request.Pin), request.WorkstationId, tokenHash, Random.Shared.NextDouble(), origin);
+        // A wrong PIN changes the attempt counts, which must survive a restart too.
         await Persist();
+        var state = _session.State;
+        if (state.PinFailuresTotal != failuresBefore && _session.IsPinAlarm(state.PinFailuresTotal))
+            await ReportIncident(RoomIncidentKinds.PinFailures, $"{state.PinFailuresTotal} wrong PINs in all, from {state.PinFailures.Count} workstations and addresses");
+        if (!reloginPending && state.ReloginRequest is { } request2)
+            await ReportIncident(RoomIncidentKinds.ReloginRequested, $"workstation {request2.WorkstationId} asks to take the seat over from {state.WorkstationId}");
         if (!login.IsOk) return login.Fault!;
         if (!wasStarted) await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
         return new LoginGrant(Key, token, _session.ClockView(Now));
@@ -110,10 +118,13 @@ public sealed partial class CandidateSessionGrain(
         var session = _session!;
         var started = Stopwatch.GetTimestamp();
         var countBefore = session.State.Answers.Count;
+        var eventsBefore = session.State.Events.Count;
         var statusBefore = session.State.Status;
         var ack = session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
-        // Acknowledged only once stored: persist whenever the answer was recorded or the time ran out.
-        if (session.State.Answers.Count != countBefore || session.State.Status != statusBefore) await Persist();
+        // Acknowledged only once stored: persist whenever the answer or an event was recorded, or the time ran out.
+        if (session.State.Answers.Count != countBefore || session.State.Events.Count != eventsBefore || session.State.Status != statusBefore)
+            await Persist();
+        await ReportNewEvents(eventsBefore);
         if (!ack.IsOk) CasnMetrics.AnswersRefused.Add(1, new KeyValuePair<string, object?>("code", ack.Fault!.Code));
         else if (!ack.Value!.Replayed)
         {
@@ -135,8 +146,8 @@ public sealed partial class CandidateSessionGrain(
         var authorized = await Authorize(token);
         if (!authorized.IsOk) return authorized.Fault!;
         var session = authorized.Value!;
-        // A session not in progress refuses the frame (with its own code) before any face work is spent on it.
-        if (session.RefusalOfWork() is { } refusal) return refusal;
+        // A frame the sitting did not ask for is refused (with its own code) before any face work is spent on it.
+        if (session.FrameRefusal(Now) is { } refusal) return refusal;
 
         var participantNo = session.State.Setup!.ParticipantNo;
         var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(frame ?? [], FaceMatchPurpose.InExam);
@@ -188,6 +199,9 @@ public sealed partial class CandidateSessionGrain(
 
     Task<Result<SessionView>> ICandidateSessionGrain.ExtendTime(TimeSpan extra, ProctorAction action) =>
         Change(s => s.Extend(Now, extra, action.By, action.Reason));
+
+    Task<Result<SessionView>> ICandidateSessionGrain.ApproveRelogin(ProctorAction action) =>
+        Change(s => s.ApproveRelogin(Now, action.By, action.Reason));
 
     Task<Result<SessionView>> ICandidateSessionGrain.Disqualify(ProctorAction action) =>
         Change(s => s.Disqualify(Now, action.By, action.Reason).Fault);
@@ -249,9 +263,27 @@ public sealed partial class CandidateSessionGrain(
     async Task<Result<CandidateSession>> Authorize(string token)
     {
         if (CheckToken(token) is { } refused) return refused;
-        var changed = _session!.Observe(Now) | _session.Contact(Now);
+        var eventsBefore = _session!.State.Events.Count;
+        var changed = _session.Observe(Now) | _session.Contact(Now);
         if (changed) await Persist();
+        await ReportNewEvents(eventsBefore);
         return _session;
+    }
+
+    /// <summary>Events the proctor must see at once go to the room as incidents (one way: the room never waits on a sitting).</summary>
+    async Task ReportNewEvents(int eventsBefore)
+    {
+        var events = _session!.State.Events;
+        for (var i = eventsBefore; i < events.Count; i++)
+        {
+            var kind = events[i].Kind switch
+            {
+                SessionEventKinds.ContactAwaitingProctor => RoomIncidentKinds.ContactLost,
+                SessionEventKinds.AnswerProbe => RoomIncidentKinds.AnswerProbe,
+                _ => null,
+            };
+            if (kind is not null) await ReportIncident(kind, events[i].Detail);
+        }
     }
 
     async Task ObserveAndPersist()
@@ -268,7 +300,9 @@ public sealed partial class CandidateSessionGrain(
             await ReportSuspension(SessionEventKinds.FaceMissing, _session.State.Events[^1].Detail);
     }
 
-    Task ReportSuspension(string kind, string detail, string? evidence = null) =>
+    Task ReportSuspension(string kind, string detail, string? evidence = null) => ReportIncident(kind, detail, evidence);
+
+    Task ReportIncident(string kind, string detail, string? evidence = null) =>
         GrainFactory.GetGrain<IExamRoomGrain>(RoomKey)
             .ReportIncident(new RoomIncident(Now, _session!.State.Setup!.ParticipantNo, kind, "system", detail, evidence));
 

@@ -168,6 +168,9 @@ public sealed class ExamRoomGrain(
     Task<Result<SessionView>> IExamRoomGrain.Disqualify(string participantNo, ProctorAction action) =>
         ProctorAct(participantNo, "disqualified", action, s => s.Disqualify(action));
 
+    Task<Result<SessionView>> IExamRoomGrain.ApproveRelogin(string participantNo, ProctorAction action) =>
+        ProctorAct(participantNo, RoomIncidentKinds.LoginApproved, action, s => s.ApproveRelogin(action));
+
     Task<RoomSummary?> IExamRoomGrain.GetSummary() => Task.FromResult(Room.Setup is not { } setup ? null : new RoomSummary(
         Key, setup.Name, setup.ExamId, setup.StartsAt, Room.Status, Room.SeatByParticipant.Count, Room.CheckedIn.Count,
         Room.Incidents.GroupBy(i => i.Kind == "face_check" ? $"face_check:{Outcome(i.Reason)}" : i.Kind)

@@ -13,6 +13,13 @@ public sealed class BoardOptions
 
     /// <summary>A subscriber that has not renewed within this is dropped (its silo may be gone).</summary>
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How far a room's public board lags behind the sittings (zero: live). Watching a running score move
+    /// while one item is cycled through its options reveals the key; a lag of a few minutes makes that
+    /// useless during the exam while families and the press still see scores move. See docs/security.md.
+    /// </summary>
+    public TimeSpan PublicDelay { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>
@@ -27,6 +34,8 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     long _dirtySince;
 
     protected BoardSnapshot Published => _published;
+
+    protected DateTimeOffset Now => clock.GetUtcNow();
 
     /// <summary>Loads what the board shows now; the first snapshot is built from it.</summary>
     protected abstract Task Load();
@@ -65,8 +74,12 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
         return Task.CompletedTask;
     }
 
+    /// <summary>Before each publishing tick: a board that holds changes back lets the due ones through (and calls <see cref="Changed"/>).</summary>
+    protected virtual void ReleaseDue(DateTimeOffset now) { }
+
     async Task PublishIfChanged()
     {
+        ReleaseDue(clock.GetUtcNow());
         if (!_dirty) return;
         _dirty = false;
         CasnMetrics.BoardPublishLag.Record(Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
@@ -98,6 +111,9 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     : PublishingBoard(options, clock, logger), ILiveBoardGrain
 {
     readonly Dictionary<string, BoardRow> _rows = new(StringComparer.Ordinal);
+    /// <summary>Lines waiting out <see cref="BoardOptions.PublicDelay"/>, oldest first.</summary>
+    readonly Queue<(DateTimeOffset Due, BoardRow Row)> _held = new();
+    readonly TimeSpan _delay = options.Value.PublicDelay;
     string _examTitle = "";
     string[] _sections = [];
 
@@ -113,11 +129,22 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
 
     Task ILiveBoardGrain.Update(BoardRow row, string examTitle, string[] sections)
     {
-        if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return Task.CompletedTask;
-        _rows[row.ParticipantNo] = row;
         (_examTitle, _sections) = (examTitle, sections);
-        Changed();
+        if (_delay > TimeSpan.Zero) _held.Enqueue((Now + _delay, row));
+        else Apply(row);
         return Task.CompletedTask;
+    }
+
+    void Apply(BoardRow row)
+    {
+        if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return;
+        _rows[row.ParticipantNo] = row;
+        Changed();
+    }
+
+    protected override void ReleaseDue(DateTimeOffset now)
+    {
+        while (_held.TryPeek(out var held) && held.Due <= now) Apply(_held.Dequeue().Row);
     }
 
     protected override BoardSnapshot Build(long version, DateTimeOffset at)

@@ -27,11 +27,19 @@ public sealed class SessionOptions
     /// <summary>How long a due camera frame may be late before it counts as a frame without a face.</summary>
     public TimeSpan FaceCheckGrace { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>A silence shorter than this resumes on its own when contact returns; a longer one waits for the proctor.</summary>
+    public TimeSpan AutoResumeWithin { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Silence given back without a proctor, in all, per sitting; beyond it the sitting waits for the proctor.</summary>
+    public TimeSpan MaxCreditedPause { get; set; } = TimeSpan.FromHours(3);
+
     public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts)
     {
         FaceCheckEvery = FaceCheckEvery,
         FaceMissesAllowed = FaceMissesAllowed,
         FaceCheckGrace = FaceCheckGrace,
+        AutoResumeWithin = AutoResumeWithin,
+        MaxCreditedPause = MaxCreditedPause,
     };
 }
 
@@ -65,6 +73,8 @@ public static class GrainServices
             .Validate(o => o.MaxAnswers > 0, $"{SessionOptions.Section}:MaxAnswers must be positive.")
             .Validate(o => o.MaxPinAttempts > 0, $"{SessionOptions.Section}:MaxPinAttempts must be positive.")
             .Validate(o => o.FaceCheckEvery >= TimeSpan.Zero && o.FaceMissesAllowed > 0, $"{SessionOptions.Section}:FaceCheckEvery must not be negative and FaceMissesAllowed must be positive.")
+            .Validate(o => o.AutoResumeWithin >= TimeSpan.Zero && o.MaxCreditedPause >= TimeSpan.Zero,
+                $"{SessionOptions.Section}:AutoResumeWithin and MaxCreditedPause must not be negative.")
             .ValidateOnStart();
         services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section))
             .Validate(o => o.CheckInClosesBeforeStart >= TimeSpan.Zero, $"{RoomOptions.Section}:CheckInClosesBeforeStart must not be negative.")

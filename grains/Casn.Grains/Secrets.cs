@@ -15,6 +15,9 @@ static class Secrets
 
     public static string HashToken(string token) => Hash($"token\n{token}");
 
+    /// <summary>Who a workstation is, for the seat and for counting wrong PINs: a hash of its secret key.</summary>
+    public static string HashWorkstationKey(string workstationKey) => Hash($"workstation\n{workstationKey}")[..32];
+
     static string Hash(string value) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -20,7 +20,7 @@ public class AuditChainTests
         var items = session.Paper.Items;
         Assert.True(session.Answer(T0.AddMinutes(1), 1, items[0].Item.Id, 2).IsOk);
         Assert.True(session.Answer(T0.AddMinutes(2), 3, items[0].Item.Id, 1).IsOk);
-        Assert.True(session.Answer(T0.AddMinutes(3), 2, items[0].Item.Id, 0).IsOk);
+        Assert.True(session.Answer(T0.AddMinutes(3), 2, items[0].Item.Id, 2).IsOk);
         Assert.True(session.Suspend(T0.AddMinutes(4), "proctor-1", "noise").IsOk);
         Assert.True(session.Resume(T0.AddMinutes(6), "proctor-1", "quiet again").IsOk);
         Assert.True(session.Extend(T0.AddMinutes(7), TimeSpan.FromMinutes(5), "proctor-1", "power cut").IsOk);
@@ -38,7 +38,7 @@ public class AuditChainTests
         Assert.Equal(session.State.AuditCount, trail.Count);
         Assert.Equal(Enumerable.Range(1, trail.Count).Select(i => (long)i), trail.Select(e => e.Ordinal));
         Assert.Equal(["checked_in", "started", "answer", "answer", "answer", "suspended", "resumed", "time_extended", "answer", "finished"], trail.Select(e => e.Kind));
-        Assert.Equal("seq=2 item=" + session.Paper.Items[0].Item.Id + " choice=0 applied=no", trail[4].Detail);
+        Assert.Equal("seq=2 item=" + session.Paper.Items[0].Item.Id + " choice=2 applied=no", trail[4].Detail);
         Assert.Equal(session.State.Result!.AuditHead, trail[^1].Hash);
         Assert.True(AuditChain.Verify(Exam.Id, "2024-001", trail, session.State.Result.AuditHead).Intact);
         // The same entries under another participant's genesis do not verify: a chain cannot be moved.

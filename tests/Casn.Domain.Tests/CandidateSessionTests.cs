@@ -137,11 +137,14 @@ public class CandidateSessionTests
         Assert.False(session.State.Clock!.IsRunning);
         Assert.Equal(TimeSpan.FromMinutes(90), session.State.Clock.Remaining(T0.AddHours(2)));
 
-        session.Contact(T0.AddHours(2));
+        // Two hours is far past the auto-resume window: the sitting waits for the proctor, who gives it back.
+        Assert.True(session.Contact(T0.AddHours(2)));
+        Assert.True(session.State.AwaitingProctor);
+        Assert.True(session.Resume(T0.AddHours(2).AddMinutes(3), "proctor-1", "power cut in row C").IsOk);
         Assert.False(session.State.ContactLost);
-        Assert.Equal(T0.AddHours(2).AddMinutes(90), session.State.Clock.Deadline);
+        Assert.Equal(T0.AddHours(2).AddMinutes(3).AddMinutes(90), session.State.Clock.Deadline);
         Assert.Contains(session.State.Events, e => e.Kind == SessionEventKinds.ContactLost);
-        Assert.Contains(session.State.Events, e => e.Kind == SessionEventKinds.ContactRestored);
+        Assert.Contains(session.State.Events, e => e.Kind == SessionEventKinds.Resumed && e.Detail.Contains("contact lost for 01:53:00"));
     }
 
     [Fact]
@@ -213,9 +216,12 @@ public class CandidateSessionTests
     }
 
     [Fact]
-    public void A_second_login_takes_over_and_revokes_the_first_token()
+    public void A_second_login_takes_over_and_revokes_the_first_token_once_the_proctor_approves()
     {
         var session = Started();
+        Assert.Equal(ErrorCodes.AuthReloginNeedsProctor, session.Login(T0.AddMinutes(4), "pin", "ws-2", "token-2").Fault!.Code);
+        Assert.True(session.IsTokenValid("token"));
+        Assert.True(session.ApproveRelogin(T0.AddMinutes(5), "proctor-1", "workstation 1 broke down").IsOk);
         Assert.True(session.Login(T0.AddMinutes(5), "pin", "ws-2", "token-2").IsOk);
         Assert.False(session.IsTokenValid("token"));
         Assert.True(session.IsTokenValid("token-2"));

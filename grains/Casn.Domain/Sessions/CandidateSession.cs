@@ -16,6 +16,7 @@ public sealed class CandidateSession
     readonly SessionRules _rules;
     readonly Dictionary<string, AnswerRecord> _current = new(StringComparer.Ordinal);
     readonly Dictionary<long, AnswerRecord> _bySequence = [];
+    readonly Dictionary<string, HashSet<int>> _choicesByItem = new(StringComparer.Ordinal);
 
     public CandidateSession(SessionState state, ExamDefinition exam, SessionRules rules)
     {
@@ -57,7 +58,11 @@ public sealed class CandidateSession
         var reissue = _state.Status != SessionStatus.Registered;
         _state.CheckIn ??= record;
         _state.PinHash = pinHash;
-        _state.FailedPinAttempts = 0;
+        // A new PIN from the proctor is a fresh start: wrong PINs are forgotten, and after the first
+        // login it lets another workstation take the seat (the proctor has seen the candidate).
+        _state.PinFailures.Clear();
+        _state.ReloginApproved = reissue && _state.SeatedWorkstation is not null;
+        _state.ReloginRequest = null;
         _state.RoomOpen |= roomOpen;
         if (_state.Status == SessionStatus.Registered) _state.Status = SessionStatus.CheckedIn;
         Record(record.At, reissue ? SessionEventKinds.PinReissued : SessionEventKinds.CheckedIn, record.By, $"{record.Method}: {record.Reason}");
@@ -67,11 +72,16 @@ public sealed class CandidateSession
     public void OpenRoom() => _state.RoomOpen = true;
 
     /// <summary>
-    /// A workstation logs in with the PIN from check-in. The first login starts the clock; a later one
-    /// (a replaced or restarted workstation) takes over the session and revokes the earlier token.
+    /// A workstation logs in with the PIN from check-in. The first login starts the clock and seats that
+    /// workstation. Later the same workstation may log in again (a reload); another one takes the seat
+    /// over only once the proctor approves it or issues a new PIN, and then the earlier token is revoked.
+    /// Wrong PINs count against the workstation and the address they came from, never against the
+    /// sitting, so nobody can lock a candidate out from elsewhere.
     /// </summary>
-    public Result<bool> Login(DateTimeOffset now, string pinHash, string workstationId, string tokenHash, double randomFraction = 0.5)
+    public Result<bool> Login(DateTimeOffset now, string pinHash, string workstationId, string tokenHash, double randomFraction = 0.5,
+        LoginOrigin? origin = null)
     {
+        origin ??= new LoginOrigin(workstationId, "");
         Observe(now);
         switch (_state.Status)
         {
@@ -80,18 +90,33 @@ public sealed class CandidateSession
             case SessionStatus.Finished:
                 return FinishedFault();
         }
-        if (_state.FailedPinAttempts >= _rules.MaxPinAttempts)
-            return Faults.Of(ErrorCodes.AuthPinLocked, "Too many wrong PINs: ask the proctor for a new one.");
+        var sources = PinSources(origin);
+        if (sources.Any(source => _state.PinFailures.GetValueOrDefault(source) >= _rules.MaxPinAttempts))
+            return Faults.Of(ErrorCodes.AuthPinLocked, "Too many wrong PINs from this workstation: ask the proctor for a new one.");
         if (!string.Equals(pinHash, _state.PinHash, StringComparison.Ordinal))
         {
-            _state.FailedPinAttempts++;
+            CountPinFailure(sources);
             return Faults.Of(ErrorCodes.AuthPinInvalid, "The PIN is wrong.");
         }
         if (!_state.RoomOpen) return Faults.Of(ErrorCodes.RoomNotOpen, "The proctor has not started this session yet.");
 
-        _state.FailedPinAttempts = 0;
+        var takeOver = _state.SeatedWorkstation is not null && !string.Equals(_state.SeatedWorkstation, origin.Workstation, StringComparison.Ordinal);
+        if (takeOver && !_state.ReloginApproved)
+        {
+            _state.ReloginRequest ??= new ReloginRequest(now, workstationId);
+            return Faults.Of(ErrorCodes.AuthReloginNeedsProctor,
+                "This sitting is already open on another workstation. Ask the proctor to approve the new login.");
+        }
+
+        foreach (var source in sources) _state.PinFailures.Remove(source);
         _state.TokenHash = tokenHash;
         _state.WorkstationId = workstationId;
+        _state.SeatedWorkstation = origin.Workstation;
+        if (takeOver)
+        {
+            _state.ReloginApproved = false;
+            _state.ReloginRequest = null;
+        }
         if (_state.Status == SessionStatus.CheckedIn)
         {
             _state.Status = SessionStatus.InProgress;
@@ -102,12 +127,46 @@ public sealed class CandidateSession
         }
         else
         {
-            Record(now, SessionEventKinds.LoggedIn, workstationId, "");
+            Record(now, SessionEventKinds.LoggedIn, workstationId, takeOver ? "took the seat over, approved by the proctor" : "");
             Contact(now);
         }
         return true;
     }
 
+    static string[] PinSources(LoginOrigin origin) => origin.Address.Length == 0
+        ? [$"ws:{origin.Workstation}"]
+        : [$"ws:{origin.Workstation}", $"ip:{origin.Address}"];
+
+    void CountPinFailure(string[] sources)
+    {
+        _state.PinFailuresTotal++;
+        foreach (var source in sources)
+        {
+            // Memory per sitting stays bounded: past the limit a new source still fails, uncounted
+            // (the per-address login rate limit still holds it back).
+            if (_state.PinFailures.TryGetValue(source, out var count)) _state.PinFailures[source] = count + 1;
+            else if (_state.PinFailures.Count < SessionRules.MaxPinFailureSources) _state.PinFailures[source] = 1;
+        }
+    }
+
+    /// <summary>
+    /// Whether this many wrong PINs in all should tell the proctor: at the lock-out limit and at each
+    /// doubling after it, so a flood raises a few incidents, not thousands.
+    /// </summary>
+    public bool IsPinAlarm(int total) =>
+        total >= _rules.MaxPinAttempts && total % _rules.MaxPinAttempts == 0 && int.IsPow2(total / _rules.MaxPinAttempts);
+
+    /// <summary>The room's proctor lets the next login from another workstation take the seat over.</summary>
+    public Result<bool> ApproveRelogin(DateTimeOffset now, string by, string reason)
+    {
+        if (_state.Status is not (SessionStatus.InProgress or SessionStatus.Suspended))
+            return StateConflict("approve a new login for", SessionStatus.InProgress);
+        var requested = _state.ReloginRequest is { } request ? $" (requested by {request.WorkstationId} at {request.At:O})" : "";
+        _state.ReloginApproved = true;
+        _state.ReloginRequest = null;
+        Record(now, SessionEventKinds.ReloginApproved, by, reason + requested);
+        return true;
+    }
     public bool IsTokenValid(string tokenHash) =>
         _state.TokenHash is not null && string.Equals(tokenHash, _state.TokenHash, StringComparison.Ordinal);
 
@@ -115,8 +174,8 @@ public sealed class CandidateSession
 
     /// <summary>
     /// Brings the session up to date with the clock: a workstation silent for longer than the heartbeat
-    /// timeout has its clock stopped at its last contact (the silence is given back when it returns),
-    /// and a session out of time is submitted. Returns true when the state changed.
+    /// timeout has its clock stopped at its last contact (see <see cref="Contact"/> for when the silence
+    /// is given back), and a session out of time is submitted. Returns true when the state changed.
     /// </summary>
     public bool Observe(DateTimeOffset now)
     {
@@ -126,6 +185,7 @@ public sealed class CandidateSession
         {
             _state.Clock = Clock.Stop(lastContact);
             _state.ContactLost = true;
+            _state.SilenceSince = lastContact;
             Record(now, SessionEventKinds.ContactLost, "system", $"no contact since {lastContact:O}");
             return true;
         }
@@ -142,14 +202,32 @@ public sealed class CandidateSession
         return false;
     }
 
-    /// <summary>Any request from the workstation is contact: it restarts a clock stopped by lost contact.</summary>
+    /// <summary>
+    /// Any request from the workstation is contact. After a silence shorter than
+    /// <see cref="SessionRules.AutoResumeWithin"/> the stopped clock runs again and the silence is given
+    /// back, up to <see cref="SessionRules.MaxCreditedPause"/> in all. After a longer one the sitting waits
+    /// for the proctor: a candidate cannot stop their own clock by pulling the cable. Returns true when
+    /// the state changed.
+    /// </summary>
     public bool Contact(DateTimeOffset now)
     {
         _state.LastContact = now;
-        if (_state.Status != SessionStatus.InProgress || !_state.ContactLost) return false;
-        _state.ContactLost = false;
-        _state.Clock = Clock.Run(now);
-        Record(now, SessionEventKinds.ContactRestored, "system", $"remaining {Clock.Remaining(now):c}");
+        if (_state.Status != SessionStatus.InProgress || !_state.ContactLost || _state.AwaitingProctor) return false;
+        var silence = now - (_state.SilenceSince ?? now);
+        if (silence <= _rules.AutoResumeWithin && _state.CreditedPause + silence <= _rules.MaxCreditedPause)
+        {
+            _state.ContactLost = false;
+            _state.SilenceSince = null;
+            _state.CreditedPause += silence;
+            _state.Clock = Clock.Run(now);
+            Record(now, SessionEventKinds.ContactRestored, "system", $"silence of {silence:c} given back; remaining {Clock.Remaining(now):c}");
+            return true;
+        }
+        _state.AwaitingProctor = true;
+        Record(now, SessionEventKinds.ContactAwaitingProctor, "system",
+            silence > _rules.AutoResumeWithin
+                ? $"silent for {silence:c} (over {_rules.AutoResumeWithin:c}): waits for the proctor"
+                : $"silent for {silence:c}; {_state.CreditedPause:c} already given back (limit {_rules.MaxCreditedPause:c}): waits for the proctor");
         return true;
     }
 
@@ -174,6 +252,13 @@ public sealed class CandidateSession
         _state.Status == SessionStatus.InProgress && _state.NextFaceCheckAt is { } due && now >= due;
 
     /// <summary>
+    /// Why a camera frame is not taken now: the sitting cannot work, or no check is due. Frames come
+    /// only when asked for, so a client cannot flood the sitting's record (or the face workers).
+    /// </summary>
+    public Fault? FrameRefusal(DateTimeOffset now) =>
+        RefusalOfWork() ?? (IsFaceCheckDue(now) ? null : Faults.Of(ErrorCodes.FaceNotDue, "No face check is due now; send a frame when the clock says one is due."));
+
+    /// <summary>
     /// Takes the result of a camera frame. A different person suspends the session at once; so do
     /// <see cref="SessionRules.FaceMissesAllowed"/> frames in a row without a usable face (a missing frame
     /// asks for another straight away). The machine suspends; only a proctor resumes or disqualifies.
@@ -182,8 +267,8 @@ public sealed class CandidateSession
     public Result<bool> FaceFrame(DateTimeOffset now, FaceFrameResult result, string detail, double randomFraction)
     {
         Observe(now);
-        if (RefusalOfWork() is { } refusal) return refusal;
         Contact(now);
+        if (FrameRefusal(now) is { } refusal) return refusal;
         switch (result)
         {
             case FaceFrameResult.SamePerson:
@@ -237,6 +322,7 @@ public sealed class CandidateSession
         Observe(now);
         if (_state.Status == SessionStatus.Finished && _state.FinishReason == FinishReason.TimedOut)
             return Faults.Of(ErrorCodes.AnswerTooLate, "Time is over; the answers were submitted.");
+        Contact(now);
         if (RefusalOfWork() is { } refusal) return refusal;
 
         var item = Paper.Find(itemId);
@@ -246,15 +332,21 @@ public sealed class CandidateSession
         if (_state.Answers.Count >= _rules.MaxAnswers)
             return Faults.Of(ErrorCodes.AnswerLimitReached, "This session has reached its limit of answer changes.");
 
-        Contact(now);
         // An answer that arrives after a newer one for the same item is kept in the log but changes nothing.
         var applied = !_current.TryGetValue(itemId, out var current) || current.Sequence < sequence;
         var ordinal = Chain(now, AuditChain.AnswerKind, AuditChain.WorkstationActor, AuditChain.AnswerDetail(sequence, itemId, choice, applied));
         var record = new AnswerRecord(sequence, itemId, choice, now, applied, ordinal);
         _state.Answers.Add(record);
-        Index(record);
+        var optionsTried = Index(record);
+        // Moving one item through several options and watching the public board's running score reveals
+        // the key: the third different option on one item is recorded for the proctor (once per item).
+        if (optionsTried == ProbeOptions)
+            Record(now, SessionEventKinds.AnswerProbe, "system", $"item {itemId} moved through {ProbeOptions} different options");
         return AckFor(record, replayed: false);
     }
+
+    /// <summary>Different options tried on one item that make an answer probe.</summary>
+    public const int ProbeOptions = 3;
 
     public IReadOnlyDictionary<string, int> CurrentChoices() =>
         _current.Values.Where(a => a.Choice is not null).ToDictionary(a => a.ItemId, a => a.Choice!.Value, StringComparer.Ordinal);
@@ -267,8 +359,8 @@ public sealed class CandidateSession
     {
         Observe(now);
         if (_state.Status == SessionStatus.Finished) return _state.Result!;
-        if (RefusalOfWork() is { } refusal) return refusal;
         Contact(now);
+        if (RefusalOfWork() is { } refusal) return refusal;
         return Finish(now, FinishReason.Submitted, Setup.ParticipantNo);
     }
 
@@ -306,17 +398,24 @@ public sealed class CandidateSession
         return true;
     }
 
-    /// <summary>Resumes a suspended session; the clock was stopped while suspended, so that time is given back.</summary>
+    /// <summary>
+    /// Resumes a suspended sitting, or one whose workstation lost contact; the clock was stopped
+    /// meanwhile, so that time is given back. A contact-lost resume records how long the silence was.
+    /// </summary>
     public Result<bool> Resume(DateTimeOffset now, string by, string reason)
     {
-        if (_state.Status != SessionStatus.Suspended) return StateConflict("resume", SessionStatus.Suspended);
+        var contactLost = _state is { Status: SessionStatus.InProgress, ContactLost: true };
+        if (_state.Status != SessionStatus.Suspended && !contactLost) return StateConflict("resume", SessionStatus.Suspended);
+        var silence = contactLost && _state.SilenceSince is { } since ? now - since : (TimeSpan?)null;
         _state.Status = SessionStatus.InProgress;
         _state.ContactLost = false;
+        _state.AwaitingProctor = false;
+        _state.SilenceSince = null;
         _state.LastContact = now;
         _state.Clock = Clock.Run(now);
         // A fresh frame right after resuming confirms who sits down again.
         if (_rules.FaceCheckEvery > TimeSpan.Zero) _state.NextFaceCheckAt = now;
-        Record(now, SessionEventKinds.Resumed, by, reason);
+        Record(now, SessionEventKinds.Resumed, by, silence is { } length ? $"{reason} (contact lost for {length:c}, given back)" : reason);
         return true;
     }
 
@@ -351,14 +450,19 @@ public sealed class CandidateSession
         Clock.IsRunning,
         _state.ContactLost,
         now,
-        IsFaceCheckDue(now));
+        IsFaceCheckDue(now),
+        _state.AwaitingProctor,
+        // The workstation beats three times per silence limit, so one lost beat never stops the clock.
+        (long)(_rules.HeartbeatTimeout.TotalMilliseconds / 3));
 
     /// <summary>
     /// The candidate's items. Suspended means no questions at all, not just no answers: the items stay
     /// hidden until a proctor decides.
     /// </summary>
     public Result<WorkstationPaper> PaperFor(DateTimeOffset now) =>
-        _state.Status == SessionStatus.Suspended ? SuspendedFault() : WorkstationPaper(now);
+        _state.Status == SessionStatus.Suspended ? SuspendedFault()
+        : _state.AwaitingProctor ? ContactLostFault()
+        : WorkstationPaper(now);
 
     public WorkstationPaper WorkstationPaper(DateTimeOffset now) => new(
         Setup.ParticipantNo,
@@ -381,15 +485,22 @@ public sealed class CandidateSession
         ClockView(now),
         _state.LastContact,
         _state.WorkstationId,
-        [.. _state.Events],
-        _state.Result);
+        [.. _state.Events.TakeLast(_rules.EventsInView)],
+        _state.Result,
+        _state.Events.Count,
+        _state.ReloginRequest,
+        _state.PinFailuresTotal);
 
     // ---- internals ----
 
-    void Index(AnswerRecord record)
+    /// <summary>Indexes an answer; returns how many different options this item has been given so far.</summary>
+    int Index(AnswerRecord record)
     {
         _bySequence[record.Sequence] = record;
         if (record.Applied) _current[record.ItemId] = record;
+        if (!_choicesByItem.TryGetValue(record.ItemId, out var tried)) _choicesByItem[record.ItemId] = tried = [];
+        if (record.Choice is { } choice) tried.Add(choice);
+        return tried.Count;
     }
 
     static AnswerAck AckFor(AnswerRecord record, bool replayed) =>
@@ -426,11 +537,14 @@ public sealed class CandidateSession
     /// <summary>Why the sitting cannot take work from the workstation now; null while it is in progress.</summary>
     public Fault? RefusalOfWork() => _state.Status switch
     {
-        SessionStatus.InProgress => null,
+        SessionStatus.InProgress => _state.AwaitingProctor ? ContactLostFault() : null,
         SessionStatus.Suspended => SuspendedFault(),
         SessionStatus.Finished => FinishedFault(),
         _ => Faults.Of(ErrorCodes.SessionNotStarted, "The exam has not started for this candidate."),
     };
+
+    static Fault ContactLostFault() => Faults.Of(ErrorCodes.SessionContactLost,
+        "The workstation was out of contact too long: the items come back when the proctor resumes the sitting (the time is given back).");
 
     static Fault SuspendedFault() => Faults.Of(ErrorCodes.SessionSuspended, "The session is suspended until a proctor decides.");
 

@@ -73,6 +73,12 @@ public static class SessionEventKinds
     public const string FaceChecked = "face_checked";
     public const string FaceMismatch = "face_mismatch";
     public const string FaceMissing = "face_missing";
+    /// <summary>A login from another workstation that the proctor allowed (the "reset login" practice).</summary>
+    public const string ReloginApproved = "relogin_approved";
+    /// <summary>Contact came back after too long a silence: the sitting waits for the proctor.</summary>
+    public const string ContactAwaitingProctor = "contact_awaiting_proctor";
+    /// <summary>One item moved through several different options: a way to read the key off the live board.</summary>
+    public const string AnswerProbe = "answer_probe";
 }
 
 [GenerateSerializer, Immutable]
@@ -99,7 +105,7 @@ public sealed class SessionState
     [Id(6)] public bool ContactLost { get; set; }
     [Id(7)] public List<AnswerRecord> Answers { get; set; } = [];
     [Id(8)] public string? PinHash { get; set; }
-    [Id(9)] public int FailedPinAttempts { get; set; }
+    // Id 9 held one wrong-PIN count for the whole sitting, which let anyone lock the seat; see PinFailures.
     [Id(10)] public string? TokenHash { get; set; }
     [Id(11)] public string? WorkstationId { get; set; }
     [Id(12)] public bool RoomOpen { get; set; }
@@ -120,7 +126,45 @@ public sealed class SessionState
 
     /// <summary>When the signed result archive was stored; null until then (retried until it is).</summary>
     [Id(20)] public DateTimeOffset? ArchivedAt { get; set; }
+
+    /// <summary>
+    /// Wrong PINs by where they came from: <c>ws:{workstation}</c> and <c>ip:{address}</c>. A source that
+    /// reaches the limit is locked out; the sitting as a whole never is, so a stranger cannot lock the seat.
+    /// </summary>
+    [Id(21)] public Dictionary<string, int> PinFailures { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(22)] public int PinFailuresTotal { get; set; }
+
+    /// <summary>The workstation that holds the seat (a hash of its secret key); set at the first login.</summary>
+    [Id(23)] public string? SeatedWorkstation { get; set; }
+
+    /// <summary>The proctor allowed one login from another workstation (approval or a new PIN).</summary>
+    [Id(24)] public bool ReloginApproved { get; set; }
+
+    /// <summary>Another workstation asked to take the seat over and waits for the proctor.</summary>
+    [Id(25)] public ReloginRequest? ReloginRequest { get; set; }
+
+    /// <summary>When the clock was stopped for lost contact (the last contact before the silence).</summary>
+    [Id(26)] public DateTimeOffset? SilenceSince { get; set; }
+
+    /// <summary>Contact came back after too long a silence: no items or answers until the proctor resumes.</summary>
+    [Id(27)] public bool AwaitingProctor { get; set; }
+
+    /// <summary>Silence given back without a proctor so far; capped by <see cref="SessionRules.MaxCreditedPause"/>.</summary>
+    [Id(28)] public TimeSpan CreditedPause { get; set; }
 }
+
+/// <summary>A login with the right PIN from a workstation other than the seated one.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReloginRequest(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string WorkstationId);
+
+/// <summary>
+/// Where a login comes from: the workstation (a hash of its secret key, which a stranger cannot know)
+/// and the client address. Wrong PINs are counted against these, never against the sitting.
+/// </summary>
+public sealed record LoginOrigin(string Workstation, string Address);
 
 /// <summary>What an in-exam camera frame showed, compared with the candidate's reference face.</summary>
 public enum FaceFrameResult
@@ -145,4 +189,16 @@ public sealed record SessionRules(TimeSpan HeartbeatTimeout, int MaxAnswers, int
 
     /// <summary>A due frame not sent within this counts as a frame without a face: a client cannot skip checks.</summary>
     public TimeSpan FaceCheckGrace { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A silence shorter than this is given back on its own when contact returns; a longer one waits for the proctor.</summary>
+    public TimeSpan AutoResumeWithin { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Silence given back without a proctor, in all, per sitting (the documented disruption limit).</summary>
+    public TimeSpan MaxCreditedPause { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>The latest events a view carries: the room view's size stays bounded whatever a sitting went through.</summary>
+    public int EventsInView { get; init; } = 50;
+
+    /// <summary>Pin-failure sources remembered per sitting; beyond this a failure still fails but is not counted.</summary>
+    public const int MaxPinFailureSources = 512;
 }

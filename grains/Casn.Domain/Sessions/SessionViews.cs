@@ -19,7 +19,9 @@ public sealed record ClockView(
     [property: Id(3)] bool Running,
     [property: Id(4)] bool ContactLost,
     [property: Id(5)] DateTimeOffset ServerTime,
-    [property: Id(6)] bool FaceCheckDue = false);
+    [property: Id(6)] bool FaceCheckDue = false,
+    [property: Id(7)] bool AwaitingProctor = false,
+    [property: Id(8)] long HeartbeatEveryMs = 10_000);
 
 /// <summary>An item as the workstation shows it: options already in this candidate's order, no points.</summary>
 [GenerateSerializer, Immutable]
@@ -57,7 +59,10 @@ public sealed record LoginGrant(
     }
 }
 
-/// <summary>What a proctor or operator sees of one candidate. Carries no national ID or biometric data.</summary>
+/// <summary>
+/// What a proctor or operator sees of one candidate. Carries no national ID or biometric data, and only
+/// the latest events (<see cref="EventCount"/> says how many there are), so its size stays bounded.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SessionView(
     [property: Id(0)] string ParticipantNo,
@@ -71,4 +76,7 @@ public sealed record SessionView(
     [property: Id(8)] DateTimeOffset? LastContact,
     [property: Id(9)] string? WorkstationId,
     [property: Id(10)] SessionEvent[] Events,
-    [property: Id(11)] FinalResult? Result);
+    [property: Id(11)] FinalResult? Result,
+    [property: Id(12)] int EventCount = 0,
+    [property: Id(13)] ReloginRequest? ReloginRequest = null,
+    [property: Id(14)] int PinFailures = 0);

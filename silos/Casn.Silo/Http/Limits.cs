@@ -63,7 +63,7 @@ public static class Limits
             o.AddPolicy(Workstation, http =>
                 RateLimitPartition.GetTokenBucketLimiter(CredentialOf(http), _ => Bucket(settings.WorkstationBurst, settings.WorkstationPerSecond)));
             o.AddPolicy(Login, http =>
-                RateLimitPartition.GetFixedWindowLimiter($"{http.Request.Path}|{AddressOf(http)}", _ => new FixedWindowRateLimiterOptions
+                RateLimitPartition.GetFixedWindowLimiter($"{SittingOf(http)}|{AddressOf(http)}", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = settings.LoginsPerMinute,
                     Window = TimeSpan.FromMinutes(1),
@@ -83,7 +83,23 @@ public static class Limits
         AutoReplenishment = true,
     };
 
-    static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "local";
+    public static string AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "local";
+
+    /// <summary>
+    /// The sitting a login is for, as the grain key it resolves to: <c>/01/</c> and <c>/1/</c>, or
+    /// <c>/API/SESSIONS/</c> and <c>/api/sessions/</c>, are one sitting and so share one bucket. An
+    /// unreadable key shares one bucket per address (it is refused anyway).
+    /// </summary>
+    static string SittingOf(HttpContext http)
+    {
+        var values = http.Request.RouteValues;
+        var room = RoomKey.Create(values["region"] as string, values["site"] as string, values["date"] as string,
+            values["slot"] as string, values["room"] as string);
+        var participantNo = values["participantNo"] as string;
+        return room.IsOk && SessionKey.IsValidParticipantNo(participantNo)
+            ? room.Value!.Session(participantNo!).ToString().ToUpperInvariant()
+            : "invalid";
+    }
 
     /// <summary>The bearer credential (hashed: a partition key is kept in memory), or the address without one.</summary>
     static string CredentialOf(HttpContext http)

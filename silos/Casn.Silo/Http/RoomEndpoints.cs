@@ -62,6 +62,9 @@ public static class RoomEndpoints
         candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action))))
             .Allow(Access.RoomProctor).WithSummary("Disqualify, with a reason. Only a proctor can.");
+        candidate.MapPost("/approve-login", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.ApproveRelogin(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
     }
 
     /// <summary>The acting proctor is who the token says; the request supplies only the reason.</summary>

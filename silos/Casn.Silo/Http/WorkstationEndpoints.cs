@@ -19,12 +19,13 @@ public static class WorkstationEndpoints
         var sessions = app.MapGroup("/api/sessions/" + SessionRoute.Template).WithTags("Workstation").AllowCandidate()
             .RequireRateLimiting(Limits.Workstation);
 
-        sessions.MapPost("/login", async ([AsParameters] SessionRoute route, LoginRequest request, IGrainFactory grains) =>
+        sessions.MapPost("/login", async ([AsParameters] SessionRoute route, LoginRequest request, HttpContext http, IGrainFactory grains) =>
         {
             var key = route.Key;
             if (!key.IsOk) return Problems.Of(key.Fault!);
-            return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).Login(request));
-        }).RequireRateLimiting(Limits.Login).WithSummary("Log in with the check-in PIN; returns the session token. A new login replaces the previous workstation.");
+            return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).Login(request, Limits.AddressOf(http)));
+        }).RequireRateLimiting(Limits.Login)
+        .WithSummary("Log in with the check-in PIN; returns the session token. Another workstation takes the seat over only after the proctor approves it (auth.relogin_needs_proctor).");
 
         sessions.MapGet("/paper", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.GetPaper(token)))

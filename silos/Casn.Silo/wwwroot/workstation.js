@@ -21,6 +21,7 @@ const credentials = () => (state.token ? { authorization: "Bearer " + state.toke
 const messages = {
   "auth.pin_invalid": "PIN salah.",
   "auth.pin_locked": "PIN terkunci karena terlalu sering salah. Minta PIN baru kepada pengawas.",
+  "auth.relogin_needs_proctor": "Ujian Anda sudah dibuka di komputer lain. Minta pengawas menyetujui login di komputer ini.",
   "room.not_open": "Sesi belum dimulai oleh pengawas.",
   "session.not_found": "Nomor peserta tidak terdaftar di ruang ini.",
   "session.not_started": "Anda belum registrasi ulang (check-in).",
@@ -65,7 +66,7 @@ async function loadPaper() {
   applyClock(paper.clock);
   show(0);
   setInterval(tick, 250);
-  setInterval(heartbeat, 10000);
+  scheduleHeartbeat(paper.clock.heartbeatEveryMs);
   setInterval(flushPending, 2000);
 }
 
@@ -148,6 +149,16 @@ async function send(itemId, entry) {
 
 function flushPending() { for (const [itemId, entry] of state.pending) send(itemId, entry); }
 
+// The server says how often to beat (a third of its silence limit), so one lost beat never stops the clock.
+let heartbeatTimer = null, heartbeatEvery = 0;
+function scheduleHeartbeat(everyMs) {
+  const every = Math.max(500, Math.min(everyMs || 10000, 10000));
+  if (every === heartbeatEvery) return;
+  heartbeatEvery = every;
+  clearInterval(heartbeatTimer);
+  heartbeatTimer = setInterval(heartbeat, every);
+}
+
 async function heartbeat() {
   if (state.finished) return;
   try {
@@ -159,10 +170,27 @@ async function heartbeat() {
 
 function applyClock(clock) {
   state.remainingMs = clock.remainingMs; state.clockAt = performance.now(); state.running = clock.running;
+  if (clock.heartbeatEveryMs) scheduleHeartbeat(clock.heartbeatEveryMs);
   if (clock.faceCheckDue) sendFaceFrame();
-  if (clock.status === "Suspended") banner("Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang.");
+  if (clock.status === "Suspended") block("suspended");
+  else if (clock.awaitingProctor) block("contact_lost");
   else if (clock.status === "Finished") finish();
-  else banner(null);
+  else { block(null); banner(null); }
+}
+
+// The items are hidden whenever the candidate may not work: out of contact, suspended, or waiting for
+// the proctor after a long silence. The clock is stopped then, so nothing is lost by the wait.
+const blockedTexts = {
+  offline: "Koneksi ke server terputus. Soal disembunyikan sampai koneksi kembali; jawaban Anda tersimpan dan waktu berhenti.",
+  suspended: "Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang.",
+  contact_lost: "Koneksi sempat terputus terlalu lama. Panggil pengawas untuk melanjutkan; waktu Anda tidak berkurang.",
+};
+function block(reason) {
+  state.blocked = reason;
+  $("blocked").hidden = !reason;
+  $("blocked").textContent = reason ? blockedTexts[reason] : "";
+  $("blocked").dataset.blocked = reason || "";
+  $("exam-body").hidden = !!reason;
 }
 
 function tick() {
@@ -173,13 +201,18 @@ function tick() {
   if (left === 0 && state.running && !state.finished) heartbeat();
 }
 
-function setConnection(online) { $("connection").textContent = online ? "" : "Koneksi terputus — jawaban disimpan dan dikirim ulang"; }
+function setConnection(online) {
+  $("connection").textContent = online ? "" : "Koneksi terputus — jawaban disimpan dan dikirim ulang";
+  if (!online) block("offline");
+  else if (state.blocked === "offline") { block(null); heartbeat(); }
+}
 
 function banner(text) { $("banner").hidden = !text; $("banner").textContent = text || ""; }
 
 function handleFault(fault) {
   switch (fault.code) {
-    case "session.suspended": banner("Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang."); break;
+    case "session.suspended": block("suspended"); break;
+    case "session.contact_lost": block("contact_lost"); break;
     case "answer.too_late": case "session.finished": finish(); break;
     case "auth.token_invalid": banner("Sesi ini dibuka di komputer lain. Hubungi pengawas."); break;
     default: banner(messages[fault.code] || fault.detail || "Terjadi kesalahan.");
@@ -234,8 +267,15 @@ function showResult(result) {
   state.finished = true;
   $("exam").hidden = true; $("result").hidden = false;
   $("result-name").textContent = `${state.paper.name} — ${state.paper.participantNo}`;
-  const rows = result.scores.sections.map((s) => `<tr><td>${s.section}</td><td>${s.score}</td><td>/ ${s.maxScore}</td></tr>`).join("");
-  $("result-table").innerHTML = `<tr><th>Subtes</th><th>Nilai</th><th></th></tr>${rows}<tr><th>Total</th><th>${result.scores.total}</th><th></th></tr>`;
+  // Built from nodes, never from markup: a section code is data, and data never becomes HTML.
+  const row = (tag, ...cells) => {
+    const tr = document.createElement("tr");
+    tr.append(...cells.map((text) => { const cell = document.createElement(tag); cell.textContent = text; return cell; }));
+    return tr;
+  };
+  $("result-table").replaceChildren(row("th", "Subtes", "Nilai", ""),
+    ...result.scores.sections.map((s) => row("td", s.section, String(s.score), "/ " + s.maxScore)),
+    row("th", "Total", String(result.scores.total), ""));
   $("result-status").textContent = result.pass == null ? "" : result.pass.passed ? "Memenuhi nilai ambang batas" : "Tidak memenuhi nilai ambang batas";
   showReceipt();
 }

@@ -41,12 +41,16 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
         var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         Assert.Equal(3, room.GetProperty("candidates")[0].GetProperty("answered").GetInt32());
 
-        // Suspended by the proctor: the next answer is refused and the page says why.
+        // Suspended by the proctor: the next answer is refused, the items are hidden and the page says why.
         await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", ProctorNote));
         await page.ClickAsync("#item-options label:nth-child(1) input");
-        await Assertions.Expect(page.Locator("#banner")).ToContainTextAsync("dihentikan sementara");
+        await Assertions.Expect(page.Locator("#blocked")).ToContainTextAsync("dihentikan sementara");
+        await Assertions.Expect(page.Locator("#blocked")).ToHaveAttributeAsync("data-blocked", "suspended");
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeHiddenAsync();
         await Assertions.Expect(page.Locator("#nav-4")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
         await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", ProctorNote));
+        // The next heartbeat (a third of the silence limit) brings the items back.
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
         await page.ClickAsync("#submit");
         await Assertions.Expect(page.Locator("#result")).ToBeVisibleAsync();

@@ -10,6 +10,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Short, so that the lost-contact test takes seconds; longer than the short exams' duration.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A silence longer than this waits for the proctor; short enough for a test of it to take seconds.</summary>
+    public static readonly TimeSpan AutoResumeWithin = TimeSpan.FromSeconds(8);
+
     /// <summary>In-exam face checks fall due between 0.5 and 1.5 of this after login.</summary>
     public static readonly TimeSpan FaceCheckEvery = TimeSpan.FromSeconds(1);
 
@@ -27,6 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Casn:Sessions:HeartbeatTimeout"] = HeartbeatTimeout.ToString(),
+                ["Casn:Sessions:AutoResumeWithin"] = AutoResumeWithin.ToString(),
                 ["Casn:Sessions:FaceCheckEvery"] = FaceCheckEvery.ToString(),
                 // Most cluster tests send no frames; the overdue rule is tested in the domain, with time as data.
                 ["Casn:Sessions:FaceCheckGrace"] = "01:00:00",

@@ -57,7 +57,7 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
 
     /// <summary>Logs candidate n in from workstation n; returns the credential that session calls take.</summary>
     public async Task<string> Login(int n, string pin) =>
-        WorkstationCredential.Of(Ok(await Session(n).Login(new LoginRequest(pin, $"ws-{n}", WorkstationKey(n)))).Token, WorkstationKey(n));
+        WorkstationCredential.Of(Ok(await Session(n).Login(new LoginRequest(pin, $"ws-{n}", WorkstationKey(n)), $"10.1.0.{n % 250}")).Token, WorkstationKey(n));
 
     /// <summary>The candidate's paper rebuilt from the published seed, as an auditor would.</summary>
     public Paper PaperOf(int n) => PaperAssembler.Assemble(Exam, PaperAssembler.SeedFor(Exam.Id, Exam.BankVersion, ParticipantNo(n)));

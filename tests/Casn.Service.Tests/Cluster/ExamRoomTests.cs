@@ -52,7 +52,7 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
         // Candidate 1's workstation breaks: the proctor issues a new PIN, the old one stops working.
         var secondPin = await day.CheckIn(1);
         await day.Open();
-        Fails(ErrorCodes.AuthPinInvalid, await day.Session(1).Login(new LoginRequest(firstPin == secondPin ? "x" : firstPin, "ws-1", ExamDay.WorkstationKey(1))));
+        Fails(ErrorCodes.AuthPinInvalid, await day.Session(1).Login(new LoginRequest(firstPin == secondPin ? "x" : firstPin, "ws-1", ExamDay.WorkstationKey(1)), "10.1.0.1"));
         await day.Login(1, secondPin);
         Assert.Contains("pin_reissued", Ok(await day.Room.GetView()).Incidents.Select(i => i.Kind));
     }

@@ -18,6 +18,10 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         return (day, await day.Start(1));
     }
 
+    /// <summary>Frames are taken only when a check is due (face.not_due otherwise): wait for the server to ask.</summary>
+    async Task Due(ExamDay day, string token) =>
+        await Eventually(async () => Ok(await day.Session(1).Heartbeat(token)).FaceCheckDue, ClusterFixture.FaceCheckEvery * 3, "a face check falls due");
+
     [Fact]
     public async Task The_server_asks_for_a_frame_and_the_same_face_keeps_the_exam_going()
     {
@@ -38,6 +42,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         var (day, token) = await Sitting("kit_harington_1.jpg");
         var item = day.PaperOf(1).Items[0].Item.Id;
 
+        await Due(day, token);
         var clock = Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("alex_lacamoire_1.jpg")));
 
         Assert.Equal(SessionStatus.Suspended, clock.Status);
@@ -66,6 +71,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         var (day, token) = await Sitting("rose_leslie_1.jpg");
         var noFace = "not a camera frame"u8.ToArray();
 
+        await Due(day, token);
         Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
         var second = Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("multi_two_people.jpg")));
         Assert.Equal(SessionStatus.InProgress, second.Status);
@@ -80,9 +86,11 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
     {
         var (day, token) = await Sitting("rose_leslie_1.jpg");
         var noFace = "not a camera frame"u8.ToArray();
+        await Due(day, token);
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("rose_leslie_2.jpg")));
+        await Due(day, token);
         Ok(await day.Session(1).SubmitFaceFrame(token, noFace));
         Assert.Equal(SessionStatus.InProgress, Ok(await day.Session(1).SubmitFaceFrame(token, noFace)).Status);
     }
@@ -97,6 +105,7 @@ public sealed class InExamFaceCheckTests(ClusterFixture fixture)
         await day.Open();
         var token = await day.Login(1, pin);
 
+        await Due(day, token);
         Ok(await day.Session(1).SubmitFaceFrame(token, TestPhotos.Bytes("obama_4.jpg")));
 
         var check = (await day.Session(1).GetView())!.Events.Last(e => e.Kind == SessionEventKinds.FaceChecked);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Casn.Service.Tests.Support;
 using System.Net.Http.Headers;
 using static Casn.Service.Tests.Http.HttpExamDay;
@@ -68,8 +69,16 @@ public sealed class FaceApiTests(SiloFactory factory)
         var frames = day.SessionPath(1) + "/face-frames";
 
         await ExpectProblem(401, "auth.token_missing", await day.Anonymous.PostAsync(frames, Jpeg("obama_1.jpg")));
+        await ExpectProblem(409, "face.not_due", await workstation.PostAsync(frames, Jpeg("obama_1.jpg")));
+        // A resume asks for a fresh frame at once (who sits down again?): that makes a check due here.
+        var candidate = $"{day.RoomPath}/candidates/{day.ParticipantNo(1)}";
+        await Expect(200, await day.Proctor.PostAsJsonAsync(candidate + "/suspend", ProctorNote));
+        await Expect(200, await day.Proctor.PostAsJsonAsync(candidate + "/resume", ProctorNote));
         var same = await Expect(200, await workstation.PostAsync(frames, Jpeg("obama_1.jpg")));
         Assert.Equal("InProgress", same.GetProperty("status").GetString());
+        await ExpectProblem(409, "face.not_due", await workstation.PostAsync(frames, Jpeg("biden_2.jpg")));
+        await Expect(200, await day.Proctor.PostAsJsonAsync(candidate + "/suspend", ProctorNote));
+        await Expect(200, await day.Proctor.PostAsJsonAsync(candidate + "/resume", ProctorNote));
         var other = await Expect(200, await workstation.PostAsync(frames, Jpeg("biden_2.jpg")));
         Assert.Equal("Suspended", other.GetProperty("status").GetString());
         await ExpectProblem(409, "session.suspended", await workstation.GetAsync(day.SessionPath(1) + "/paper"));

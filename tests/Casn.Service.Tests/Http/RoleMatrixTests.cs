@@ -54,6 +54,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         [$"POST {Room}/candidates/{{participantNo}}/resume"] = RoomProctor,
         [$"POST {Room}/candidates/{{participantNo}}/extend"] = RoomProctor,
         [$"POST {Room}/candidates/{{participantNo}}/disqualify"] = RoomProctor,
+        [$"POST {Room}/candidates/{{participantNo}}/approve-login"] = RoomProctor,
         // The PIN is the credential for logging in; the HTTP layer lets anybody try (and the grain counts failures).
         [$"POST {Session}/login"] = Everyone,
         [$"GET {Session}/paper"] = Candidate,

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Casn.Service.Tests.Http;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Casn.Service.Tests.Http.HttpExamDay;
+
+namespace Casn.Service.Tests.Integrity;
+
+/// <summary>
+/// The sitting against the people it must guard against, over HTTP on the real host: a stranger with
+/// the public board open, a candidate who wants a second machine, a candidate who pulls the cable.
+/// </summary>
+[Collection(IntegrityCollection.Name)]
+public sealed class IntegrityApiTests(IntegrityFixture fixture, ITestOutputHelper output)
+{
+    async Task<HttpExamDay> Day(int candidates = 1) => await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates);
+
+    static object Login(string pin, int workstation) =>
+        new { pin, workstationId = $"ws-{workstation}", workstationKey = $"stranger-workstation-key-{workstation:D4}" };
+
+    static async Task<JsonElement[]> Incidents(HttpExamDay day) =>
+        [.. (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("incidents").EnumerateArray()];
+
+    static async Task<JsonElement> Seat(HttpExamDay day) =>
+        (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("candidates")[0];
+
+    [Fact]
+    public async Task Wrong_pins_from_ten_other_workstations_and_addresses_do_not_lock_the_seat_out()
+    {
+        var day = await Day();
+        var pin = await day.CheckIn(1);
+        await day.Open();
+
+        for (var n = 1; n <= 10; n++)
+        {
+            using var stranger = fixture.From(10 + n);
+            await ExpectProblem(401, "auth.pin_invalid", await stranger.PostAsJsonAsync(day.SessionPath(1) + "/login", Login("000000", n)));
+        }
+
+        var workstation = await day.Login(1, pin);
+        await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+        // The proctor sees the attempts: at the lock-out limit (5) and again at 10.
+        await Cluster.ExamDay.Eventually(async () => (await Incidents(day)).Count(i => i.GetProperty("kind").GetString() == "pin_failures") == 2,
+            TimeSpan.FromSeconds(5), "two pin_failures incidents");
+        Assert.Equal(10, (await Seat(day)).GetProperty("pinFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task One_address_that_keeps_guessing_is_locked_and_only_that_address()
+    {
+        var day = await Day();
+        var pin = await day.CheckIn(1);
+        await day.Open();
+        using var guesser = fixture.From(40);
+        for (var n = 1; n <= 5; n++)
+            await ExpectProblem(401, "auth.pin_invalid", await guesser.PostAsJsonAsync(day.SessionPath(1) + "/login", Login("000000", n)));
+
+        // Even with the right PIN and a fresh workstation, that address is locked out now.
+        await ExpectProblem(403, "auth.pin_locked", await guesser.PostAsJsonAsync(day.SessionPath(1) + "/login", Login(pin, 99)));
+        await day.Login(1, pin);
+    }
+
+    [Fact]
+    public async Task The_login_rate_limit_is_per_sitting_whatever_the_path_looks_like()
+    {
+        var day = await Day();
+        using var client = fixture.From(41);
+        var path = day.SessionPath(1) + "/login";
+        var variants = new[] { path, path.Replace("/2/R01/", "/02/R01/"), path.Replace("/2/R01/", "/002/R01/").Replace("/api/sessions/", "/API/SESSIONS/") };
+
+        // 20 logins a minute per sitting and address (LimitSettings.LoginsPerMinute), spread over three spellings.
+        for (var n = 0; n < 20; n++)
+            Assert.NotEqual(429, (int)(await client.PostAsJsonAsync(variants[n % 3], Login("000000", n))).StatusCode);
+        await ExpectProblem(429, "request.rate_limited", await client.PostAsJsonAsync(variants[2], Login("000000", 21)));
+    }
+
+    [Fact]
+    public async Task A_second_workstation_waits_for_the_proctor_while_the_seat_keeps_working()
+    {
+        var day = await Day();
+        var pin = await day.CheckIn(1);
+        await day.Open();
+        var seat = await day.Login(1, pin);
+        var item = day.PaperOf(1).Items[0].Item.Id;
+        using var other = fixture.From(42);
+
+        await ExpectProblem(403, "auth.relogin_needs_proctor", await other.PostAsJsonAsync(day.SessionPath(1) + "/login", Login(pin, 2)));
+        await Expect(200, await seat.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item}", new { sequence = 1, choice = 1 }));
+        await Cluster.ExamDay.Eventually(async () => (await Incidents(day)).Any(i => i.GetProperty("kind").GetString() == "relogin_requested"),
+            TimeSpan.FromSeconds(5), "the proctor sees the request");
+        Assert.Equal("ws-2", (await Seat(day)).GetProperty("reloginRequest").GetProperty("workstationId").GetString());
+
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/approve-login", new { reason = "workstation 1 froze" }));
+        var grant = await Expect(200, await other.PostAsJsonAsync(day.SessionPath(1) + "/login", Login(pin, 2)));
+        Assert.False(string.IsNullOrEmpty(grant.GetProperty("token").GetString()));
+        await ExpectProblem(401, "auth.token_invalid", await seat.GetAsync(day.SessionPath(1) + "/paper"));
+        var events = (await Seat(day)).GetProperty("events").EnumerateArray().ToArray();
+        Assert.Contains(events, e => e.GetProperty("kind").GetString() == "relogin_approved" && e.GetProperty("by").GetString() == "proctor-3");
+
+        // A new PIN from the proctor also lets a replacement workstation in.
+        var newPin = await day.CheckIn(1);
+        using var third = fixture.From(43);
+        await Expect(200, await third.PostAsJsonAsync(day.SessionPath(1) + "/login", Login(newPin, 3)));
+    }
+
+    [Fact]
+    public async Task A_long_silence_waits_for_the_proctor_who_gives_the_time_back()
+    {
+        var day = await Day();
+        var workstation = await day.Start(1);
+        var items = day.PaperOf(1).Items;
+        var before = await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/heartbeat", null));
+
+        await WaitSilent(day, IntegrityFixture.AutoResumeWithin + TimeSpan.FromSeconds(1));
+        await ExpectProblem(409, "session.contact_lost", await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{items[0].Item.Id}", new { sequence = 1, choice = 1 }));
+        await ExpectProblem(409, "session.contact_lost", await workstation.GetAsync(day.SessionPath(1) + "/paper"));
+        var waiting = await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/heartbeat", null));
+        Assert.True(waiting.GetProperty("awaitingProctor").GetBoolean());
+        await Cluster.ExamDay.Eventually(async () => (await Incidents(day)).Any(i => i.GetProperty("kind").GetString() == "contact_lost"),
+            TimeSpan.FromSeconds(5), "the proctor sees the sitting waiting");
+
+        var resumed = await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", ProctorNote));
+        Assert.Contains(resumed.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "resumed" && e.GetProperty("detail").GetString()!.Contains("contact lost for"));
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{items[0].Item.Id}", new { sequence = 1, choice = 1 }));
+        // The silence (over 9 s) was given back: at most the heartbeat limit of work time went by.
+        var after = await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/heartbeat", null));
+        Assert.InRange(before.GetProperty("remainingMs").GetInt64() - after.GetProperty("remainingMs").GetInt64(), 0, IntegrityFixture.HeartbeatTimeout.TotalMilliseconds + 1000);
+    }
+
+    [Fact]
+    public async Task A_short_silence_resumes_on_its_own()
+    {
+        var day = await Day();
+        var workstation = await day.Start(1);
+        await WaitSilent(day, IntegrityFixture.HeartbeatTimeout + TimeSpan.FromSeconds(1));
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{day.PaperOf(1).Items[0].Item.Id}", new { sequence = 1, choice = 1 }));
+        Assert.False((await Seat(day)).GetProperty("clock").GetProperty("contactLost").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_frame_that_is_not_due_is_refused_before_any_face_work()
+    {
+        var day = await Day();
+        var workstation = await day.Start(1);
+        using var frame = new ByteArrayContent(Support.TestPhotos.Bytes("obama_1.jpg"));
+        frame.Headers.ContentType = new("image/jpeg");
+        await ExpectProblem(409, "face.not_due", await workstation.PostAsync(day.SessionPath(1) + "/face-frames", frame));
+        Assert.DoesNotContain((await Seat(day)).GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString()!.StartsWith("face", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cycling_one_item_through_options_raises_an_answer_probe_incident()
+    {
+        var day = await Day();
+        var workstation = await day.Start(1);
+        var item = day.PaperOf(1).Items[0].Item.Id;
+        for (var choice = 0; choice < 4; choice++)
+            await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item}", new { sequence = choice + 1, choice }));
+        await Cluster.ExamDay.Eventually(async () => (await Incidents(day)).Count(i => i.GetProperty("kind").GetString() == "answer_probe") == 1,
+            TimeSpan.FromSeconds(5), "one answer_probe incident");
+    }
+
+    [Fact]
+    public async Task The_public_board_lags_by_the_configured_delay()
+    {
+        var day = await Day();
+        var workstation = await day.Start(1);
+        var item = day.PaperOf(1).Items.First(i => i.Item.Section == "TWK");
+        var right = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] > 0);
+        var board = $"/api/boards/rooms/{day.RoomKey}";
+        async Task<int> Total() => (await Expect(200, await day.Anonymous.GetAsync(board))).GetProperty("rows")[0].GetProperty("total").GetInt32();
+        Assert.Equal(0, await Total());
+
+        var answeredAt = Stopwatch.StartNew();
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = 1, choice = right }));
+        await Task.Delay(IntegrityFixture.PublicDelay / 2);
+        Assert.Equal(0, await Total());
+        await Cluster.ExamDay.Eventually(async () => await Total() > 0, TimeSpan.FromSeconds(10), "the score appears after the delay");
+        Assert.True(answeredAt.Elapsed >= IntegrityFixture.PublicDelay, $"shown after {answeredAt.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task In_the_browser_a_contact_lost_sitting_hides_its_items_until_the_proctor_resumes_it()
+    {
+        var day = await Day();
+        var pin = await day.CheckIn(1);
+        await day.Open();
+        var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{fixture.BaseAddress}?room={day.RoomKey}");
+        await page.FillAsync("#participant", day.ParticipantNo(1));
+        await page.FillAsync("#pin", pin);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeVisibleAsync();
+
+        await context.SetOfflineAsync(true);
+        await Assertions.Expect(page.Locator("#blocked")).ToHaveAttributeAsync("data-blocked", "offline", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeHiddenAsync();
+        await WaitSilent(day, IntegrityFixture.AutoResumeWithin + TimeSpan.FromSeconds(1));
+        await context.SetOfflineAsync(false);
+        await Assertions.Expect(page.Locator("#blocked")).ToHaveAttributeAsync("data-blocked", "contact_lost", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeHiddenAsync();
+
+        var resumedAt = Stopwatch.StartNew();
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/resume", ProctorNote));
+        await Assertions.Expect(page.Locator("#exam-body")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        output.WriteLine($"contact-lost sitting back on screen {resumedAt.ElapsedMilliseconds} ms after the proctor resumed it");
+        await page.ClickAsync("#item-options label:nth-child(1) input");
+        await Assertions.Expect(page.Locator("#nav-1")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("answered"));
+        await context.DisposeAsync();
+    }
+
+    /// <summary>Waits until the room view says the workstation has been silent for at least <paramref name="silence"/>.</summary>
+    static async Task WaitSilent(HttpExamDay day, TimeSpan silence)
+    {
+        var seat = await Seat(day);
+        var lastContact = seat.GetProperty("lastContact").GetDateTimeOffset();
+        var wait = lastContact + silence - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+        await Cluster.ExamDay.Eventually(async () => (await Seat(day)).GetProperty("clock").GetProperty("contactLost").GetBoolean(),
+            TimeSpan.FromSeconds(10), "the silence stopped the clock");
+    }
+}
