@@ -91,6 +91,8 @@ public static class ErrorCodes
 
     public const string TimeExtensionInvalid = "time.extension_invalid";
     public const string ReasonRequired = "proctor.reason_required";
+    /// <summary>A proctor id already given to another proctor on that day in that Kanreg.</summary>
+    public const string ProctorIdTaken = "proctor.id_taken";
 
     public const string CertificateNotFound = "certificate.not_found";
     public const string FaceImageNotFound = "face.image_not_found";

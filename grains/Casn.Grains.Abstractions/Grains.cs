@@ -154,4 +154,11 @@ public interface IKanregGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<string[]> GetRooms();
+
+    /// <summary>
+    /// Gives a proctor id out for an exam day in this Kanreg: the same id to the same name again is fine
+    /// (another room, a renewed token); to another name it is <c>proctor.id_taken</c>, so nobody's name
+    /// can be put on someone else's record.
+    /// </summary>
+    Task<Result<bool>> ClaimProctorId(DateOnly date, string proctorId, string name);
 }

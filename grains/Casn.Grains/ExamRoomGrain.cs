@@ -231,10 +231,11 @@ public sealed class ExamRoomGrain(
 
     static bool IsValidAction(ProctorAction? action) =>
         action is not null && !string.IsNullOrWhiteSpace(action.By) && !string.IsNullOrWhiteSpace(action.Reason)
-        && action.By.Length <= 64 && action.Reason.Length <= 500;
+        && action.By.Length <= 200 && action.Reason.Length <= 500;
 
+    // "by" is the token's staff id and, for an operator-issued proctor token, the issuing operator's id.
     static Fault ReasonRequired() =>
-        Faults.Of(ErrorCodes.ReasonRequired, "Proctor actions need who acts and why (by, reason; at most 64 and 500 characters).");
+        Faults.Of(ErrorCodes.ReasonRequired, "Proctor actions need who acts and why (by, reason; at most 200 and 500 characters).");
 
     static Fault RoomNotFound() => Faults.Of(ErrorCodes.RoomNotFound, "This room has not been set up.");
 

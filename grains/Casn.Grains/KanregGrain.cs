@@ -4,6 +4,9 @@ namespace Casn.Grains;
 public sealed class KanregState
 {
     [Id(0)] public SortedSet<string> Rooms { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Proctor ids given out per exam day: <c>{date}|{id}</c> → the proctor's name.</summary>
+    [Id(1)] public Dictionary<string, string> ProctorIds { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -20,4 +23,19 @@ public sealed class KanregGrain([PersistentState("kanreg")] IPersistentState<Kan
     }
 
     public Task<string[]> GetRooms() => Task.FromResult(state.State.Rooms.ToArray());
+
+    public async Task<Result<bool>> ClaimProctorId(DateOnly date, string proctorId, string name)
+    {
+        var key = $"{date:yyyy-MM-dd}|{proctorId}";
+        if (state.State.ProctorIds.TryGetValue(key, out var holder))
+            return string.Equals(holder, name, StringComparison.Ordinal)
+                ? true
+                : Faults.Of(ErrorCodes.ProctorIdTaken, $"Proctor id '{proctorId}' is already given to another proctor on {date:yyyy-MM-dd}.");
+        // Past days are done with: the list holds the days still to come and a week back, no more.
+        var cutoff = $"{date.AddDays(-7):yyyy-MM-dd}|";
+        foreach (var old in state.State.ProctorIds.Keys.Where(k => string.CompareOrdinal(k, cutoff) < 0).ToList()) state.State.ProctorIds.Remove(old);
+        state.State.ProctorIds[key] = name;
+        await state.WriteStateAsync();
+        return true;
+    }
 }

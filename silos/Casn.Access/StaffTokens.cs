@@ -29,11 +29,17 @@ public static class StaffClaims
     public const string Room = "room";
 
     public const string National = "national";
+
+    /// <summary>Who issued a proctor token (the operator's <c>sub</c>): recorded with every action taken under it.</summary>
+    public const string IssuedBy = "issued_by";
 }
 
 /// <summary>Who a staff token is for.</summary>
 public sealed record StaffGrant(string Subject, string Name, string Role, string? Kanreg, IReadOnlyList<string> Rooms, TimeSpan ValidFor)
 {
+    /// <summary>The operator who issued this token, when one did (a proctor token from the operator API).</summary>
+    public string? IssuedBy { get; init; }
+
     public static StaffGrant Operator(string subject, string name, string kanreg, TimeSpan validFor) =>
         new(subject, name, StaffRoles.Operator, kanreg, [], validFor);
 
@@ -93,6 +99,7 @@ public sealed class StaffTokens
         };
         if (grant.Kanreg is not null) claims[StaffClaims.Kanreg] = grant.Kanreg;
         if (grant.Rooms.Count > 0) claims[StaffClaims.Room] = grant.Rooms.ToArray();
+        if (grant.IssuedBy is not null) claims[StaffClaims.IssuedBy] = grant.IssuedBy;
         var expires = now + grant.ValidFor;
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -136,5 +143,13 @@ public static class StaffPrincipal
         user.HasClaim(StaffClaims.Role, StaffRoles.Proctor) && user.HasClaim(StaffClaims.Room, roomKey);
 
     /// <summary>The staff id recorded with every action; never taken from a request body.</summary>
+    /// <summary>
+    /// Who acts, as the record names them: the staff id, and for a proctor token issued by an operator,
+    /// that operator too ("proctor-7 (token by op-kanreg-v)"), so a token issued under someone else's id
+    /// still leads back to whoever issued it.
+    /// </summary>
+    public static string Actor(this ClaimsPrincipal user) =>
+        user.FindFirst(StaffClaims.IssuedBy)?.Value is { Length: > 0 } issuer ? $"{user.StaffId()} (token by {issuer})" : user.StaffId();
+
     public static string StaffId(this ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "";
 }

@@ -42,6 +42,7 @@ public static class Problems
         [ErrorCodes.FaceNotDue] = StatusCodes.Status409Conflict,
         [ErrorCodes.CandidateOtherKanreg] = StatusCodes.Status403Forbidden,
         [ErrorCodes.CandidateAlreadySeated] = StatusCodes.Status409Conflict,
+        [ErrorCodes.ProctorIdTaken] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerTooLate] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerSequenceConflict] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerLimitReached] = StatusCodes.Status409Conflict,

@@ -36,8 +36,8 @@ public static class RoomEndpoints
         rooms.MapPost("/roster", ([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.AddToRoster(entries)))
             .Allow(Access.KanregOperator).WithSummary("Add registered candidates to the roster with their seats.");
-        rooms.MapPost("/proctors", ([AsParameters] RoomRoute route, ProctorTokenRequest request, StaffTokens tokens) =>
-            IssueProctorToken(route, request, tokens))
+        rooms.MapPost("/proctors", ([AsParameters] RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains) =>
+            IssueProctorToken(route, request, user, tokens, grains))
             .Allow(Access.KanregOperator).WithSummary("Issue a proctor's token for this room (at most 16 hours).");
         rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.CheckIn(request with { Proctor = By(user, request.Proctor) })))
@@ -68,9 +68,9 @@ public static class RoomEndpoints
     }
 
     /// <summary>The acting proctor is who the token says; the request supplies only the reason.</summary>
-    static ProctorAction By(ClaimsPrincipal user, ProctorAction? action) => new(user.StaffId(), action?.Reason ?? "");
+    static ProctorAction By(ClaimsPrincipal user, ProctorAction? action) => new(user.Actor(), action?.Reason ?? "");
 
-    static IResult IssueProctorToken(RoomRoute route, ProctorTokenRequest request, StaffTokens tokens)
+    static async Task<IResult> IssueProctorToken(RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains)
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
@@ -80,7 +80,9 @@ public static class RoomEndpoints
         if (hours < 1 || TimeSpan.FromHours(hours) > MaxProctorTokenLifetime)
             return Problems.Of(ErrorCodes.RequestInvalid, $"Hours must be 1-{MaxProctorTokenLifetime.TotalHours}.");
         var room = key.Value!.ToString();
-        var (token, expires) = tokens.Issue(StaffGrant.Proctor(request.ProctorId, request.Name, [room], TimeSpan.FromHours(hours)));
+        var claimed = await grains.GetGrain<IKanregGrain>(key.Value.Region).ClaimProctorId(key.Value.Date, request.ProctorId, request.Name.Trim());
+        if (!claimed.IsOk) return Problems.Of(claimed.Fault!);
+        var (token, expires) = tokens.Issue(StaffGrant.Proctor(request.ProctorId, request.Name, [room], TimeSpan.FromHours(hours)) with { IssuedBy = user.StaffId() });
         return Results.Ok(new ProctorTokenGrant(token, expires, room));
     }
 

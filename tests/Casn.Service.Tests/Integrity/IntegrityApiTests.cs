@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Casn.Service.Tests.Http;
+using Casn.Service.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Casn.Service.Tests.Http.HttpExamDay;
@@ -221,5 +222,30 @@ public sealed class IntegrityApiTests(IntegrityFixture fixture, ITestOutputHelpe
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         await Cluster.ExamDay.Eventually(async () => (await Seat(day)).GetProperty("clock").GetProperty("contactLost").GetBoolean(),
             TimeSpan.FromSeconds(10), "the silence stopped the clock");
+    }
+}
+
+/// <summary>Proctor attribution: an id belongs to one proctor per Kanreg and day, and the issuing operator is on every record.</summary>
+[Collection(IntegrityCollection.Name)]
+public sealed class ProctorAttributionTests(IntegrityFixture fixture)
+{
+    [Fact]
+    public async Task A_proctor_id_cannot_be_reissued_to_another_name_and_actions_name_the_issuing_operator()
+    {
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 1);
+        var issue = (string id, string name) => day.Operator.PostAsJsonAsync(day.RoomPath + "/proctors", new { proctorId = id, name, hours = 2 });
+
+        var grant = await Expect(200, await issue("pr-ani", "Ani Lestari"));
+        await ExpectProblem(409, "proctor.id_taken", await issue("pr-ani", "Budi Santoso"));
+        // The same proctor again (a renewed token) is fine.
+        await Expect(200, await issue("pr-ani", "Ani Lestari"));
+
+        var proctor = fixture.Silo.CreateClient().As(grant.GetProperty("token").GetString()!);
+        await Expect(200, await proctor.PostAsJsonAsync(day.RoomPath + "/checkins", new { participantNo = day.ParticipantNo(1), method = "manual", proctor = ProctorNote }));
+        var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
+        var checkIn = room.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("kind").GetString() == "check_in");
+        Assert.Equal("pr-ani (token by op-national)", checkIn.GetProperty("by").GetString());
+        var events = room.GetProperty("candidates")[0].GetProperty("events").EnumerateArray();
+        Assert.Contains(events, e => e.GetProperty("kind").GetString() == "checked_in" && e.GetProperty("by").GetString() == "pr-ani (token by op-national)");
     }
 }
