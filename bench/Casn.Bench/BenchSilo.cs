@@ -79,13 +79,15 @@ public sealed record BenchRoom(string RoomKey, ExamDefinition Exam, string[] Ses
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         Ok(await grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
         var roomNo = Interlocked.Increment(ref _rooms);
-        var roomKey = $"{region}/SITE-{Environment.ProcessId}/2026-11-23/1/R{roomNo:D3}";
+        var startsAt = DateTimeOffset.UtcNow.AddHours(1);
+        var site = $"SITE-{Environment.ProcessId}";
+        var roomKey = $"{region}/{site}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R{roomNo:D3}";
         var room = grains.GetGrain<IExamRoomGrain>(roomKey);
-        Ok(await room.Setup(new RoomSetup(exam.Id, $"Bench {roomNo}", DateTimeOffset.UtcNow.AddHours(1), candidates)));
+        Ok(await room.Setup(new RoomSetup(exam.Id, $"Bench {roomNo}", startsAt, candidates)));
         var participants = Enumerable.Range(1, candidates).Select(n => $"B{roomNo:D3}{n:D5}").ToArray();
         await Parallel.ForEachAsync(Enumerable.Range(0, candidates), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
             Ok(await grains.GetGrain<ICandidateGrain>(participants[i]).Register(new CandidateProfile(participants[i], "Peserta " + participants[i],
-                $"3201{roomNo:D4}{i:D8}", new DateOnly(1999, 1, 1), "general", "POS-1", false))));
+                $"3201{roomNo:D4}{i:D8}", new DateOnly(1999, 1, 1), "general", "POS-1", false, region, site))));
         Ok(await room.AddToRoster([.. participants.Select((p, i) => new RosterEntry(p, $"S{i + 1}"))]));
         var pins = new string[candidates];
         for (var i = 0; i < candidates; i++)

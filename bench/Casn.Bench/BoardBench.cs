@@ -106,15 +106,16 @@ public static class BoardBench
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         await Ok(await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options));
         var run = Interlocked.Increment(ref _rooms);
-        var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{DateTime.UtcNow:yyyy-MM-dd}/1/R{run:D2}";
+        var startsAt = DateTimeOffset.UtcNow.AddHours(1);
+        var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R{run:D2}";
         var participants = Enumerable.Range(1, candidates).Select(n => $"V{Environment.ProcessId}{run:D2}{n:D4}").ToArray();
         for (var n = 0; n < candidates; n++)
             await Ok(await operatorClient.PutAsJsonAsync($"/api/candidates/{participants[n]}", new
             {
                 participantNo = participants[n], name = $"Peserta {n + 1}", nationalId = $"3201{run:D4}{n:D8}", birthDate = "1999-01-01",
-                category = "general", positionId = "POS-1", accessible = false,
+                category = "general", positionId = "POS-1", accessible = false, kanreg = "KANREG-B",
             }));
-        await Ok(await operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt = DateTimeOffset.UtcNow.AddHours(1), seats = candidates }));
+        await Ok(await operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt, seats = candidates }));
         await Ok(await operatorClient.PostAsJsonAsync($"/api/rooms/{roomKey}/roster", participants.Select((p, i) => new { participantNo = p, seat = $"S{i + 1}" })));
         var proctor = client(tokens.Issue(StaffGrant.Proctor("bench", "Bench", [roomKey], TimeSpan.FromHours(2))).Token);
         var workstations = new HttpClient[candidates];

@@ -62,18 +62,21 @@ public sealed class TestDay(Func<HttpClient> newClient, SimulationOptions option
             {
                 participantNo = seat.ParticipantNo, name = $"Peserta {seat.Number}", nationalId = $"3171{seat.ParticipantNo[^6..]}{seat.Number:D6}",
                 birthDate = "1998-01-01", category = "general", positionId = "POS-SIM", accessible = false,
+                kanreg = seat.Region, site = seat.Site,
             }, token));
             await Ensure(await staff.PutAsync($"/api/candidates/{seat.ParticipantNo}/photo", Jpeg(people[seat.Person][0]), token));
         });
 
-        var rooms = seats.GroupBy(s => $"{s.Region}/{s.Site}/{DateTime.UtcNow:yyyy-MM-dd}/1/{s.Room}").ToList();
+        // A room's key carries the date its start falls on.
+        var startsAt = DateTimeOffset.UtcNow.AddHours(1);
+        var rooms = seats.GroupBy(s => $"{s.Region}/{s.Site}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/{s.Room}").ToList();
         var viewers = new List<Task>();
         using var stopViewers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sittings = new List<Task>();
         foreach (var room in rooms)
         {
             var roomPath = $"/api/rooms/{room.Key}";
-            await Ensure(await staff.PutAsJsonAsync(roomPath, new { examId = exam.Id, name = room.Key, startsAt = DateTimeOffset.UtcNow.AddHours(1), seats = room.Count() }, cancellationToken));
+            await Ensure(await staff.PutAsJsonAsync(roomPath, new { examId = exam.Id, name = room.Key, startsAt, seats = room.Count() }, cancellationToken));
             await Ensure(await staff.PostAsJsonAsync(roomPath + "/roster", room.Select(s => new { participantNo = s.ParticipantNo, seat = $"K{s.Number}" }), cancellationToken));
             var grant = await Read(await staff.PostAsJsonAsync(roomPath + "/proctors", new { proctorId = "sim-proctor", name = "Pengawas Simulasi", hours = 4 }, cancellationToken));
             var proctor = Client(grant.GetProperty("token").GetString()!);

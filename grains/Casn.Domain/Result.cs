@@ -33,6 +33,8 @@ public static class ErrorCodes
     public const string CategoryUnknown = "candidate.category_unknown";
     /// <summary>A candidate registered to sit with one Kanreg, rostered into another Kanreg's room.</summary>
     public const string CandidateOtherKanreg = "candidate.other_kanreg";
+    /// <summary>A candidate registered to sit at one site of their Kanreg, rostered into a room at another site.</summary>
+    public const string CandidateOtherSite = "candidate.other_site";
     /// <summary>The participant already has a sitting of this exam (in this or another room).</summary>
     public const string CandidateAlreadySeated = "candidate.already_seated";
 

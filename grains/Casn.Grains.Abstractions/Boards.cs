@@ -126,6 +126,10 @@ public interface ILiveBoardGrain : IPublishedBoard
 {
     [OneWay]
     Task Update(BoardRow row, string examTitle, string[] sections);
+
+    /// <summary>A sitting withdrawn from the room (the candidate moved): its line goes.</summary>
+    [OneWay]
+    Task Remove(string participantNo);
 }
 
 /// <summary>Every sitting's current board line, as the room's sessions hold it.</summary>

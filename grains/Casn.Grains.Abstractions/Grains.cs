@@ -21,11 +21,26 @@ public interface ICandidateGrain : IGrainWithStringKey
 
     Task<CandidateProfile?> GetProfile();
 
+    /// <summary>The profile, the seat held per exam and every move: for operators (the HTTP layer masks the NIK).</summary>
+    Task<CandidateRecord?> GetRecord();
+
     /// <summary>
-    /// The candidate is seated for an exam on this date: returns the profile (null when not registered)
-    /// and keeps the biometric data until the retention period after the latest such date.
+    /// Claims the candidate's one seat for an exam in a room (the room key names the Kanreg, site and date).
+    /// Refused for a room of another Kanreg (<c>candidate.other_kanreg</c>) or site (<c>candidate.other_site</c>)
+    /// than the registration, and for a second room for the same exam (<c>candidate.already_seated</c>);
+    /// the same room again is accepted. Keeps the biometric data until the retention period after the room's date.
     /// </summary>
-    Task<CandidateProfile?> SeatFor(DateOnly examDate);
+    Task<Result<CandidateProfile>> SeatFor(string roomKey, string examId);
+
+    /// <summary>Gives back a seat claimed by <see cref="SeatFor"/> when the room could not take the candidate after all.</summary>
+    Task ReleaseSeat(string roomKey, string examId);
+
+    /// <summary>
+    /// A national operator moves the candidate to another Kanreg (or site). Seats in rooms the candidate has not
+    /// been checked in to are released from those rooms; a checked-in seat refuses the move
+    /// (<c>candidate.already_seated</c>). The move is recorded with who made it and why.
+    /// </summary>
+    Task<Result<CandidateRecord>> Move(CandidateMoveRequest request, string by);
 
     /// <summary>Deletes the photo and embeddings when the retention period after the last exam has passed; runs daily by reminder.</summary>
     Task<RetentionOutcome> ApplyRetention();
@@ -77,6 +92,14 @@ public interface IExamRoomGrain : IGrainWithStringKey
     /// <summary>Approves a login from another workstation for a candidate already seated (the "reset login" practice).</summary>
     Task<Result<SessionView>> ApproveRelogin(string participantNo, ProctorAction action);
 
+    /// <summary>
+    /// Takes a candidate who has not been checked in off the roster (a national operator's move): the sitting
+    /// is withdrawn, the seat freed and the board line removed; recorded as a <c>moved_out</c> incident.
+    /// True when the seat was freed (or was not here); false when the sitting is finished and stays on record;
+    /// <c>candidate.already_seated</c> when the candidate is checked in and the sitting is not over.
+    /// </summary>
+    Task<Result<bool>> Unseat(string participantNo, ProctorAction action);
+
     Task<Result<RoomView>> GetView();
 
     /// <summary>Every sitting's public board line, read from the sessions (a board rebuilding itself).</summary>
@@ -91,6 +114,9 @@ public interface IExamRoomGrain : IGrainWithStringKey
 public interface ICandidateSessionGrain : IGrainWithStringKey
 {
     Task<Result<SessionView>> Register(SessionSetup setup);
+
+    /// <summary>Withdraws a sitting nobody has checked in to yet (the candidate moved elsewhere): its state is cleared.</summary>
+    Task<Result<bool>> Withdraw();
 
     Task<Result<SessionView>> CheckIn(CheckInRecord record, string pinHash, bool roomOpen);
 

@@ -20,6 +20,12 @@ public sealed class CandidateState
 
     /// <summary>When the retention rule last deleted the photo and embeddings.</summary>
     [Id(5)] public DateTimeOffset? BiometricsPurgedAt { get; set; }
+
+    /// <summary>The one room per exam the candidate is seated in: exam id to room key.</summary>
+    [Id(6)] public Dictionary<string, string> SeatByExam { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every change of Kanreg or site, newest last (the latest <see cref="CandidateGrain.MovesKept"/>).</summary>
+    [Id(7)] public List<CandidateMove> Moves { get; set; } = [];
 }
 
 public sealed partial class CandidateGrain(
@@ -47,6 +53,16 @@ public sealed partial class CandidateGrain(
             return Faults.Of(ErrorCodes.CandidateInvalid, "National ID (NIK) must be 16 digits.");
         if (!Keys.IsValidToken(profile.Category, 32) || !Keys.IsValidToken(profile.PositionId, 64))
             return Faults.Of(ErrorCodes.CandidateInvalid, "Category and position must be letters, digits or '-'.");
+        if (!Keys.IsValidToken(profile.Kanreg, 32) || profile.Site is not null && !Keys.IsValidToken(profile.Site, 32))
+            return Faults.Of(ErrorCodes.CandidateInvalid, "Kanreg (required) and site must be 1-32 letters, digits or '-': where the candidate chose to sit.");
+        if (state.State.Profile is { } current && (current.Kanreg != profile.Kanreg || current.Site != profile.Site))
+        {
+            // Where a candidate sits is changed by a recorded move once they hold a seat; before that, a
+            // registration update is itself recorded as one.
+            if (state.State.SeatByExam.Count > 0)
+                return Faults.Of(ErrorCodes.CandidateAlreadySeated, "The candidate holds a seat: a national operator moves them instead (POST /api/candidates/{participantNo}/move).");
+            Record(new CandidateMove(clock.GetUtcNow(), current.Kanreg, current.Site, profile.Kanreg, profile.Site, "registration", "registration updated", []));
+        }
         state.State.Profile = profile;
         await state.WriteStateAsync();
         return profile;
@@ -54,16 +70,81 @@ public sealed partial class CandidateGrain(
 
     Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);
 
-    async Task<CandidateProfile?> ICandidateGrain.SeatFor(DateOnly examDate)
+    Task<CandidateRecord?> ICandidateGrain.GetRecord() => Task.FromResult(RecordOf());
+
+    CandidateRecord? RecordOf() => state.State.Profile is { } profile
+        ? new CandidateRecord(profile, new Dictionary<string, string>(state.State.SeatByExam, StringComparer.Ordinal), [.. state.State.Moves])
+        : null;
+
+    public const int MovesKept = 50;
+
+    void Record(CandidateMove move)
     {
-        if (state.State.Profile is null) return null;
-        if (state.State.LastExamDate is null || state.State.LastExamDate < examDate)
+        state.State.Moves.Add(move);
+        if (state.State.Moves.Count > MovesKept) state.State.Moves.RemoveRange(0, state.State.Moves.Count - MovesKept);
+    }
+
+    async Task<Result<CandidateProfile>> ICandidateGrain.SeatFor(string roomKey, string examId)
+    {
+        if (state.State.Profile is not { } profile) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        var parsed = RoomKey.Parse(roomKey);
+        if (!parsed.IsOk) return parsed.Fault!;
+        var room = parsed.Value!;
+        if (!SitsIn(profile.Kanreg, profile.Site, room))
         {
-            state.State.LastExamDate = examDate;
-            await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+            return room.Region != profile.Kanreg
+                ? Faults.Of(ErrorCodes.CandidateOtherKanreg, $"Candidate '{ParticipantNo}' is registered to sit with another Kanreg; a national operator can move them.")
+                : Faults.Of(ErrorCodes.CandidateOtherSite, $"Candidate '{ParticipantNo}' is registered to sit at another site; a national operator can move them.");
         }
-        return state.State.Profile;
+        if (state.State.SeatByExam.TryGetValue(examId, out var held) && held != roomKey)
+            return Faults.Of(ErrorCodes.CandidateAlreadySeated, $"Candidate '{ParticipantNo}' already has a seat for exam {examId} in another room.");
+
+        state.State.SeatByExam[examId] = roomKey;
+        if (state.State.LastExamDate is null || state.State.LastExamDate < room.Date) state.State.LastExamDate = room.Date;
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        return profile;
+    }
+
+    static bool SitsIn(string kanreg, string? site, RoomKey room) => room.Region == kanreg && (site is null || room.Site == site);
+
+    async Task ICandidateGrain.ReleaseSeat(string roomKey, string examId)
+    {
+        if (state.State.SeatByExam.TryGetValue(examId, out var held) && held == roomKey && state.State.SeatByExam.Remove(examId))
+            await state.WriteStateAsync();
+    }
+
+    async Task<Result<CandidateRecord>> ICandidateGrain.Move(CandidateMoveRequest request, string by)
+    {
+        if (state.State.Profile is not { } profile) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        if (request is null || !Keys.IsValidToken(request.Kanreg, 32) || request.Site is not null && !Keys.IsValidToken(request.Site, 32))
+            return Faults.Of(ErrorCodes.CandidateInvalid, "The move names the Kanreg (and optionally the site): 1-32 letters, digits or '-'.");
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 400 || string.IsNullOrWhiteSpace(by))
+            return Faults.Of(ErrorCodes.ReasonRequired, "A move needs a reason (at most 400 characters).");
+        if (profile.Kanreg == request.Kanreg && profile.Site == request.Site) return RecordOf()!;
+
+        // Seats the new place cannot use are freed in their rooms first; a sitting already under way refuses the
+        // move, and one already finished stays on record (it still counts as this exam's sitting).
+        var released = new List<string>();
+        foreach (var (examId, roomKey) in state.State.SeatByExam.ToList())
+        {
+            if (SitsIn(request.Kanreg, request.Site, RoomKey.Parse(roomKey).Value!)) continue;
+            var unseated = await GrainFactory.GetGrain<IExamRoomGrain>(roomKey)
+                .Unseat(ParticipantNo, new ProctorAction(by, $"moved to {request.Kanreg}{(request.Site is null ? "" : "/" + request.Site)}: {request.Reason}"));
+            if (!unseated.IsOk)
+            {
+                // Seats freed before the refusal are freed for good: keep the record true to the rooms.
+                if (released.Count > 0) await state.WriteStateAsync();
+                return unseated.Fault!;
+            }
+            if (!unseated.Value) continue;
+            state.State.SeatByExam.Remove(examId);
+            released.Add(roomKey);
+        }
+        Record(new CandidateMove(clock.GetUtcNow(), profile.Kanreg, profile.Site, request.Kanreg, request.Site, by, request.Reason, [.. released]));
+        state.State.Profile = profile with { Kanreg = request.Kanreg, Site = request.Site };
+        await state.WriteStateAsync();
+        return RecordOf()!;
     }
 
     DateOnly? KeepUntil => state.State.LastExamDate?.AddDays(biometrics.Value.RetentionDays);

@@ -61,6 +61,19 @@ public sealed partial class CandidateSessionGrain(
         return _session.View(Now);
     }
 
+    async Task<Result<bool>> ICandidateSessionGrain.Withdraw()
+    {
+        if (_session is null) return true;
+        if (_session.State.Status != SessionStatus.Registered)
+            return Faults.Of(ErrorCodes.CandidateAlreadySeated, "This sitting has begun (checked in): it cannot be withdrawn.");
+        await state.ClearStateAsync();
+        _session = null;
+        _timer?.Dispose();
+        _timer = null;
+        DeactivateOnIdle();
+        return true;
+    }
+
     async Task<Result<SessionView>> ICandidateSessionGrain.CheckIn(CheckInRecord record, string pinHash, bool roomOpen)
     {
         if (_session is null) return NotFound();

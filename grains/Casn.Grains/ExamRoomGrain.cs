@@ -43,6 +43,13 @@ public sealed class ExamRoomGrain(
             return Faults.Of(ErrorCodes.RoomInvalid, "A room needs a name (at most 100 characters).");
         if (Room.Setup is not null)
             return Room.Setup == setup ? await View() : Faults.Of(ErrorCodes.RoomAlreadySetUp, "This room is already set up differently.");
+        // The key's date is the day the room sits, where it sits: it must be the start's own date in the offset
+        // given. A room far in the future would also hold the candidates' photos from the retention purge.
+        var keyDate = RoomKey.Parse(Key).Value!.Date;
+        if (DateOnly.FromDateTime(setup.StartsAt.DateTime) != keyDate)
+            return Faults.Of(ErrorCodes.RoomInvalid, $"startsAt ({setup.StartsAt:yyyy-MM-dd'T'HH:mm:sszzz}) must fall on the room's date {keyDate:yyyy-MM-dd}, in its own offset.");
+        if (keyDate > DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1))
+            return Faults.Of(ErrorCodes.RoomInvalid, "A room can be dated at most a year ahead.");
         if (await exams.Find(setup.ExamId ?? "") is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
         Room.Setup = setup;
         await state.WriteStateAsync();
@@ -68,21 +75,70 @@ public sealed class ExamRoomGrain(
             return Faults.Of(ErrorCodes.RoomFull, $"The room has {setup.Seats} seats.");
 
         var exam = (await exams.Find(setup.ExamId))!;
-        var examDate = RoomKey.Parse(Key).Value!.Date;
-        var profiles = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(examDate)));
-        var missing = newEntries.Where((e, i) => profiles[i] is null).Select(e => e.ParticipantNo).ToList();
-        if (missing.Count > 0) return Faults.Of(ErrorCodes.CandidateNotFound, $"Not registered: {string.Join(", ", missing.Take(20))}.");
-        var badCategory = profiles.Where(p => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(p!.Category) is null).ToList();
-        if (badCategory.Count > 0)
-            return Faults.Of(ErrorCodes.CategoryUnknown, $"Category not in exam {exam.Id}: {string.Join(", ", badCategory.Select(p => p!.ParticipantNo).Take(20))}.");
-
-        var registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
-            new SessionSetup(exam.Id, entry.ParticipantNo, profiles[i]!.Name, profiles[i]!.Category, profiles[i]!.Accessible, entry.Seat))));
-        if (registrations.FirstOrDefault(r => !r.IsOk) is { } failed) return failed.Fault!;
+        // Each candidate's own grain decides whether they may sit here (their Kanreg and site, one seat per
+        // exam), so two rooms rostering the same person at once cannot both win. Seats claimed by a roster
+        // that is then refused are given back: all of it is taken, or none.
+        var seats = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
+        var refusal = RosterRefusal(newEntries, seats, exam);
+        if (refusal is null)
+        {
+            var registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
+                new SessionSetup(exam.Id, entry.ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible, entry.Seat))));
+            refusal = registrations.FirstOrDefault(r => !r.IsOk)?.Fault;
+        }
+        if (refusal is not null)
+        {
+            await Task.WhenAll(newEntries.Where((e, i) => seats[i].IsOk).Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).ReleaseSeat(Key, exam.Id)));
+            return refusal;
+        }
 
         foreach (var entry in newEntries) Room.SeatByParticipant[entry.ParticipantNo] = entry.Seat;
         await state.WriteStateAsync();
         return await View();
+    }
+
+    /// <summary>The first reason a roster cannot be taken, naming up to 20 of the participants it concerns; null when it can.</summary>
+    static Fault? RosterRefusal(List<RosterEntry> entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
+    {
+        var refused = entries.Select((e, i) => (e.ParticipantNo, seats[i].Fault)).Where(x => x.Fault is not null).ToList();
+        if (refused.Count > 0)
+        {
+            var code = refused[0].Fault!.Code;
+            var named = refused.Where(x => x.Fault!.Code == code).Select(x => x.ParticipantNo).Take(20);
+            return Faults.Of(code, code switch
+            {
+                ErrorCodes.CandidateNotFound => $"Not registered: {string.Join(", ", named)}.",
+                ErrorCodes.CandidateOtherKanreg => $"Registered to sit with another Kanreg: {string.Join(", ", named)}.",
+                ErrorCodes.CandidateOtherSite => $"Registered to sit at another site: {string.Join(", ", named)}.",
+                ErrorCodes.CandidateAlreadySeated => $"Already seated for exam {exam.Id} in another room: {string.Join(", ", named)}.",
+                _ => refused[0].Fault!.Message,
+            });
+        }
+        var badCategory = entries.Where((e, i) => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(seats[i].Value!.Category) is null).ToList();
+        return badCategory.Count > 0
+            ? Faults.Of(ErrorCodes.CategoryUnknown, $"Category not in exam {exam.Id}: {string.Join(", ", badCategory.Select(e => e.ParticipantNo).Take(20))}.")
+            : null;
+    }
+
+    async Task<Result<bool>> IExamRoomGrain.Unseat(string participantNo, ProctorAction action)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return true;
+        if (Room.CheckedIn.Contains(participantNo!))
+        {
+            return await SessionOf(participantNo!).GetView() is { Status: SessionStatus.Finished }
+                ? false
+                : Faults.Of(ErrorCodes.CandidateAlreadySeated, $"Candidate '{participantNo}' is checked in to room {Key}: that sitting must end before a move.");
+        }
+        var withdrawn = await SessionOf(participantNo!).Withdraw();
+        if (!withdrawn.IsOk) return withdrawn.Fault!;
+        Room.SeatByParticipant.Remove(participantNo!);
+        Room.FaceCheckFailed.Remove(participantNo!);
+        Room.Incidents.Add(new RoomIncident(Now, participantNo!, RoomIncidentKinds.MovedOut, action.By, action.Reason));
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ILiveBoardGrain>(Key).Remove(participantNo!);
+        return true;
     }
 
     async Task<Result<CheckInReceipt>> IExamRoomGrain.CheckIn(CheckInRequest request)

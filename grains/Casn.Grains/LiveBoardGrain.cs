@@ -135,6 +135,15 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
         return Task.CompletedTask;
     }
 
+    Task ILiveBoardGrain.Remove(string participantNo)
+    {
+        var held = _held.Where(h => h.Row.ParticipantNo != participantNo).ToList();
+        _held.Clear();
+        foreach (var h in held) _held.Enqueue(h);
+        if (_rows.Remove(participantNo)) Changed();
+        return Task.CompletedTask;
+    }
+
     void Apply(BoardRow row)
     {
         if (_rows.TryGetValue(row.ParticipantNo, out var current) && current.Revision >= row.Revision) return;

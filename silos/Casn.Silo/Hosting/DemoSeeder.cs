@@ -23,7 +23,9 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         Ensure(await grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
         var now = clock.GetUtcNow();
-        var date = DateOnly.FromDateTime(now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        // A room's key carries the date its start falls on.
+        var startsAt = now.AddHours(1);
+        var date = DateOnly.FromDateTime(startsAt.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         for (var roomNo = 1; roomNo <= 2; roomNo++)
         {
@@ -35,7 +37,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
                 LogAlreadySeeded(logger, roomKey);
                 continue;
             }
-            Ensure(await room.Setup(new RoomSetup(exam.Id, $"Ruang {roomNo}", now.AddHours(1), 40)));
+            Ensure(await room.Setup(new RoomSetup(exam.Id, $"Ruang {roomNo}", startsAt, 40)));
             var roster = new List<RosterEntry>();
             for (var seat = 1; seat <= CandidatesPerRoom; seat++)
             {
@@ -44,7 +46,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
                 var category = n % 10 == 0 ? "cumlaude" : n % 13 == 0 ? "disability" : "general";
                 Ensure(await grains.GetGrain<ICandidateGrain>(participantNo).Register(new CandidateProfile(
                     participantNo, $"{GivenNames[n % GivenNames.Length]} {FamilyNames[n % FamilyNames.Length]}",
-                    $"3175{n:D12}", new DateOnly(1995, 1, 1).AddDays(n * 37), category, "FORMASI-ANALIS-01", n == 13)));
+                    $"3175{n:D12}", new DateOnly(1995, 1, 1).AddDays(n * 37), category, "FORMASI-ANALIS-01", n == 13, Region, Site)));
                 roster.Add(new RosterEntry(participantNo, $"S{seat:D2}"));
             }
             Ensure(await room.AddToRoster([.. roster]));

@@ -1,14 +1,24 @@
+using System.Security.Claims;
+using Casn.Access;
 using Casn.Domain;
 using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 
 namespace Casn.Silo.Http;
 
-/// <summary>What an operator sees of a candidate: the national ID is masked.</summary>
-public sealed record CandidateRecordView(string ParticipantNo, string Name, string NationalIdMasked, string Category, string PositionId, bool Accessible)
+/// <summary>
+/// What an operator sees of a candidate: the national ID masked, where they sit (Kanreg, site), the seat held
+/// per exam and every recorded move.
+/// </summary>
+public sealed record CandidateRecordView(
+    string ParticipantNo, string Name, string NationalIdMasked, string Category, string PositionId, bool Accessible,
+    string Kanreg, string? Site, IReadOnlyDictionary<string, string> SeatByExam, CandidateMove[] Moves)
 {
-    public static CandidateRecordView Of(CandidateProfile p) =>
-        new(p.ParticipantNo, p.Name, Mask(p.NationalId), p.Category, p.PositionId, p.Accessible);
+    public static CandidateRecordView Of(CandidateRecord record) => Of(record.Profile, record.SeatByExam, record.Moves);
+
+    public static CandidateRecordView Of(CandidateProfile p, IReadOnlyDictionary<string, string>? seats = null, CandidateMove[]? moves = null) =>
+        new(p.ParticipantNo, p.Name, Mask(p.NationalId), p.Category, p.PositionId, p.Accessible, p.Kanreg, p.Site,
+            seats ?? new Dictionary<string, string>(), moves ?? []);
 
     static string Mask(string nationalId) => nationalId.Length <= 8 ? new string('*', nationalId.Length)
         : nationalId[..4] + new string('*', nationalId.Length - 8) + nationalId[^4..];
@@ -39,10 +49,21 @@ public static class OperatorEndpoints
             var registered = await grains.GetGrain<ICandidateGrain>(participantNo).Register(profile);
             return registered.IsOk ? Results.Ok(CandidateRecordView.Of(registered.Value!)) : Problems.Of(registered.Fault!);
         }).Allow(Access.NationalOperator).WithSummary("Register or update a candidate (registration is national).");
-        candidates.MapGet("/{participantNo}", async (string participantNo, IGrainFactory grains) =>
-            SessionKey.IsValidParticipantNo(participantNo) && await grains.GetGrain<ICandidateGrain>(participantNo).GetProfile() is { } profile
-                ? Results.Ok(CandidateRecordView.Of(profile))
-                : Problems.Of(ErrorCodes.CandidateNotFound, $"Candidate '{participantNo}' is not registered."))
-            .Allow(Access.AnyOperator).WithSummary("A registered candidate, national ID masked.");
+        candidates.MapGet("/{participantNo}", async (string participantNo, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!SessionKey.IsValidParticipantNo(participantNo) || await grains.GetGrain<ICandidateGrain>(participantNo).GetRecord() is not { } record)
+                return Problems.Of(ErrorCodes.CandidateNotFound, $"Candidate '{participantNo}' is not registered.");
+            // A Kanreg's operators see the candidates who sit with them; national operators see all.
+            return user.IsOperatorFor(record.Profile.Kanreg)
+                ? Results.Ok(CandidateRecordView.Of(record))
+                : Problems.Of(ErrorCodes.CandidateOtherKanreg, $"Candidate '{participantNo}' sits with another Kanreg.");
+        }).Allow(Access.AnyOperator).WithSummary("A registered candidate (national ID masked): where they sit, their seats and moves. Their own Kanreg's operators and national operators only.");
+        candidates.MapPost("/{participantNo}/move", async (string participantNo, CandidateMoveRequest move, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            if (!SessionKey.IsValidParticipantNo(participantNo))
+                return Problems.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+            var moved = await grains.GetGrain<ICandidateGrain>(participantNo).Move(move, user.Actor());
+            return moved.IsOk ? Results.Ok(CandidateRecordView.Of(moved.Value!)) : Problems.Of(moved.Fault!);
+        }).Allow(Access.NationalOperator).WithSummary("Move a candidate to another Kanreg (and site): seats not yet checked in to are freed, and the move is recorded.");
     }
 }

@@ -41,6 +41,7 @@ public static class Problems
         [ErrorCodes.SessionContactLost] = StatusCodes.Status409Conflict,
         [ErrorCodes.FaceNotDue] = StatusCodes.Status409Conflict,
         [ErrorCodes.CandidateOtherKanreg] = StatusCodes.Status403Forbidden,
+        [ErrorCodes.CandidateOtherSite] = StatusCodes.Status403Forbidden,
         [ErrorCodes.CandidateAlreadySeated] = StatusCodes.Status409Conflict,
         [ErrorCodes.ProctorIdTaken] = StatusCodes.Status409Conflict,
         [ErrorCodes.AnswerTooLate] = StatusCodes.Status409Conflict,

@@ -1,3 +1,4 @@
+using static Casn.Service.Tests.Support.TestPhotos;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -16,13 +17,6 @@ namespace Casn.Service.Tests.Blobs;
 public sealed class BlobStorageTests(AzuriteSilo fixture)
 {
     BlobContainerClient Container(string name) => new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient(name);
-
-    static ByteArrayContent Jpeg(string name)
-    {
-        var content = new ByteArrayContent(TestPhotos.Bytes(name));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        return content;
-    }
 
     [Fact]
     public async Task The_enrolment_photo_is_stored_sealed_in_blob_storage_and_opens_only_for_its_candidate()

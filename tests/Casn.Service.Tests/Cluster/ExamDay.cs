@@ -19,7 +19,16 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
 
     public ExamDefinition Exam { get; } = TestExams.Skd("T", duration);
 
-    public string RoomKey => $"KANREG-T/SITE-{_id}/{(date ?? new DateOnly(2026, 11, 23)):yyyy-MM-dd}/1/R01";
+    public const string Kanreg = "KANREG-T";
+
+    public string Site => $"SITE-{_id}";
+
+    /// <summary>When the room starts: an hour from now, or 09:00 UTC on the given date. The room key carries its date.</summary>
+    public DateTimeOffset StartsAt { get; private set; } = date is { } day
+        ? new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero)
+        : DateTimeOffset.UtcNow.AddHours(1);
+
+    public string RoomKey => $"{Kanreg}/{Site}/{DateOnly.FromDateTime(StartsAt.UtcDateTime):yyyy-MM-dd}/1/R01";
 
     public IExamRoomGrain Room => grains.GetGrain<IExamRoomGrain>(RoomKey);
 
@@ -29,13 +38,17 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
 
     public ICandidateSessionGrain Session(int n) => grains.GetGrain<ICandidateSessionGrain>($"{RoomKey}/{ParticipantNo(n)}");
 
+    /// <summary>Candidate n as registered: to sit with this day's Kanreg, at its site.</summary>
+    public CandidateProfile Profile(int n, string category = "general") =>
+        new(ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, "POS-1", false, Kanreg, Site);
+
     public async Task<ExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null, string category = "general")
     {
+        if (startsAt is { } start) StartsAt = start;
         Ok(await grains.GetGrain<IExamGrain>(Exam.Id).Define(Exam));
         for (var n = 1; n <= candidates; n++)
-            Ok(await grains.GetGrain<ICandidateGrain>(ParticipantNo(n)).Register(new CandidateProfile(
-                ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, "POS-1", false)));
-        Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", startsAt ?? DateTimeOffset.UtcNow.AddHours(1), Math.Max(40, candidates))));
+            Ok(await grains.GetGrain<ICandidateGrain>(ParticipantNo(n)).Register(Profile(n, category)));
+        Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", StartsAt, Math.Max(40, candidates))));
         Ok(await Room.AddToRoster([.. Enumerable.Range(1, candidates).Select(n => new RosterEntry(ParticipantNo(n), $"S{n:D2}"))]));
         return this;
     }

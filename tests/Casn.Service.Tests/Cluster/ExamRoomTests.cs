@@ -22,10 +22,9 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
 
         var small = new ExamDay(Grains);
         Ok(await Grains.GetGrain<IExamGrain>(small.Exam.Id).Define(small.Exam));
-        Ok(await small.Room.Setup(new RoomSetup(small.Exam.Id, "Small", DateTimeOffset.UtcNow.AddHours(1), 1)));
+        Ok(await small.Room.Setup(new RoomSetup(small.Exam.Id, "Small", small.StartsAt, 1)));
         for (var n = 1; n <= 2; n++)
-            Ok(await Grains.GetGrain<ICandidateGrain>(small.ParticipantNo(n)).Register(new CandidateProfile(
-                small.ParticipantNo(n), "X", $"31750000000{n:D5}", new DateOnly(1990, 1, 1), "general", "POS-1", false)));
+            Ok(await Grains.GetGrain<ICandidateGrain>(small.ParticipantNo(n)).Register(small.Profile(n)));
         Fails(ErrorCodes.RoomFull, await small.Room.AddToRoster([new RosterEntry(small.ParticipantNo(1), "A"), new RosterEntry(small.ParticipantNo(2), "B")]));
     }
 
@@ -34,9 +33,8 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
     {
         var day = new ExamDay(Grains);
         Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Register(new CandidateProfile(
-            day.ParticipantNo(1), "X", "3175000000000001", new DateOnly(1990, 1, 1), "astronaut", "POS-1", false)));
-        Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", DateTimeOffset.UtcNow.AddHours(1), 5)));
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Register(day.Profile(1, category: "astronaut")));
+        Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", day.StartsAt, 5)));
         Fails(ErrorCodes.CategoryUnknown, await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
     }
 

@@ -71,4 +71,86 @@ public sealed class IntegrityClusterTests(ClusterFixture fixture)
         Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, item, 0)));
         Assert.InRange(before - Ok(await day.Session(1).Heartbeat(token)).RemainingMs, 0, ClusterFixture.HeartbeatTimeout.TotalMilliseconds + 1000);
     }
+
+    [Fact]
+    public async Task A_candidate_sits_only_with_their_kanreg_and_site_and_once_per_exam()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 2);
+        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(3)).Register(day.Profile(3)));
+        var date = $"{day.StartsAt.UtcDateTime:yyyy-MM-dd}";
+        async Task<IExamRoomGrain> Room(string key)
+        {
+            var room = Grains.GetGrain<IExamRoomGrain>(key);
+            Ok(await room.Setup(new RoomSetup(day.Exam.Id, "Other", day.StartsAt, 10)));
+            return room;
+        }
+        var otherKanreg = await Room($"KANREG-X/{day.Site}/{date}/1/R01");
+        var otherSite = await Room($"{ExamDay.Kanreg}/ELSEWHERE-{day.Site}/{date}/1/R01");
+        var secondSlot = await Room($"{ExamDay.Kanreg}/{day.Site}/{date}/2/R01");
+
+        Fails(ErrorCodes.CandidateOtherKanreg, await otherKanreg.AddToRoster([new RosterEntry(day.ParticipantNo(3), "S1")]));
+        Fails(ErrorCodes.CandidateOtherSite, await otherSite.AddToRoster([new RosterEntry(day.ParticipantNo(3), "S1")]));
+        Fails(ErrorCodes.CandidateAlreadySeated, await secondSlot.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
+        // A roster that is refused takes nobody: candidate 3's seat, claimed alongside, is given back.
+        Fails(ErrorCodes.CandidateAlreadySeated, await secondSlot.AddToRoster([new RosterEntry(day.ParticipantNo(3), "S3"), new RosterEntry(day.ParticipantNo(1), "S1")]));
+        Assert.Equal(0, Ok(await secondSlot.GetView()).Attendance.Rostered);
+        Assert.Empty(Ok(await otherKanreg.GetView()).Candidates);
+        Assert.Equal(3, Ok(await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(3), "S03")])).Attendance.Rostered);
+        Assert.Equal(day.RoomKey, (await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(3)).GetRecord())!.SeatByExam[day.Exam.Id]);
+    }
+
+    [Fact]
+    public async Task A_national_move_frees_seats_not_yet_checked_in_and_is_recorded()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 2);
+        await day.CheckIn(2);
+        var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
+
+        // Before a move, another Kanreg cannot seat them, and a registration update cannot move them either.
+        var foreign = Grains.GetGrain<IExamRoomGrain>($"KANREG-X/SITE-X/{day.StartsAt.UtcDateTime:yyyy-MM-dd}/1/R01");
+        Ok(await foreign.Setup(new RoomSetup(day.Exam.Id, "Foreign", day.StartsAt, 10)));
+        Fails(ErrorCodes.CandidateOtherKanreg, await foreign.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
+        Fails(ErrorCodes.CandidateAlreadySeated, await candidate.Register(day.Profile(1) with { Kanreg = "KANREG-X" }));
+
+        var moved = Ok(await candidate.Move(new CandidateMoveRequest("KANREG-X", "SITE-X", "moved house to X"), "op-national"));
+
+        Assert.Equal(("KANREG-X", "SITE-X"), (moved.Profile.Kanreg, moved.Profile.Site));
+        Assert.Empty(moved.SeatByExam);
+        var move = Assert.Single(moved.Moves);
+        Assert.Equal((ExamDay.Kanreg, day.Site, "op-national", "moved house to X"), (move.FromKanreg, move.FromSite, move.By, move.Reason));
+        Assert.Equal([day.RoomKey], move.ReleasedRooms);
+        var room = Ok(await day.Room.GetView());
+        Assert.Equal(1, room.Attendance.Rostered);
+        Assert.Contains(room.Incidents, i => i.Kind == RoomIncidentKinds.MovedOut && i.ParticipantNo == day.ParticipantNo(1) && i.By == "op-national");
+        Assert.Null(await day.Session(1).GetView());
+        await Eventually(async () => (await Grains.GetGrain<ILiveBoardGrain>(day.RoomKey).GetSnapshot()).Rows.All(r => r.ParticipantNo != day.ParticipantNo(1)),
+            TimeSpan.FromSeconds(5), "the moved candidate's board line goes");
+        Ok(await foreign.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
+
+        // A candidate already checked in stays where they are.
+        Fails(ErrorCodes.CandidateAlreadySeated, await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(2))
+            .Move(new CandidateMoveRequest("KANREG-X", null, "too late"), "op-national"));
+        Assert.Equal(SessionStatus.CheckedIn, (await day.Session(2).GetView())!.Status);
+        Assert.Equal(ExamDay.Kanreg, (await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(2)).GetProfile())!.Kanreg);
+    }
+
+    [Fact]
+    public async Task A_room_is_dated_by_its_start_in_its_own_offset_and_at_most_a_year_ahead()
+    {
+        var day = new ExamDay(Grains);
+        Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
+        var tomorrow = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1);
+        // 06:30 in Jakarta (+07:00) is 23:30 UTC the day before: the room sits on the Jakarta date.
+        var jakartaMorning = new DateTimeOffset(tomorrow.ToDateTime(new TimeOnly(6, 30)), TimeSpan.FromHours(7));
+        RoomSetup Setup(DateTimeOffset startsAt) => new(day.Exam.Id, "Dated", startsAt, 5);
+        IExamRoomGrain Room(DateOnly date, string room) => Grains.GetGrain<IExamRoomGrain>($"{ExamDay.Kanreg}/{day.Site}/{date:yyyy-MM-dd}/1/{room}");
+
+        Ok(await Room(tomorrow, "R01").Setup(Setup(jakartaMorning)));
+        Fails(ErrorCodes.RoomInvalid, await Room(tomorrow.AddDays(-1), "R02").Setup(Setup(jakartaMorning)));
+        Fails(ErrorCodes.RoomInvalid, await Room(tomorrow.AddDays(3), "R03").Setup(Setup(jakartaMorning)));
+        var farAhead = new DateOnly(9999, 12, 31);
+        Fails(ErrorCodes.RoomInvalid, await Room(farAhead, "R04").Setup(Setup(new DateTimeOffset(farAhead.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero))));
+        var inAYear = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(1).AddDays(1);
+        Fails(ErrorCodes.RoomInvalid, await Room(inAYear, "R05").Setup(Setup(new DateTimeOffset(inAYear.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero))));
+    }
 }

@@ -1,3 +1,4 @@
+using static Casn.Service.Tests.Support.TestPhotos;
 using System.Net.Http.Json;
 using Casn.Service.Tests.Support;
 using System.Net.Http.Headers;
@@ -8,12 +9,6 @@ namespace Casn.Service.Tests.Http;
 [Collection(SiloCollection.Name)]
 public sealed class FaceApiTests(SiloFactory factory)
 {
-    static ByteArrayContent Jpeg(string name)
-    {
-        var content = new ByteArrayContent(TestPhotos.Bytes(name));
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-        return content;
-    }
 
     [Fact]
     public async Task Enrolment_and_face_check_in_over_http()

@@ -40,6 +40,7 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         new("GET", "/api/exams/{examId}", "operator", false),
         new("PUT", "/api/candidates/{participantNo}", "operator", true),
         new("GET", "/api/candidates/{participantNo}", "operator", false),
+        new("POST", "/api/candidates/{participantNo}/move", "operator", true),
         new("PUT", Room, "operator", true),
         new("GET", Room, "proctor", false),
         new("POST", Room + "/roster", "operator", true),
@@ -85,6 +86,7 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         "{\"proctorId\":\"\",\"name\":\"\",\"hours\":0}", "{\"proctorId\":\"p\",\"name\":\"n\",\"hours\":100000}",
         "{\"blueprint\":null,\"items\":null}", "{\"id\":\"X\",\"blueprint\":{\"sections\":[{\"code\":null}]},\"items\":[{}]}",
         "{\"participantNo\":\"X\",\"name\":null,\"nationalId\":\"3201000000000001\",\"birthDate\":\"not a date\"}",
+        "{\"kanreg\":\"../KANREG-X\",\"site\":\"\",\"reason\":\" \"}", "{\"kanreg\":5,\"reason\":[]}",
         "\uFEFF{\"sequence\":1", "{\"a\":1,\"a\":2,", "{'single':'quotes'}", "<xml/>", "\u0000\u0001\u0002",
     ];
 

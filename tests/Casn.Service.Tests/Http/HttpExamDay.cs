@@ -32,11 +32,20 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
 
     public ExamDefinition Exam { get; } = TestExams.Skd("H", duration);
 
-    public string RoomPath => $"/api/rooms/KANREG-H/SITE-{_id}/2026-11-23/2/R01";
+    public const string Kanreg = "KANREG-H";
+
+    public string Site => $"SITE-{_id}";
+
+    /// <summary>When the room starts (an hour from now unless <see cref="Prepare"/> is told otherwise); the room key carries its date.</summary>
+    public DateTimeOffset StartsAt { get; private set; } = DateTimeOffset.UtcNow.AddHours(1);
+
+    string RoomDate => DateOnly.FromDateTime(StartsAt.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public string RoomPath => $"/api/rooms/{Kanreg}/{Site}/{RoomDate}/2/R01";
 
     public string ParticipantNo(int n) => $"H{_id}{n:D3}";
 
-    public string SessionPath(int n) => $"/api/sessions/KANREG-H/SITE-{_id}/2026-11-23/2/R01/{ParticipantNo(n)}";
+    public string SessionPath(int n) => $"/api/sessions/{RoomKey}/{ParticipantNo(n)}";
 
     public Paper PaperOf(int n) => PaperAssembler.Assemble(Exam, PaperAssembler.SeedFor(Exam.Id, Exam.BankVersion, ParticipantNo(n)));
 
@@ -45,15 +54,16 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
 
     public async Task<HttpExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null)
     {
+        if (startsAt is { } start) StartsAt = start;
         var http = Operator;
         await Expect(200, await http.PutAsJsonAsync($"/api/exams/{Exam.Id}", Exam, Json));
         for (var n = 1; n <= candidates; n++)
             await Expect(200, await http.PutAsJsonAsync($"/api/candidates/{ParticipantNo(n)}", new
             {
                 participantNo = ParticipantNo(n), name = $"Peserta {n}", nationalId = NationalId(n),
-                birthDate = "1999-02-03", category = "general", positionId = "POS-9", accessible = false,
+                birthDate = "1999-02-03", category = "general", positionId = "POS-9", accessible = false, kanreg = Kanreg, site = Site,
             }));
-        await Expect(200, await http.PutAsJsonAsync(RoomPath, new { examId = Exam.Id, name = "Ruang H", startsAt = startsAt ?? DateTimeOffset.UtcNow.AddHours(1), seats = 10 }));
+        await Expect(200, await http.PutAsJsonAsync(RoomPath, new { examId = Exam.Id, name = "Ruang H", startsAt = StartsAt, seats = 10 }));
         await Expect(200, await http.PostAsJsonAsync(RoomPath + "/roster",
             Enumerable.Range(1, candidates).Select(n => new { participantNo = ParticipantNo(n), seat = $"S{n}" })));
         return this;

@@ -39,7 +39,9 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["PUT /api/exams/{examId}"] = National,
         ["GET /api/exams/{examId}"] = Operators,
         ["PUT /api/candidates/{participantNo}"] = National,
-        ["GET /api/candidates/{participantNo}"] = Operators,
+        // Another Kanreg's operator is refused by the candidate's own record (403 candidate.other_kanreg).
+        ["GET /api/candidates/{participantNo}"] = ThisKanreg,
+        ["POST /api/candidates/{participantNo}/move"] = National,
         ["PUT /api/candidates/{participantNo}/photo"] = National,
         [$"PUT {Room}"] = ThisKanreg,
         [$"GET {Room}"] = [Role.Proctor, Role.KanregOperator, Role.NationalOperator],
@@ -79,7 +81,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
     };
 
     static readonly HashSet<string> DenialCodes =
-        ["auth.required", "auth.forbidden", "auth.token_expired", "auth.token_missing", "auth.token_invalid", "auth.workstation_key_invalid"];
+        ["auth.required", "auth.forbidden", "auth.token_expired", "auth.token_missing", "auth.token_invalid", "auth.workstation_key_invalid", "candidate.other_kanreg"];
 
     /// <summary>The Orleans dashboard maps its own pages and API under /dashboard: every one of them is for operators.</summary>
     const string Dashboard = "/dashboard";

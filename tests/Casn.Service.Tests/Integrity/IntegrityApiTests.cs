@@ -249,3 +249,73 @@ public sealed class ProctorAttributionTests(IntegrityFixture fixture)
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "checked_in" && e.GetProperty("by").GetString() == "pr-ani (token by op-national)");
     }
 }
+
+/// <summary>Where a candidate sits: with the Kanreg (and site) they registered with, once per exam, moved only by a national operator.</summary>
+[Collection(IntegrityCollection.Name)]
+public sealed class SeatingTests(IntegrityFixture fixture)
+{
+    [Fact]
+    public async Task Another_kanregs_operator_cannot_seat_read_or_see_the_photo_of_a_candidate()
+    {
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 1);
+        await Expect(200, await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", TestPhotos.Jpeg("obama_2.jpg")));
+        var intruder = fixture.Silo.CreateClient().As(TestStaff.Operator("KANREG-X"));
+        var room = $"/api/rooms/KANREG-X/SITE-X/{day.RoomKey.Split('/')[2]}/1/R-{day.Site}";
+        await Expect(200, await intruder.PutAsJsonAsync(room, new { examId = day.Exam.Id, name = "Ruang X", startsAt = day.StartsAt, seats = 5 }));
+
+        await ExpectProblem(403, "candidate.other_kanreg", await intruder.PostAsJsonAsync(room + "/roster", new[] { new { participantNo = day.ParticipantNo(1), seat = "S1" } }));
+        await ExpectProblem(403, "candidate.other_kanreg", await intruder.GetAsync($"/api/candidates/{day.ParticipantNo(1)}"));
+        var grant = await Expect(200, await intruder.PostAsJsonAsync(room + "/proctors", new { proctorId = "x-proctor", name = "Orang X", hours = 1 }));
+        var ownProctor = fixture.Silo.CreateClient().As(grant.GetProperty("token").GetString()!);
+        await ExpectProblem(404, "room.not_on_roster", await ownProctor.GetAsync($"{room}/candidates/{day.ParticipantNo(1)}/faces/registration"));
+        await ExpectProblem(403, "auth.forbidden", await intruder.PostAsJsonAsync($"/api/candidates/{day.ParticipantNo(1)}/move", new { kanreg = "KANREG-X", reason = "mine now" }));
+
+        // The candidate's own Kanreg reads them, with where they sit and their seat.
+        var own = await Expect(200, await fixture.Silo.CreateClient().As(TestStaff.Operator(Kanreg)).GetAsync($"/api/candidates/{day.ParticipantNo(1)}"));
+        Assert.Equal((Kanreg, day.Site), (own.GetProperty("kanreg").GetString(), own.GetProperty("site").GetString()));
+        Assert.Equal(day.RoomKey, own.GetProperty("seatByExam").GetProperty(day.Exam.Id).GetString());
+    }
+
+    [Fact]
+    public async Task A_second_sitting_of_one_exam_is_refused_anywhere_until_a_national_operator_moves_the_candidate()
+    {
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
+        var date = day.RoomKey.Split('/')[2];
+        var secondRoom = $"/api/rooms/{Kanreg}/{day.Site}/{date}/3/R02";
+        await Expect(200, await day.Operator.PutAsJsonAsync(secondRoom, new { examId = day.Exam.Id, name = "Ruang 2", startsAt = day.StartsAt, seats = 5 }));
+        await ExpectProblem(409, "candidate.already_seated", await day.Operator.PostAsJsonAsync(secondRoom + "/roster", new[] { new { participantNo = day.ParticipantNo(1), seat = "S1" } }));
+
+        var moved = await Expect(200, await day.Operator.PostAsJsonAsync($"/api/candidates/{day.ParticipantNo(1)}/move",
+            new { kanreg = "KANREG-Y", site = "SITE-Y", reason = "lives in Y now (letter 12/2026)" }));
+        Assert.Equal("KANREG-Y", moved.GetProperty("kanreg").GetString());
+        var move = moved.GetProperty("moves")[0];
+        Assert.Equal("op-national", move.GetProperty("by").GetString());
+        Assert.Equal(day.RoomKey, move.GetProperty("releasedRooms")[0].GetString());
+        var roomView = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
+        Assert.Equal(1, roomView.GetProperty("attendance").GetProperty("rostered").GetInt32());
+        Assert.Contains(roomView.GetProperty("incidents").EnumerateArray(), i => i.GetProperty("kind").GetString() == "moved_out");
+        await ExpectProblem(404, "session.not_found", await day.Anonymous.PostAsJsonAsync(day.SessionPath(1) + "/login", new { pin = "000000", workstationId = "ws", workstationKey = "some-workstation-key-0001" }));
+
+        var yRoom = $"/api/rooms/KANREG-Y/SITE-Y/{date}/1/R01";
+        var yOperator = fixture.Silo.CreateClient().As(TestStaff.Operator("KANREG-Y"));
+        await Expect(200, await yOperator.PutAsJsonAsync(yRoom + "-" + day.Site, new { examId = day.Exam.Id, name = "Ruang Y", startsAt = day.StartsAt, seats = 5 }));
+        await Expect(200, await yOperator.PostAsJsonAsync(yRoom + "-" + day.Site + "/roster", new[] { new { participantNo = day.ParticipantNo(1), seat = "S1" } }));
+        await ExpectProblem(403, "candidate.other_kanreg", await fixture.Silo.CreateClient().As(TestStaff.Operator(Kanreg)).GetAsync($"/api/candidates/{day.ParticipantNo(1)}"));
+    }
+
+    [Fact]
+    public async Task Registrations_name_their_kanreg_and_rooms_their_true_date()
+    {
+        var day = new HttpExamDay(fixture.Silo.CreateClient);
+        await Expect(200, await day.Operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
+        await ExpectProblem(400, "candidate.invalid", await day.Operator.PutAsJsonAsync($"/api/candidates/{day.ParticipantNo(1)}", new
+        {
+            participantNo = day.ParticipantNo(1), name = "Tanpa Kanreg", nationalId = NationalId(1), birthDate = "1999-02-03", category = "general", positionId = "POS-9",
+        }));
+        await ExpectProblem(400, "room.invalid", await day.Operator.PutAsJsonAsync($"/api/rooms/{Kanreg}/{day.Site}/9999-12-31/1/R01",
+            new { examId = day.Exam.Id, name = "Forever", startsAt = "9999-12-31T09:00:00+07:00", seats = 5 }));
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await ExpectProblem(400, "room.invalid", await day.Operator.PutAsJsonAsync($"/api/rooms/{Kanreg}/{day.Site}/{today}/1/R02",
+            new { examId = day.Exam.Id, name = "Wrong day", startsAt = DateTimeOffset.UtcNow.AddDays(2), seats = 5 }));
+    }
+}

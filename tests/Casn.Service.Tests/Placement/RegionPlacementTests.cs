@@ -48,19 +48,22 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
     {
         var exam = TestExams.Skd("P");
         Ok(await Grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
-        Ok(await Grains.GetGrain<ICandidateGrain>("P-0001").Register(new CandidateProfile(
-            "P-0001", "Placed", "3175000000009999", new DateOnly(1990, 1, 1), "general", "POS-1", false)));
+        var startsAt = DateTimeOffset.UtcNow.AddHours(1);
 
         var keys = new List<(string Key, string Region)>();
         foreach (var region in new[] { "KANREG-A", "KANREG-B" })
             for (var n = 1; n <= 6; n++)
             {
-                var roomKey = $"{region}/SITE-{n}/2026-11-23/1/R01";
+                // One candidate per room: a candidate sits an exam once, with the Kanreg they registered with.
+                var participantNo = $"P-{region[^1]}{n:D3}";
+                Ok(await Grains.GetGrain<ICandidateGrain>(participantNo).Register(new CandidateProfile(
+                    participantNo, "Placed", $"317500000000{n:D4}", new DateOnly(1990, 1, 1), "general", "POS-1", false, region)));
+                var roomKey = $"{region}/SITE-{n}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R01";
                 var room = Grains.GetGrain<IExamRoomGrain>(roomKey);
-                Ok(await room.Setup(new RoomSetup(exam.Id, "Room", DateTimeOffset.UtcNow.AddHours(1), 5)));
-                Ok(await room.AddToRoster([new RosterEntry("P-0001", "S1")]));
+                Ok(await room.Setup(new RoomSetup(exam.Id, "Room", startsAt, 5)));
+                Ok(await room.AddToRoster([new RosterEntry(participantNo, "S1")]));
                 keys.Add((roomKey, region));
-                keys.Add(($"{roomKey}/P-0001", region));
+                keys.Add(($"{roomKey}/{participantNo}", region));
             }
 
         var hosts = await Hosts();
@@ -84,10 +87,12 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
 
         var exam = TestExams.Skd("P");
         Ok(await Grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
-        var room = Grains.GetGrain<IExamRoomGrain>("KANREG-C/SITE-1/2026-11-23/1/R01");
-        Ok(await room.Setup(new RoomSetup(exam.Id, "Room", DateTimeOffset.UtcNow.AddHours(1), 5)));
+        var startsAt = DateTimeOffset.UtcNow.AddHours(1);
+        var roomKey = $"KANREG-C/SITE-1/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R01";
+        var room = Grains.GetGrain<IExamRoomGrain>(roomKey);
+        Ok(await room.Setup(new RoomSetup(exam.Id, "Room", startsAt, 5)));
 
-        Assert.Contains("KANREG-C/SITE-1/2026-11-23/1/R01", (await Hosts()).Keys);
+        Assert.Contains(roomKey, (await Hosts()).Keys);
         Assert.True(Interlocked.Read(ref fallbacks) >= 1);
     }
 

@@ -41,4 +41,8 @@ public static class TestPapers
 public static class TestPhotos
 {
     public static byte[] Bytes(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "faces", name));
+
+    /// <summary>A photo as an image/jpeg request body.</summary>
+    public static ByteArrayContent Jpeg(string name) =>
+        new(Bytes(name)) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg") } };
 }
