@@ -24,6 +24,19 @@ public sealed class FaceOptions
     /// <summary>A face box shorter than this, in pixels, is too small to compare reliably.</summary>
     public int MinFaceHeight { get; set; } = 48;
 
+    /// <summary>
+    /// A live capture (check-in or in-exam frame) whose liveness score is below this asks for a retake
+    /// (<c>face.not_live</c>). Real photos measured 0.72 and up; see docs/faces-integrity.md for what it
+    /// does and does not catch. 0 turns the check off.
+    /// </summary>
+    public double MinLiveness { get; set; } = 0.5;
+
+    /// <summary>
+    /// A check-in capture whose face fingerprint correlates with the registration photo's at or above this is
+    /// a copy of that photo (<c>checkin.face_replay</c>), not a new capture. Measured in docs/faces-integrity.md.
+    /// </summary>
+    public double ReplayCorrelation { get; set; } = 0.90;
+
     /// <summary>A face whose box reaches this far (share of its size) outside the frame is partial.</summary>
     public double MaxOutsideShare { get; set; } = 0.10;
 }

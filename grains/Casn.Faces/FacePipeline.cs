@@ -11,7 +11,7 @@ namespace Casn.Faces;
 /// </summary>
 public sealed unsafe class FacePipeline : IDisposable
 {
-    const int DetectWidth = 320, DetectHeight = 240, LandmarkSide = 64, AlignedSide = 112, LivenessSide = 128;
+    const int DetectWidth = 320, DetectHeight = 240, LandmarkSide = 64, AlignedSide = 112, LivenessSide = 128, PrintSide = 16;
     const double LivenessCropScale = 2.7;
 
     /// <summary>Where the five points sit in a 112x112 aligned face (the embedder's training template).</summary>
@@ -20,7 +20,8 @@ public sealed unsafe class FacePipeline : IDisposable
 
     readonly FaceOptions _options;
     readonly Model _detector, _landmarks, _embedder, _liveness;
-    readonly Mat _detectImage = new(), _landmarkImage = new(), _landmarkGrey = new(), _aligned = new(), _livenessImage = new();
+    readonly Mat _detectImage = new(), _landmarkImage = new(), _landmarkGrey = new(), _aligned = new(), _livenessImage = new(),
+        _printGrey = new(), _printSmall = new();
 
     public FacePipeline(FaceModelSet models, FaceOptions options)
     {
@@ -52,6 +53,7 @@ public sealed unsafe class FacePipeline : IDisposable
         Align(decoded, points);
         var alignMs = Lap(clock);
         var embedding = Embed();
+        var print = Fingerprint();
         var embedMs = Lap(clock);
         var liveness = Liveness(decoded, face);
         var livenessMs = Lap(clock);
@@ -62,7 +64,7 @@ public sealed unsafe class FacePipeline : IDisposable
             : IsPartial(face, width, height) ? FaceCodes.FacePartial
             : null;
         return new(problemWithFace, faces.Count, face, embedding, liveness, width, height,
-            new StageTimings(decodeMs, detectMs, landmarksMs, alignMs, embedMs, livenessMs));
+            new StageTimings(decodeMs, detectMs, landmarksMs, alignMs, embedMs, livenessMs), print);
     }
 
     static StageTimings Timings(double decodeMs, double detectMs = 0) => new(decodeMs, detectMs, 0, 0, 0, 0);
@@ -208,6 +210,29 @@ public sealed unsafe class FacePipeline : IDisposable
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
+    // ---- fingerprint: the aligned face as 16x16 grey, centred and scaled to unit length ----
+
+    /// <summary>
+    /// What the aligned face looks like, pixel for pixel, at low resolution. Two different photos of one
+    /// person differ here (light, pose, expression) even when their embeddings agree; a copy of a photo
+    /// (re-encoded, resized, brightened, shown on a screen) does not. The correlation of two prints is
+    /// their cosine (<see cref="FaceMath.Cosine"/>).
+    /// </summary>
+    float[] Fingerprint()
+    {
+        Cv2.CvtColor(_aligned, _printGrey, ColorConversionCodes.BGR2GRAY);
+        Cv2.Resize(_printGrey, _printSmall, new Size(PrintSide, PrintSide), interpolation: InterpolationFlags.Area);
+        var print = new float[PrintSide * PrintSide];
+        for (var y = 0; y < PrintSide; y++)
+        {
+            var row = (byte*)_printSmall.Ptr(y);
+            for (var x = 0; x < PrintSide; x++) print[y * PrintSide + x] = row[x];
+        }
+        var mean = print.Average();
+        for (var i = 0; i < print.Length; i++) print[i] -= mean;
+        return print;
+    }
+
     // ---- liveness: 2.7x the box, 128x128, raw BGR 0..255, softmax, class 0 = live ----
 
     double Liveness(Mat image, FaceBox face)
@@ -248,6 +273,7 @@ public sealed unsafe class FacePipeline : IDisposable
     {
         _detector.Dispose(); _landmarks.Dispose(); _embedder.Dispose(); _liveness.Dispose();
         _detectImage.Dispose(); _landmarkImage.Dispose(); _landmarkGrey.Dispose(); _aligned.Dispose(); _livenessImage.Dispose();
+        _printGrey.Dispose(); _printSmall.Dispose();
     }
 
     /// <summary>An ONNX session on one thread, with its input buffer allocated once.</summary>

@@ -17,6 +17,8 @@ public static class FaceCodes
     public const string SeveralFaces = "face.several";
     public const string FaceTooSmall = "face.too_small";
     public const string FacePartial = "face.partial";
+    /// <summary>The liveness score is below <see cref="FaceOptions.MinLiveness"/>: a photo of a photo or a screen, or bad light.</summary>
+    public const string NotLive = "face.not_live";
 }
 
 public readonly record struct FaceBox(float X1, float Y1, float X2, float Y2, float Score)
@@ -47,7 +49,8 @@ public sealed record FaceAnalysis(
     double? Liveness,
     int ImageWidth,
     int ImageHeight,
-    StageTimings Timings)
+    StageTimings Timings,
+    float[]? Fingerprint = null)
 {
     public bool IsUsable => Problem is null;
 

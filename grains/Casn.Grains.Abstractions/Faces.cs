@@ -11,7 +11,8 @@ public sealed record FaceCheck(
     [property: Id(1)] int FaceCount,
     [property: Id(2)] float[]? Embedding,
     [property: Id(3)] double? Liveness,
-    [property: Id(4)] double ElapsedMs)
+    [property: Id(4)] double ElapsedMs,
+    [property: Id(5)] float[]? Fingerprint = null)
 {
     public const string Busy = "face.busy";
 

@@ -26,6 +26,9 @@ public sealed class CandidateState
 
     /// <summary>Every change of Kanreg or site, newest last (the latest <see cref="CandidateGrain.MovesKept"/>).</summary>
     [Id(7)] public List<CandidateMove> Moves { get; set; } = [];
+
+    /// <summary>The registration photo's face fingerprint, sealed: a check-in capture that is a copy of the photo matches it.</summary>
+    [Id(8)] public byte[]? SealedReferencePrint { get; set; }
 }
 
 public sealed partial class CandidateGrain(
@@ -158,6 +161,7 @@ public sealed partial class CandidateGrain(
         await blobs.Biometrics.Delete(PhotoName);
         await foreach (var evidence in blobs.Biometrics.List($"evidence/{ParticipantNo}/")) await blobs.Biometrics.Delete(evidence);
         state.State.SealedReference = null;
+        state.State.SealedReferencePrint = null;
         state.State.SealedCheckInReference = null;
         state.State.EnrolledAt = null;
         state.State.BiometricsPurgedAt = clock.GetUtcNow();
@@ -188,6 +192,7 @@ public sealed partial class CandidateGrain(
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
         await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, $"photo:{ParticipantNo}"));
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
+        state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();
         if (state.State.LastExamDate is not null) await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
@@ -208,6 +213,20 @@ public sealed partial class CandidateGrain(
         {
             CountCheck(purpose, "retake");
             return new FaceMatch(FaceMatchOutcome.Retake, null, check.Problem, check.Liveness, check.FaceCount);
+        }
+        // The registration photo (or a copy of it: re-encoded, resized, on a screen) is not a live capture, even
+        // though it matches perfectly: someone who holds the photo could check in without the person.
+        if (purpose == FaceMatchPurpose.CheckIn && check.Fingerprint is { } print && await ReferencePrint() is { } referencePrint
+            && FaceMath.Cosine(print, referencePrint) is var correlation && correlation >= faces.Options.ReplayCorrelation)
+        {
+            CountCheck(purpose, "replay");
+            return Faults.Of(ErrorCodes.CheckInFaceReplay, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The capture is a copy of the registration photo (fingerprint correlation {correlation:0.000}), not a live photo: take one of the candidate."));
+        }
+        if (check.Liveness < faces.Options.MinLiveness)
+        {
+            CountCheck(purpose, "not_live");
+            return new FaceMatch(FaceMatchOutcome.Retake, null, FaceCodes.NotLive, check.Liveness, check.FaceCount);
         }
 
         var (reference, context) = purpose == FaceMatchPurpose.InExam && state.State.SealedCheckInReference is { } checkIn
@@ -232,6 +251,20 @@ public sealed partial class CandidateGrain(
     }
 
     string CheckInContext => $"checkin:{ParticipantNo}";
+
+    string PrintContext => $"print:{ParticipantNo}";
+
+    /// <summary>The registration photo's fingerprint; for a photo enrolled before prints were kept, taken from the sealed photo once.</summary>
+    async Task<float[]?> ReferencePrint()
+    {
+        if (state.State.SealedReferencePrint is { } sealedPrint) return protector.OpenEmbedding(sealedPrint, PrintContext);
+        if (await blobs.Biometrics.Get(PhotoName) is not { } sealedPhoto) return null;
+        var check = await faces.Analyze(protector.Open(sealedPhoto, $"photo:{ParticipantNo}"));
+        if (check.Fingerprint is not { } print) return null;
+        state.State.SealedReferencePrint = protector.SealEmbedding(print, PrintContext);
+        await state.WriteStateAsync();
+        return print;
+    }
 
     string EvidenceName(string evidence) => $"evidence/{ParticipantNo}/{evidence}";
 

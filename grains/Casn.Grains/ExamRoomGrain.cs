@@ -161,6 +161,14 @@ public sealed class ExamRoomGrain(
         {
             if (request.Capture is not { Length: > 0 }) return Faults.Of(ErrorCodes.CheckInInvalid, "A face check-in needs the live capture.");
             var matched = await GrainFactory.GetGrain<ICandidateGrain>(participantNo).MatchFace(request.Capture, FaceMatchPurpose.CheckIn);
+            if (matched.Fault is { Code: ErrorCodes.CheckInFaceReplay } replay)
+            {
+                // Someone showed the camera the registration photo: the proctor sees it, and only a manual check-in (an override) follows.
+                Room.FaceCheckFailed.Add(participantNo);
+                Room.Incidents.Add(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceReplay, proctor.By, replay.Message));
+                await state.WriteStateAsync();
+                return replay;
+            }
             if (!matched.IsOk) return matched.Fault!;
             var match = matched.Value!;
             // Every check is recorded, passed or not, with who took it.

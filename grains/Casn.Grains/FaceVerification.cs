@@ -47,7 +47,7 @@ public sealed class FaceVerification : IDisposable
         try
         {
             var analysis = await Task.Run(async () => await _engine.AnalyzeAsync(image ?? []));
-            return new FaceCheck(analysis.Problem, analysis.FaceCount, analysis.Embedding, analysis.Liveness, analysis.Timings.TotalMs);
+            return new FaceCheck(analysis.Problem, analysis.FaceCount, analysis.Embedding, analysis.Liveness, analysis.Timings.TotalMs, analysis.Fingerprint);
         }
         finally
         {

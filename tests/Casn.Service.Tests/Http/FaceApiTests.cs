@@ -9,6 +9,23 @@ namespace Casn.Service.Tests.Http;
 [Collection(SiloCollection.Name)]
 public sealed class FaceApiTests(SiloFactory factory)
 {
+    [Fact]
+    public async Task The_registration_photo_shown_to_the_check_in_camera_is_refused_and_a_print_asks_for_a_retake()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        await Expect(200, await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}/photo", Jpeg("rose_leslie_1.jpg")));
+        var checkIn = $"{day.RoomPath}/checkins/{day.ParticipantNo(1)}/face";
+
+        await ExpectProblem(422, "checkin.face_replay", await day.Proctor.PostAsync(checkIn, Jpeg("rose_leslie_1.jpg")));
+        var onPaper = Casn.Bench.FaceImitations.Jpeg(TestPhotos.Bytes("rose_leslie_2.jpg"), Casn.Bench.FaceImitations.Print);
+        using var retake = await day.Proctor.PostAsync(checkIn, new ByteArrayContent(onPaper) { Headers = { ContentType = new MediaTypeHeaderValue("image/jpeg") } });
+        Assert.Contains("face.not_live", await retake.Content.ReadAsStringAsync());
+        await ExpectProblem(422, "checkin.face_retake", retake);
+
+        var incidents = (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("incidents").EnumerateArray().ToList();
+        Assert.Single(incidents, i => i.GetProperty("kind").GetString() == "face_replay");
+        await Expect(200, await day.Proctor.PostAsync(checkIn, Jpeg("rose_leslie_2.jpg")));
+    }
 
     [Fact]
     public async Task Enrolment_and_face_check_in_over_http()
