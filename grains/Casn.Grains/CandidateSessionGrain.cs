@@ -110,8 +110,8 @@ public sealed partial class CandidateSessionGrain(
         var state = _session.State;
         if (state.PinFailuresTotal != failuresBefore && _session.IsPinAlarm(state.PinFailuresTotal))
             await ReportIncident(RoomIncidentKinds.PinFailures, $"{state.PinFailuresTotal} wrong PINs in all, from {state.PinFailures.Count} workstations and addresses");
-        if (!reloginPending && state.ReloginRequest is { } request2)
-            await ReportIncident(RoomIncidentKinds.ReloginRequested, $"workstation {request2.WorkstationId} asks to take the seat over from {state.WorkstationId}");
+        if (!reloginPending && state.ReloginRequest is { } pending)
+            await ReportIncident(RoomIncidentKinds.ReloginRequested, $"workstation {pending.WorkstationId} asks to take the seat over from {state.WorkstationId}");
         if (!login.IsOk) return login.Fault!;
         if (!wasStarted) await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
         return new LoginGrant(Key, token, _session.ClockView(Now));

@@ -25,11 +25,13 @@ builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["read
 builder.Services.AddHostedService<FaceModelsCheck>();
 builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Configuration.GetSection(Casn.Silo.Boards.BoardFeedOptions.Section))
     .Validate(o => o.MaxViewersPerSilo > 0 && o.ViewerBuffer > 0 && o.RenewEvery > TimeSpan.Zero, "Casn:Boards viewer limits must be positive.")
+    .Validate(o => o.FrameAncestors.All(Casn.Silo.Http.Origins.IsOrigin), "Casn:Boards:FrameAncestors must be origins such as https://tv.example.id (scheme and host, no path).")
     .ValidateOnStart();
 builder.Services.AddSingleton<Casn.Silo.Boards.BoardFeed>();
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
 
 var app = builder.Build();
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context => Problems.ForBareStatus(context.HttpContext));
 app.UseDefaultFiles();
@@ -50,7 +52,8 @@ app.MapFaceEvidenceEndpoints();
 app.MapBoardEndpoints();
 app.MapCertificateEndpoints();
 app.MapOperationsEndpoints();
-app.MapOrleansDashboard("/dashboard").Allow(Access.AnyOperator);
+// The dashboard shows the whole cluster (its live log, every grain and reminder): national operators only.
+app.MapOrleansDashboard("/dashboard").Allow(Access.NationalOperator);
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

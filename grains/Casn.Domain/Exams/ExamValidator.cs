@@ -10,16 +10,21 @@ public static class ExamValidator
         if (blueprint is null) return ["blueprint is required."];
         if (!Keys.IsValidToken(blueprint.Id, 64)) problems.Add("id must be 1-64 letters, digits or '-'.");
         if (string.IsNullOrWhiteSpace(blueprint.Title)) problems.Add("title is required.");
-        if (blueprint.Duration <= TimeSpan.Zero) problems.Add("duration must be positive.");
-        if (blueprint.AccessibleDuration < blueprint.Duration) problems.Add("accessibleDuration must be at least duration.");
+        if (blueprint.Duration <= TimeSpan.Zero || blueprint.Duration > MaxDuration) problems.Add($"duration must be positive and at most {MaxDuration.TotalHours:0} hours.");
+        if (blueprint.AccessibleDuration < blueprint.Duration || blueprint.AccessibleDuration > MaxDuration)
+            problems.Add($"accessibleDuration must be at least duration and at most {MaxDuration.TotalHours:0} hours.");
         if (blueprint.ShortlistFactor < 1) problems.Add("shortlistFactor must be at least 1.");
         if (blueprint.Sections is not { Length: > 0 }) problems.Add("at least one section is required.");
-        if (string.IsNullOrWhiteSpace(exam.BankVersion)) problems.Add("bankVersion is required.");
+        if (!Keys.IsValidToken(exam.BankVersion, 64)) problems.Add("bankVersion must be 1-64 letters, digits or '-'.");
 
         var sections = (blueprint.Sections ?? []).ToList();
         var codes = sections.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
         if (codes.Count != sections.Count) problems.Add("section codes must be unique.");
         if (sections.Any(s => s is null)) { problems.Add("a section is empty."); return problems; }
+        // Codes and ids travel into pages, boards, certificates and keys: token characters only, so none
+        // can ever carry markup.
+        for (var i = 0; i < sections.Count; i++)
+            if (!Keys.IsValidToken(sections[i].Code, 32)) problems.Add($"sections[{i}].code must be 1-32 letters, digits or '-'.");
         foreach (var section in sections) ValidateSection(section, problems);
 
         foreach (var code in blueprint.TieBreak ?? [])
@@ -27,7 +32,7 @@ public static class ExamValidator
         foreach (var category in blueprint.PassingCategories ?? [])
         {
             if (category is null) { problems.Add("a passing category is empty."); continue; }
-            if (string.IsNullOrWhiteSpace(category.Code)) problems.Add("a passing category has no code.");
+            if (!Keys.IsValidToken(category.Code, 32)) problems.Add("passingCategories[].code must be 1-32 letters, digits or '-'.");
             foreach (var minimum in category.SectionMinimums ?? [])
                 if (!codes.Contains(minimum.Section)) problems.Add($"category '{category.Code}' names unknown section '{minimum.Section}'.");
         }
@@ -36,9 +41,11 @@ public static class ExamValidator
         return problems;
     }
 
+    /// <summary>No sitting is longer: the longest CASN test with every accommodation is a few hours.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(12);
+
     static void ValidateSection(SectionDefinition section, List<string> problems)
     {
-        if (string.IsNullOrWhiteSpace(section.Code)) problems.Add("a section has no code.");
         if (section.ItemCount < 1) problems.Add($"section '{section.Code}' needs at least one item.");
         if (section.OptionCount is < 2 or > 10) problems.Add($"section '{section.Code}' must have 2-10 options.");
         var scoring = section.Scoring;
@@ -58,6 +65,7 @@ public static class ExamValidator
         foreach (var item in items)
         {
             if (item is null) { problems.Add("an item is empty."); continue; }
+            if (!Keys.IsValidToken(item.Id, 64)) { problems.Add("items[].id must be 1-64 letters, digits or '-'."); continue; }
             if (!byCode.TryGetValue(item.Section ?? "", out var section))
             {
                 problems.Add($"item '{item.Id}' names unknown section '{item.Section}'.");

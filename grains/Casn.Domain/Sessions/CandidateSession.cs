@@ -48,6 +48,12 @@ public sealed class CandidateSession
 
     public int AnsweredCount => _current.Values.Count(a => a.Choice is not null);
 
+    /// <summary>
+    /// The highest sequence number: a workstation counts up from 1, one per answer it sends. Bounded so that
+    /// one absurd number cannot leave a page unable to send anything newer (JavaScript counts exactly only to 2^53).
+    /// </summary>
+    public const long MaxSequence = int.MaxValue;
+
     public long LastSequence => _state.Answers.Count == 0 ? 0 : _state.Answers.Max(a => a.Sequence);
 
     // ---- check-in and login ----
@@ -311,7 +317,8 @@ public sealed class CandidateSession
 
     public Result<AnswerAck> Answer(DateTimeOffset now, long sequence, string itemId, int? choice)
     {
-        if (sequence <= 0) return Faults.Of(ErrorCodes.AnswerSequenceInvalid, "Sequence numbers start at 1.");
+        if (sequence is <= 0 or > MaxSequence)
+            return Faults.Of(ErrorCodes.AnswerSequenceInvalid, $"Sequence numbers run from 1 to {MaxSequence} (2^31 - 1).");
         if (_bySequence.TryGetValue(sequence, out var earlier))
         {
             return earlier.ItemId == itemId && earlier.Choice == choice
@@ -457,10 +464,11 @@ public sealed class CandidateSession
 
     /// <summary>
     /// The candidate's items. Suspended means no questions at all, not just no answers: the items stay
-    /// hidden until a proctor decides.
+    /// hidden until a proctor decides. Once finished, the token reads only the result and the receipt.
     /// </summary>
     public Result<WorkstationPaper> PaperFor(DateTimeOffset now) =>
-        _state.Status == SessionStatus.Suspended ? SuspendedFault()
+        _state.Status == SessionStatus.Finished ? Faults.Of(ErrorCodes.SessionFinished, "The sitting is over: only its result and receipt can be read.")
+        : _state.Status == SessionStatus.Suspended ? SuspendedFault()
         : _state.AwaitingProctor ? ContactLostFault()
         : WorkstationPaper(now);
 

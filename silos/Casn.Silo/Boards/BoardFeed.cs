@@ -23,6 +23,12 @@ public sealed class BoardFeedOptions
 
     /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
     public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Origins (e.g. <c>https://tv.example.id</c>) whose pages may frame the public boards, for the press; no
+    /// other page may be framed at all.
+    /// </summary>
+    public string[] FrameAncestors { get; set; } = [];
 }
 
 /// <summary>A snapshot ready to send: serialised once per silo, whatever the number of viewers.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Casn.Domain;
 using Casn.Grains.Abstractions;
 using Casn.Silo.Hosting;
@@ -51,5 +52,19 @@ public static class OperationsEndpoints
             return Results.Ok(new KanregOverview(region, clock.GetUtcNow(), silos, totals, lines, recent));
         }).Allow(Access.KanregOperator).WithTags("Operations")
           .WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
+
+        // The Orleans dashboard is a browser page and cannot send a bearer header: the server puts the national
+        // operator's token in a cookie that scripts cannot read (HttpOnly), sent only to /dashboard, only
+        // from this site (SameSite=Strict), only over HTTPS when the request came over HTTPS, and no longer than the token.
+        app.MapPost("/api/operations/dashboard-session", (HttpContext http, ClaimsPrincipal user) =>
+        {
+            var token = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+            var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
+            http.Response.Cookies.Append(Access.DashboardCookie, token, new CookieOptions
+            {
+                HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = Access.DashboardPath, Expires = expires,
+            });
+            return Results.NoContent();
+        }).Allow(Access.NationalOperator).WithTags("Operations").WithSummary("Opens the Orleans dashboard for this national operator's token: sets its HttpOnly cookie.");
     }
 }

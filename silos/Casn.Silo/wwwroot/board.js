@@ -36,8 +36,8 @@ function render() {
   $("title").textContent = board ? `${t.title} — ${board.examTitle}` : t.title;
   if (!$("down").hidden) showDown(true);
   if (!board) { $("freshness").textContent = t.waiting; return; }
-  const heads = [t.rank, t.participant, t.name, ...board.sections.map((s) => `<span class="section">${s}</span>`), t.total, t.status];
-  $("head").innerHTML = heads.map((h, i) => `<th class="${i >= 3 && i < 3 + board.sections.length ? "section" : ""}">${h}</th>`).join("");
+  const heads = [t.rank, t.participant, t.name, ...board.sections, t.total, t.status];
+  $("head").replaceChildren(...heads.map((h, i) => el("th", { className: i >= 3 && i < 3 + board.sections.length ? "section" : "" }, h)));
   const body = $("rows");
   body.replaceChildren(...board.rows.map((row, index) => {
     const tr = document.createElement("tr");

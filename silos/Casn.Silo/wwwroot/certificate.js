@@ -20,15 +20,15 @@ async function show(code) {
   $("exam").textContent = data.examId;
   $("finished").textContent = new Date(data.finishedAt).toLocaleString("id-ID");
   $("cert-code").textContent = data.code;
-  $("scores").innerHTML = "<tr><th>Subtes</th><th>Nilai</th></tr>" +
-    data.sections.map((s) => `<tr><td>${s.section}</td><td>${s.score}</td></tr>`).join("") +
-    `<tr><th>Total</th><th id="total">${data.total}</th></tr>`;
+  $("scores").replaceChildren(el("tr", null, el("th", null, "Subtes"), el("th", null, "Nilai")),
+    ...data.sections.map((s) => el("tr", null, el("td", null, s.section), el("td", null, s.score))),
+    el("tr", null, el("th", null, "Total"), el("th", { id: "total" }, data.total)));
   $("outcome").textContent = outcomes[data.outcome] || data.outcome;
   $("head").textContent = data.auditHead;
   $("key").textContent = data.keyId;
   $("signature").textContent = data.signature;
-  const qr = await fetch(`/api/certificates/${encodeURIComponent(data.code)}/qr.svg`);
-  $("qr").innerHTML = qr.ok ? await qr.text() : "";
+  // The QR code is an image of the service's own making, shown as an image: never parsed into the page.
+  $("qr").replaceChildren(el("img", { src: `/api/certificates/${encodeURIComponent(data.code)}/qr.svg`, alt: "QR code" }));
   $("certificate").hidden = false;
 }
 

@@ -3,7 +3,6 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const text = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 $("token").value = sessionStorage.getItem("casn.operator-token") || "";
 $("region").value = sessionStorage.getItem("casn.operator-region") || $("region").value;
 let timer = null;
@@ -22,19 +21,22 @@ async function refresh() {
   $("message").hidden = true;
   const t = data.totals;
   const faces = Object.entries(t.incidents).filter(([k]) => k.startsWith("face")).map(([k, v]) => `${k.replace("face_check:", "")}: ${v}`).join(", ");
-  $("totals").innerHTML = [["Ruang dibuka", `${t.roomsOpen}/${t.rooms}`], ["Hadir", `${t.checkedIn}/${t.rostered}`], ["Sedang ujian", t.inProgress],
-    ["Dijeda", t.paused], ["Selesai", t.finished]].map(([k, v]) => `<div>${k}<b>${text(v)}</b></div>`).join("") +
-    `<div>Cek wajah<br><span class="muted">${text(faces || "—")}</span></div>`;
-  $("silos").innerHTML = data.silos.map((s) => `<tr class="${s.region === data.region ? "own" : ""}"><td>${text(s.name)} <span class="muted">${text(s.address)}</span></td>` +
-    `<td>${text(s.status)}</td><td>${text(s.region || "semua")}</td><td>${new Date(s.startedAt).toLocaleTimeString("id-ID")}</td></tr>`).join("");
-  $("rooms").innerHTML = data.rooms.map((r) => {
+  $("totals").replaceChildren(
+    ...[["Ruang dibuka", `${t.roomsOpen}/${t.rooms}`], ["Hadir", `${t.checkedIn}/${t.rostered}`], ["Sedang ujian", t.inProgress],
+      ["Dijeda", t.paused], ["Selesai", t.finished]].map(([k, v]) => el("div", null, k, el("b", null, v))),
+    el("div", null, "Cek wajah", el("br"), el("span", { className: "muted" }, faces || "—")));
+  $("silos").replaceChildren(...data.silos.map((s) => el("tr", { className: s.region === data.region ? "own" : "" },
+    el("td", null, s.name, " ", el("span", { className: "muted" }, s.address)), el("td", null, s.status), el("td", null, s.region || "semua"),
+    el("td", null, new Date(s.startedAt).toLocaleTimeString("id-ID")))));
+  $("rooms").replaceChildren(...data.rooms.map((r) => {
     const faceChecks = Object.entries(r.room.incidentsByKind).filter(([k]) => k.startsWith("face")).map(([k, v]) => `${k.replace("face_check:", "")} ${v}`).join(", ");
-    return `<tr><td>${text(r.room.name)} <span class="muted">${text(r.room.roomKey)}</span></td><td>${text(r.room.status)}</td><td>${r.room.rostered}</td>` +
-      `<td>${r.room.checkedIn}</td><td>${r.inProgress}</td><td>${r.paused}</td><td>${r.finished}</td><td>${text(faceChecks || "—")}</td>` +
-      `<td><a href="/board.html?room=${encodeURIComponent(r.room.roomKey)}" target="_blank" rel="noopener">papan</a></td></tr>`;
-  }).join("");
-  $("incidents").innerHTML = data.recentIncidents.map((i) => `<tr><td>${new Date(i.at).toLocaleTimeString("id-ID")}</td><td>${text(i.participantNo)}</td>` +
-    `<td>${text(i.kind)}</td><td>${text(i.by)}</td><td>${text(i.reason)}</td></tr>`).join("");
+    return el("tr", null, el("td", null, r.room.name, " ", el("span", { className: "muted" }, r.room.roomKey)), el("td", null, r.room.status),
+      el("td", null, r.room.rostered), el("td", null, r.room.checkedIn), el("td", null, r.inProgress), el("td", null, r.paused),
+      el("td", null, r.finished), el("td", null, faceChecks || "—"),
+      el("td", null, el("a", { href: "/board.html?room=" + encodeURIComponent(r.room.roomKey), target: "_blank", rel: "noopener" }, "papan")));
+  }));
+  $("incidents").replaceChildren(...data.recentIncidents.map((i) => el("tr", null, el("td", null, new Date(i.at).toLocaleTimeString("id-ID")),
+    el("td", null, i.participantNo), el("td", null, i.kind), el("td", null, i.by), el("td", null, i.reason))));
   $("updated").textContent = "Diperbarui " + new Date(data.at).toLocaleTimeString("id-ID");
   $("overview").hidden = false;
 }
@@ -48,7 +50,14 @@ $("setup").addEventListener("submit", (event) => {
   timer = setInterval(refresh, 5000);
 });
 
-$("dashboard").addEventListener("click", () => {
-  document.cookie = `casn_staff=${encodeURIComponent($("token").value.trim())}; path=/dashboard; SameSite=Strict`;
+// The server sets the dashboard's cookie (HttpOnly: no script, this one included, can read it back).
+$("dashboard").addEventListener("click", async () => {
+  const response = await fetch("/api/operations/dashboard-session", { method: "POST", headers: { authorization: "Bearer " + $("token").value.trim() } })
+    .catch(() => null);
+  if (!response || !response.ok) {
+    $("message").textContent = response && response.status === 403 ? "Dasbor Orleans hanya untuk operator nasional." : "Dasbor tidak dapat dibuka.";
+    $("message").hidden = false;
+    return;
+  }
   window.open("/dashboard", "_blank", "noopener");
 });

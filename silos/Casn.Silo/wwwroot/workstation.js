@@ -185,7 +185,14 @@ const blockedTexts = {
   suspended: "Ujian Anda dihentikan sementara. Tunggu keputusan pengawas; waktu Anda tidak berkurang.",
   contact_lost: "Koneksi sempat terputus terlalu lama. Panggil pengawas untuk melanjutkan; waktu Anda tidak berkurang.",
 };
+// While waiting for the proctor, ask every 2 s, so the items come back within moments of the proctor's
+// resume, not a whole heartbeat interval (up to 10 s) later. Only waiting sittings beat this often.
+const waitingBeatMs = 2000;
+let waitingTimer = null;
 function block(reason) {
+  const waiting = reason === "suspended" || reason === "contact_lost";
+  if (waiting && !waitingTimer) waitingTimer = setInterval(heartbeat, waitingBeatMs);
+  if (!waiting && waitingTimer) { clearInterval(waitingTimer); waitingTimer = null; }
   state.blocked = reason;
   $("blocked").hidden = !reason;
   $("blocked").textContent = reason ? blockedTexts[reason] : "";
@@ -265,8 +272,9 @@ async function finish() {
 
 function showResult(result) {
   state.finished = true;
-  $("exam").hidden = true; $("result").hidden = false;
-  $("result-name").textContent = `${state.paper.name} — ${state.paper.participantNo}`;
+  $("login").hidden = true; $("exam").hidden = true; $("result").hidden = false;
+  // A finished sitting opened again (a reload) has no paper: the token reads only the result.
+  $("result-name").textContent = state.paper ? `${state.paper.name} — ${state.paper.participantNo}` : $("participant").value.trim();
   // Built from nodes, never from markup: a section code is data, and data never becomes HTML.
   const row = (tag, ...cells) => {
     const tr = document.createElement("tr");

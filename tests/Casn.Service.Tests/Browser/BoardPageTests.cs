@@ -38,4 +38,45 @@ public sealed class BoardPageTests(BrowserFixture fixture)
         await Assertions.Expect(row).ToContainTextAsync("In progress");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "casn-board.png") });
     }
+
+    [Fact]
+    public async Task Markup_in_a_name_or_a_proctors_reason_shows_as_text_on_the_board_and_the_operator_page()
+    {
+        const string Hostile = "<img src=x onerror=\"window.pwned=1\">Rina";
+        var http = fixture.Silo.CreateClient();
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 1, name: _ => Hostile);
+        await Expect(200, await day.Proctor.PostAsJsonAsync(day.RoomPath + "/checkins",
+            new { participantNo = day.ParticipantNo(1), method = "manual", proctor = new { reason = Hostile } }));
+
+        var board = await fixture.Browser.NewPageAsync();
+        await board.GotoAsync($"{http.BaseAddress}board.html?room={day.RoomKey}");
+        var row = board.Locator($"tr[data-participant='{day.ParticipantNo(1)}']");
+        await Assertions.Expect(row).ToContainTextAsync(Hostile);
+        Assert.Equal(0, await row.Locator("img").CountAsync());
+        var operatorPage = await fixture.Browser.NewPageAsync();
+        await operatorPage.GotoAsync($"{http.BaseAddress}operator.html");
+        await operatorPage.FillAsync("#token", TestStaff.NationalOperator());
+        await operatorPage.FillAsync("#region", Kanreg);
+        await operatorPage.ClickAsync("#setup button:not([type])");
+        await Assertions.Expect(operatorPage.Locator("#incidents")).ToContainTextAsync(Hostile);
+
+        Assert.Equal(0, await operatorPage.Locator("#incidents img").CountAsync());
+        Assert.False(await board.EvaluateAsync<bool>("() => window.pwned === 1"));
+        Assert.False(await operatorPage.EvaluateAsync<bool>("() => window.pwned === 1"));
+    }
+
+    /// <summary>Every page script in wwwroot builds from data with DOM nodes and text, never by parsing markup.</summary>
+    [Fact]
+    public void No_page_script_parses_markup()
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repo.FullName, "Casn.Orleans.sln"))) repo = repo.Parent!;
+        var root = Path.Combine(repo.FullName, "silos", "Casn.Silo", "wwwroot");
+        var scripts = Directory.GetFiles(root, "*.js");
+        Assert.NotEmpty(scripts);
+        var offenders = scripts.SelectMany(file => File.ReadLines(file).Select((line, n) => (File: Path.GetFileName(file), Line: n + 1, Text: line)))
+            .Where(l => Regex.IsMatch(l.Text, @"\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|srcdoc)\b|new\s+DOMParser"))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text.Trim()}").ToList();
+        Assert.True(offenders.Count == 0, string.Join('\n', offenders));
+    }
 }

@@ -16,10 +16,16 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(ChromiumPath), $"Browser tests need Debian's chromium at {ChromiumPath} (apt-get install chromium; .ci/run installs it).");
         Silo.StartServer();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
+        Browser = await Launch(_playwright);
+    }
+
+    /// <summary>Debian's chromium, headless, quiet: the one browser every page test drives.</summary>
+    public static async Task<IBrowser> Launch(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Browser tests need Debian's chromium at {ChromiumPath} (apt-get install chromium; .ci/run installs it).");
+        return await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = ChromiumPath,
             Headless = true,

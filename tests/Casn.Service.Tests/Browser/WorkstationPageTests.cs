@@ -63,7 +63,7 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
         var certificate = await fixture.Browser.NewPageAsync();
         await certificate.GotoAsync($"{http.BaseAddress}certificate.html?code={await code.TextContentAsync()}");
         await Assertions.Expect(certificate.Locator("#total")).ToHaveTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Assertions.Expect(certificate.Locator("#qr svg")).ToBeVisibleAsync();
+        await Assertions.Expect(certificate.Locator("#qr img")).ToBeVisibleAsync();
         Assert.DoesNotContain(NationalId(1), await certificate.ContentAsync());
     }
 }

@@ -87,6 +87,8 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         "{\"blueprint\":null,\"items\":null}", "{\"id\":\"X\",\"blueprint\":{\"sections\":[{\"code\":null}]},\"items\":[{}]}",
         "{\"participantNo\":\"X\",\"name\":null,\"nationalId\":\"3201000000000001\",\"birthDate\":\"not a date\"}",
         "{\"kanreg\":\"../KANREG-X\",\"site\":\"\",\"reason\":\" \"}", "{\"kanreg\":5,\"reason\":[]}",
+        "{\"id\":\"X\",\"blueprint\":{\"id\":\"X\",\"title\":\"t\",\"duration\":\"9999.00:00:00\",\"sections\":[{\"code\":\"<img src=x onerror=alert(1)>\"}]},\"bankVersion\":\"<b>\",\"items\":[]}",
+        "{\"sequence\":9223372036854775807,\"choice\":0}", "{\"sequence\":2147483648,\"choice\":0}",
         "\uFEFF{\"sequence\":1", "{\"a\":1,\"a\":2,", "{'single':'quotes'}", "<xml/>", "\u0000\u0001\u0002",
     ];
 

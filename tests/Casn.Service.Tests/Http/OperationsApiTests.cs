@@ -43,16 +43,37 @@ public sealed class OperationsApiTests(SiloFactory factory)
     }
 
     [Fact]
-    public async Task The_orleans_dashboard_is_for_operators_only_and_takes_the_token_from_its_cookie()
+    public async Task The_orleans_dashboard_is_for_national_operators_only_and_takes_the_token_from_its_cookie()
     {
         var anonymous = factory.CreateClient();
+        async Task<HttpResponseMessage> WithCookie(string path, string token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Cookie", $"casn_staff={token}");
+            return await anonymous.SendAsync(request);
+        }
         await ExpectProblem(401, "auth.required", await anonymous.GetAsync("/dashboard/index.html"));
-        var withCookie = new HttpRequestMessage(HttpMethod.Get, "/dashboard/index.html");
-        withCookie.Headers.Add("Cookie", $"casn_staff={TestStaff.Operator("KANREG-H")}");
-        var page = await anonymous.SendAsync(withCookie);
-        Assert.Equal(200, (int)page.StatusCode);
-        var proctorCookie = new HttpRequestMessage(HttpMethod.Get, "/dashboard/index.html");
-        proctorCookie.Headers.Add("Cookie", $"casn_staff={TestStaff.Proctor("KANREG-H/S/2026-11-23/1/R01")}");
-        await ExpectProblem(403, "auth.forbidden", await anonymous.SendAsync(proctorCookie));
+        Assert.Equal(200, (int)(await WithCookie("/dashboard/index.html", TestStaff.NationalOperator())).StatusCode);
+        // A Kanreg's operator would see every Kanreg's sittings (reminders) and the cluster's live log (trace).
+        foreach (var path in new[] { "/dashboard/index.html", "/dashboard/Reminders", "/dashboard/Trace" })
+            await ExpectProblem(403, "auth.forbidden", await WithCookie(path, TestStaff.Operator("KANREG-H")));
+        await ExpectProblem(403, "auth.forbidden", await WithCookie("/dashboard/index.html", TestStaff.Proctor("KANREG-H/S/2026-11-23/1/R01")));
+    }
+
+    [Fact]
+    public async Task The_dashboard_cookie_is_set_by_the_server_httponly_strict_and_for_dashboard_only()
+    {
+        var national = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false }).As(TestStaff.NationalOperator());
+        using var response = await national.PostAsync("/api/operations/dashboard-session", null);
+        Assert.Equal(204, (int)response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("casn_staff=", cookie);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("expires=", cookie, StringComparison.OrdinalIgnoreCase);
+
+        await ExpectProblem(403, "auth.forbidden", await factory.CreateClient().As(TestStaff.Operator("KANREG-H")).PostAsync("/api/operations/dashboard-session", null));
+        await ExpectProblem(401, "auth.required", await factory.CreateClient().PostAsync("/api/operations/dashboard-session", null));
     }
 }

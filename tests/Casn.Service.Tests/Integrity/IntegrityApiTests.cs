@@ -225,6 +225,29 @@ public sealed class IntegrityApiTests(IntegrityFixture fixture, ITestOutputHelpe
     }
 }
 
+/// <summary>The press may frame the public boards (Casn:Boards:FrameAncestors); nothing else may be framed.</summary>
+[Collection(IntegrityCollection.Name)]
+public sealed class FramingTests(IntegrityFixture fixture)
+{
+    [Fact]
+    public async Task Only_the_public_boards_may_be_framed_and_only_by_the_configured_press_origin()
+    {
+        var client = fixture.Silo.CreateClient();
+        foreach (var page in new[] { "/board.html", "/summary.html" })
+        {
+            using var response = await client.GetAsync(page);
+            Assert.Contains($"frame-ancestors {IntegrityFixture.PressOrigin}", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")));
+            Assert.False(response.Headers.Contains("X-Frame-Options"));
+        }
+        foreach (var page in new[] { "/index.html", "/operator.html", "/certificate.html" })
+        {
+            using var response = await client.GetAsync(page);
+            Assert.Contains("frame-ancestors 'none'", string.Join(' ', response.Headers.GetValues("Content-Security-Policy")));
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        }
+    }
+}
+
 /// <summary>Proctor attribution: an id belongs to one proctor per Kanreg and day, and the issuing operator is on every record.</summary>
 [Collection(IntegrityCollection.Name)]
 public sealed class ProctorAttributionTests(IntegrityFixture fixture)

@@ -18,6 +18,9 @@ public sealed class IntegrityFixture : IAsyncLifetime
     public static readonly TimeSpan AutoResumeWithin = TimeSpan.FromSeconds(8);
     public static readonly TimeSpan PublicDelay = TimeSpan.FromSeconds(2);
 
+    /// <summary>A press site allowed to frame the public boards.</summary>
+    public const string PressOrigin = "https://tv.example.id";
+
     public IntegritySiloFactory Silo { get; } = new();
 
     public IBrowser Browser { get; private set; } = null!;
@@ -31,12 +34,7 @@ public sealed class IntegrityFixture : IAsyncLifetime
         Silo.StartServer();
         BaseAddress = Silo.CreateClient().BaseAddress!;
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = BrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-        });
+        Browser = await BrowserFixture.Launch(_playwright);
     }
 
     /// <summary>A client whose connections come from 127.0.0.<paramref name="host"/>: another address to the server.</summary>
@@ -81,6 +79,7 @@ public sealed class IntegritySiloFactory : SiloFactory
         ["Casn:Sessions:HeartbeatTimeout"] = IntegrityFixture.HeartbeatTimeout.ToString(),
         ["Casn:Sessions:AutoResumeWithin"] = IntegrityFixture.AutoResumeWithin.ToString(),
         ["Casn:Boards:PublicDelay"] = IntegrityFixture.PublicDelay.ToString(),
+        ["Casn:Boards:FrameAncestors:0"] = IntegrityFixture.PressOrigin,
     };
 }
 
