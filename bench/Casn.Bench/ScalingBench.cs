@@ -43,6 +43,7 @@ public static class ScalingBench
                     ["Casn__Redis__ConnectionString"] = redis.ConnectionString,
                     ["Casn__Storage__BlobConnectionString"] = azurite.ConnectionString,
                     ["Casn__Archive__SigningKey"] = archiveKey,
+                    ["Casn__PublicBaseUrl"] = $"http://127.0.0.1:{port}",
                     ["Casn__Biometrics__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                     ["Casn__Sessions__MaxAnswers"] = "1000000",
                 }));

@@ -35,6 +35,9 @@ public static partial class Access
     public const string DashboardPath = "/dashboard";
     public const string DashboardCookie = "casn_staff";
 
+    /// <summary>The endpoints ASP.NET Core routing answers with when a path matches but its method or content type does not.</summary>
+    static readonly HashSet<string> RoutingRejections = new(StringComparer.Ordinal) { "405 HTTP Method Not Supported", "415 HTTP Unsupported Media Type" };
+
     public static void AddCasnAccess(this WebApplicationBuilder builder)
     {
         var tokens = SigningKeyFrom(builder.Configuration, out var ephemeral);
@@ -75,8 +78,10 @@ public static partial class Access
 
         builder.Services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that names no policy is refused. A path with no endpoint at all
-            // passes on, to be answered 404.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => c.Resource is HttpContext http && http.GetEndpoint() is null).Build())
+            // passes on, to be answered 404; so do routing's own answers to a wrong method or content type
+            // (405, 415), which say nothing about any resource and need no credential.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => c.Resource is HttpContext http
+                && (http.GetEndpoint() is not { } endpoint || RoutingRejections.Contains(endpoint.DisplayName ?? ""))).Build())
             .AddPolicy(NationalOperator, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsNationalOperator()))
             .AddPolicy(AnyOperator, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsOperator()))
             .AddPolicy(KanregOperator, p => p.RequireAuthenticatedUser().RequireAssertion(c =>

@@ -9,7 +9,7 @@ public sealed record ArchivePublicKey(string KeyId, string Pem);
 
 /// <summary>What the candidate takes home: the result and the code that anyone can check.</summary>
 public sealed record Receipt(string ParticipantNo, string ExamId, Casn.Domain.Scoring.ScoreSheet Scores, string Outcome, string Reason,
-    DateTimeOffset FinishedAt, string AuditHead, string CertificateCode, string VerifyPath);
+    DateTimeOffset FinishedAt, string AuditHead, string CertificateCode, string VerifyPath, string VerifyUrl);
 
 /// <summary>
 /// Verifiable results: the candidate's receipt, the public certificate check by code (with a QR code
@@ -28,13 +28,13 @@ public static class CertificateEndpoints
                     ? Results.Ok(certificate)
                     : NotFound(code))
             .WithSummary("What a receipt's code attests: participant, scores, outcome, chain head, and the signed statement.");
-        certificates.MapGet("/qr.svg", (string code, HttpRequest http) =>
+        certificates.MapGet("/qr.svg", (string code, PublicSite site) =>
                 IsCode(code)
-                    ? Results.Text(QrSvg($"{http.Scheme}://{http.Host}/certificate.html?code={code.ToUpperInvariant()}"), "image/svg+xml")
+                    ? Results.Text(QrSvg(site.Link(VerifyPath(code.ToUpperInvariant()))), "image/svg+xml")
                     : NotFound(code))
             .WithSummary("A QR code of the page that checks this code, for the printed receipt.");
 
-        app.MapGet("/api/sessions/" + SessionRoute.Template + "/receipt", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
+        app.MapGet("/api/sessions/" + SessionRoute.Template + "/receipt", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, PublicSite site) =>
                 WorkstationEndpoints.WithToken(route, http, grains, async (session, credential) =>
                 {
                     var result = await session.GetResult(credential);
@@ -42,10 +42,13 @@ public static class CertificateEndpoints
                     var r = result.Value!;
                     var code = SessionArchive.CertificateCodeFor(r.AuditHead);
                     return (Result<Receipt>)new Receipt(r.ParticipantNo, r.ExamId, r.Scores, Certificate.OutcomeOf(r.Pass), r.Reason.ToString(), r.FinishedAt, r.AuditHead, code,
-                        $"/certificate.html?code={code}");
+                        VerifyPath(code), site.Link(VerifyPath(code)));
                 }))
             .AllowCandidate().RequireRateLimiting(Limits.Workstation).WithTags("Workstation").WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");
     }
+
+    /// <summary>The public page that checks a code.</summary>
+    public static string VerifyPath(string code) => $"/certificate.html?code={code}";
 
     static IResult NotFound(string code) => Problems.Of(ErrorCodes.CertificateNotFound, $"No certificate has the code '{Truncate(code)}'.");
 
@@ -54,7 +57,7 @@ public static class CertificateEndpoints
     /// <summary>Codes are 16 letters and digits in four groups (see SessionArchive.CertificateCodeFor).</summary>
     static bool IsCode(string code) => code.Length == 19 && code.Where((c, i) => i % 5 == 4 ? c == '-' : char.IsAsciiLetterOrDigit(c)).Count() == 19;
 
-    static string QrSvg(string text)
+    public static string QrSvg(string text)
     {
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(text, QRCodeGenerator.ECCLevel.M);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Json;
 using Casn.Domain.Exams;
 using Casn.Service.Tests.Support;
@@ -53,6 +55,32 @@ public sealed class HardeningApiTests(SiloFactory factory)
     }
 }
 
+/// <summary>Receipts' links and QR codes point at Casn:PublicBaseUrl, whatever Host a request claims.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class PublicAddressTests(SiloFactory factory)
+{
+    [Fact]
+    public async Task Receipt_links_and_qr_codes_use_the_configured_public_address_whatever_the_host_header_says()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
+        await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/submit", null));
+        var receipt = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/receipt"));
+        var code = receipt.GetProperty("certificateCode").GetString()!;
+        Assert.Equal($"{SiloFactory.PublicBaseUrl}/certificate.html?code={code}", receipt.GetProperty("verifyUrl").GetString());
+
+        var expected = Casn.Silo.Http.CertificateEndpoints.QrSvg($"{SiloFactory.PublicBaseUrl}/certificate.html?code={code}");
+        foreach (var host in new[] { "evil.example", "ujian.example.id.evil.example:8443", new string('a', 3000) + ".example" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/certificates/{code}/qr.svg");
+            request.Headers.TryAddWithoutValidation("Host", host);
+            using var response = await day.Anonymous.SendAsync(request);
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        }
+    }
+}
+
 /// <summary>Security headers on pages and private answers, on the real host.</summary>
 [Collection(SiloCollection.Name)]
 public sealed class SecurityHeaderTests(SiloFactory factory)
@@ -86,5 +114,76 @@ public sealed class SecurityHeaderTests(SiloFactory factory)
         Assert.True(login.Headers.CacheControl?.NoStore);
         using var board = await day.Anonymous.GetAsync($"/api/boards/rooms/{day.RoomKey}");
         Assert.False(board.Headers.CacheControl?.NoStore ?? false);
+    }
+}
+
+/// <summary>A wrong method or content type is answered for what it is (405, 415), before any credential is asked for.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class ProtocolAnswerTests(SiloFactory factory)
+{
+    [Fact]
+    public async Task A_wrong_method_answers_405_and_a_wrong_content_type_415_with_problem_details_before_authentication()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var anonymous = factory.CreateClient();
+        foreach (var (method, path) in new[]
+        {
+            ("DELETE", "/api/boards/national"), ("POST", $"/api/boards/rooms/{day.RoomKey}"), ("PUT", "/api/certificates/AAAA-BBBB-CCCC-DDDD"),
+            ("GET", day.SessionPath(1) + "/login"), ("DELETE", day.SessionPath(1) + "/paper"), ("PATCH", day.RoomPath), ("GET", day.RoomPath + "/open"),
+        })
+            await ExpectProblem(405, "request.method_not_allowed", await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)));
+
+        foreach (var path in new[] { day.SessionPath(1) + "/login", day.RoomPath + "/open", $"/api/candidates/{day.ParticipantNo(1)}/move" })
+            await ExpectProblem(415, "request.unsupported_media_type",
+                await anonymous.PostAsync(path, new StringContent("pin=123456", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded")));
+    }
+}
+
+/// <summary>Production log levels: a flood of requests leaves no line per request unless request logging is turned on.</summary>
+public sealed class LogLevelTests
+{
+    sealed class Capture : ILoggerProvider
+    {
+        public readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level)> Lines = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, this);
+
+        public void Dispose() { }
+
+        sealed class Logger(string category, Capture capture) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                capture.Lines.Enqueue((category, logLevel));
+        }
+    }
+
+    static async Task<List<(string Category, LogLevel Level)>> LinesAfterRequests(params (string Key, string Value)[] settings)
+    {
+        var capture = new Capture();
+        await using var factory = new SiloFactory().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+            b.ConfigureLogging(logging => logging.AddProvider(capture));
+        });
+        var client = factory.CreateClient();
+        Assert.Equal(200, (int)(await client.GetAsync("/health/live")).StatusCode);
+        var before = capture.Lines.Count;
+        for (var n = 0; n < 50; n++) await client.GetAsync($"/api/boards/rooms/KANREG-H/NOWHERE/2026-11-23/1/R{n:D2}");
+        return [.. capture.Lines.Skip(before)];
+    }
+
+    [Fact]
+    public async Task Requests_are_not_logged_by_default_and_are_when_turned_on()
+    {
+        var quiet = await LinesAfterRequests();
+        Assert.DoesNotContain(quiet, l => l.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) && l.Level < LogLevel.Warning);
+        Assert.True(quiet.Count < 50, $"{quiet.Count} log lines for 50 requests");
+
+        var verbose = await LinesAfterRequests(("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information"));
+        Assert.True(verbose.Count(l => l.Category == "Microsoft.AspNetCore.Hosting.Diagnostics") >= 100, "a start and an end line per request");
     }
 }

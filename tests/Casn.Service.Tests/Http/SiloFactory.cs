@@ -18,9 +18,13 @@ public class SiloFactory : WebApplicationFactory<Program>
         builder.UseSetting("Casn:Orleans:ClusterId", "http-tests-" + Guid.NewGuid().ToString("N")[..8]);
         builder.UseSetting("Casn:Sessions:HeartbeatTimeout", "00:00:30");
         builder.UseSetting("Casn:Auth:SigningKey", Support.TestStaff.SigningKey);
+        builder.UseSetting("Casn:PublicBaseUrl", PublicBaseUrl);
         builder.UseEnvironment("Production");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    /// <summary>Where the test hosts say the public reaches them: every receipt link and QR code points here.</summary>
+    public const string PublicBaseUrl = "https://ujian.example.id";
 
     /// <summary>Settings a derived host changes (limits, storage), applied over the defaults above.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();

@@ -60,6 +60,12 @@ public sealed class ConfigurationTests
 
         using var noArchiveKey = noBlobs.WithWebHostBuilder(b => b.UseSetting("Casn:Storage:BlobConnectionString", "UseDevelopmentStorage=true"));
         Assert.Contains("Casn:Archive:SigningKey (EC P-256 private key, PKCS#8, base64) is required", Assert.ThrowsAny<Exception>(() => noArchiveKey.CreateClient()).ToString());
+
+        using var noPublicAddress = noArchiveKey.WithWebHostBuilder(b => b
+            .UseSetting("Casn:Archive:SigningKey", Support.TestStaff.ArchiveSigningKey).UseSetting("Casn:PublicBaseUrl", ""));
+        Assert.Contains("Casn:PublicBaseUrl (e.g. https://ujian.example.go.id) is required", Assert.ThrowsAny<Exception>(() => noPublicAddress.CreateClient()).ToString());
+        using var badPublicAddress = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:PublicBaseUrl", "javascript:alert(1)"));
+        Assert.Contains("Casn:PublicBaseUrl must be an http(s) address", Assert.ThrowsAny<Exception>(() => badPublicAddress.CreateClient()).ToString());
     }
 
     [Fact]
