@@ -20,9 +20,23 @@ public sealed class KanregGrain([PersistentState("kanreg")] IPersistentState<Kan
     {
         if (!state.State.Rooms.Add(roomKey)) return;
         await state.WriteStateAsync();
+        if (state.State.Rooms.Count == 1) await Directory.Add(this.GetPrimaryKeyString());
     }
 
+    /// <summary>A Kanreg whose rooms were set up before the directory existed makes itself known when it wakes.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Rooms.Count > 0) await Directory.Add(this.GetPrimaryKeyString());
+    }
+
+    IKanregDirectoryGrain Directory => GrainFactory.GetGrain<IKanregDirectoryGrain>(IKanregGrain.Directory);
+
     public Task<string[]> GetRooms() => Task.FromResult(state.State.Rooms.ToArray());
+
+    public Task<bool> HasRoom(string roomKey) => Task.FromResult(state.State.Rooms.Contains(roomKey));
+
+    public Task<bool> HasSite(string site) =>
+        Task.FromResult(state.State.Rooms.Any(room => room.AsSpan(room.IndexOf('/') + 1).StartsWith(site + "/", StringComparison.Ordinal)));
 
     public async Task<Result<bool>> ClaimProctorId(DateOnly date, string proctorId, string name)
     {
@@ -38,4 +52,23 @@ public sealed class KanregGrain([PersistentState("kanreg")] IPersistentState<Kan
         await state.WriteStateAsync();
         return true;
     }
+}
+
+[GenerateSerializer]
+public sealed class KanregDirectoryState
+{
+    [Id(0)] public SortedSet<string> Kanregs { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The Kanregs that have rooms, nationally: a few dozen names, read by every silo's board directory.</summary>
+public sealed class KanregDirectoryGrain([PersistentState("kanregs")] IPersistentState<KanregDirectoryState> state) : Grain, IKanregDirectoryGrain
+{
+    public async Task Add(string region)
+    {
+        if (state.State.Kanregs.Add(region)) await state.WriteStateAsync();
+    }
+
+    public Task<string[]> GetKanregs() => Task.FromResult(state.State.Kanregs.ToArray());
+
+    public Task<bool> Has(string region) => Task.FromResult(state.State.Kanregs.Contains(region));
 }

@@ -32,6 +32,7 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     BoardSnapshot _published = null!;
     bool _dirty;
     long _dirtySince;
+    IGrainTimer? _timer;
 
     protected BoardSnapshot Published => _published;
 
@@ -51,14 +52,24 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
         _observers = new ObserverManager<IBoardObserver>(options.Value.SubscriptionLifetime, logger);
         await Load();
         _published = Snapshot(0);
-        this.RegisterGrainTimer(PublishIfChanged, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
     }
 
     protected void Changed()
     {
         if (!_dirty) _dirtySince = Stopwatch.GetTimestamp();
         _dirty = true;
+        Wake();
     }
+
+    /// <summary>
+    /// The publishing tick runs only while there is something to publish (or held back to release): a quiet
+    /// board, or one activated by a reader and never written to, costs no timer.
+    /// </summary>
+    protected void Wake() =>
+        _timer ??= this.RegisterGrainTimer(PublishIfChanged, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
+
+    /// <summary>Lines held back that a later tick must release (see <see cref="ReleaseDue"/>).</summary>
+    protected virtual bool HoldsBack => false;
 
     public Task<BoardSnapshot> GetSnapshot() => Task.FromResult(_published);
 
@@ -80,7 +91,15 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     async Task PublishIfChanged()
     {
         ReleaseDue(clock.GetUtcNow());
-        if (!_dirty) return;
+        if (!_dirty)
+        {
+            if (!HoldsBack)
+            {
+                _timer?.Dispose();
+                _timer = null;
+            }
+            return;
+        }
         _dirty = false;
         CasnMetrics.BoardPublishLag.Record(Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
         _published = Snapshot(_published.Version);
@@ -130,7 +149,11 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     Task ILiveBoardGrain.Update(BoardRow row, string examTitle, string[] sections)
     {
         (_examTitle, _sections) = (examTitle, sections);
-        if (_delay > TimeSpan.Zero) _held.Enqueue((Now + _delay, row));
+        if (_delay > TimeSpan.Zero)
+        {
+            _held.Enqueue((Now + _delay, row));
+            Wake();
+        }
         else Apply(row);
         return Task.CompletedTask;
     }
@@ -150,6 +173,8 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
         _rows[row.ParticipantNo] = row;
         Changed();
     }
+
+    protected override bool HoldsBack => _held.Count > 0;
 
     protected override void ReleaseDue(DateTimeOffset now)
     {

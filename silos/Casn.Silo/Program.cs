@@ -28,6 +28,7 @@ builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Co
     .Validate(o => o.FrameAncestors.All(Casn.Silo.Http.Origins.IsOrigin), "Casn:Boards:FrameAncestors must be origins such as https://tv.example.id (scheme and host, no path).")
     .ValidateOnStart();
 builder.Services.AddSingleton<Casn.Silo.Boards.BoardFeed>();
+builder.Services.AddSingleton<Casn.Silo.Boards.BoardDirectory>();
 builder.Services.AddSingleton(PublicSite.From(builder.Configuration));
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
 

@@ -33,8 +33,14 @@ public sealed partial class KanregPlacementDirector(
         var inRegion = candidates.Where(silo => string.Equals(RegionOf(silo), region, StringComparison.Ordinal)).ToList();
         if (inRegion.Count > 0) return inRegion;
 
-        CasnMetrics.RegionPlacementFallbacks.Add(1, new KeyValuePair<string, object?>("region", region));
-        if (_fallbackLogged.TryAdd(region, true)) LogFallback(logger, region);
+        // Only known names become labels and warnings: invented regions must not multiply series or log lines.
+        var label = ownRegion.Known.Contains(region) ? region : OtherRegion;
+        CasnMetrics.RegionPlacementFallbacks.Add(1, new KeyValuePair<string, object?>("region", label));
+        if (_fallbackLogged.TryAdd(label, true))
+        {
+            if (label == OtherRegion) LogUnknownFallback(logger);
+            else LogFallback(logger, region);
+        }
         return candidates;
     }
 
@@ -43,9 +49,18 @@ public sealed partial class KanregPlacementDirector(
         ? ownRegion.Name
         : metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(MetadataKey);
 
+    /// <summary>The label of a region not in <c>Casn:Orleans:Regions</c>.</summary>
+    public const string OtherRegion = "other";
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "No silo serves region {Region}; its grains are placed on any silo (counted in casn.placement.region_fallbacks)")]
     static partial void LogFallback(ILogger logger, string region);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Grains of regions not in Casn:Orleans:Regions are placed on any silo (counted as region 'other' in casn.placement.region_fallbacks; logged once)")]
+    static partial void LogUnknownFallback(ILogger logger);
 }
 
-/// <summary>The region this silo serves (<c>Casn:Orleans:Region</c>); null for a silo that serves any.</summary>
-public sealed record SiloRegion(string? Name);
+/// <summary>
+/// The region this silo serves (<c>Casn:Orleans:Region</c>; null for a silo that serves any) and the nation's
+/// Kanregs (<c>Casn:Orleans:Regions</c>), the only names metrics and warnings use.
+/// </summary>
+public sealed record SiloRegion(string? Name, IReadOnlySet<string> Known);

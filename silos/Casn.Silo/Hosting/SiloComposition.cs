@@ -29,6 +29,12 @@ public sealed class ClusterSettings
     /// <summary>The Kanreg this silo serves (e.g. <c>KANREG-V</c>); its rooms and sessions are placed here.</summary>
     public string? Region { get; set; }
 
+    /// <summary>
+    /// The nation's Kanregs. Metrics and warnings name only these (and the regions of running silos); any other
+    /// region, such as a typo, is counted as <c>other</c>, so made-up names cannot multiply metric series.
+    /// </summary>
+    public string[] Regions { get; set; } = [];
+
     public string ClusterId { get; set; } = "casn";
 
     public string ServiceId { get; set; } = "casn";
@@ -99,7 +105,7 @@ public static class SiloComposition
         }
         if (settings.Region is { } region && !Casn.Domain.Keys.IsValidToken(region, 32))
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
-        AddKanregPlacement(silo, settings.Region);
+        AddKanregPlacement(silo, settings.Region, settings.Regions);
         silo.AddActivityPropagation();
         // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
         silo.AddDashboard();
@@ -107,10 +113,10 @@ public static class SiloComposition
     }
 
     /// <summary>Publishes this silo's region and places each region's rooms and sessions on its silos.</summary>
-    public static void AddKanregPlacement(ISiloBuilder silo, string? region)
+    public static void AddKanregPlacement(ISiloBuilder silo, string? region, IEnumerable<string>? knownRegions = null)
     {
         silo.UseSiloMetadata(region is null ? [] : new Dictionary<string, string> { [KanregPlacementDirector.MetadataKey] = region });
-        silo.Services.AddSingleton(new SiloRegion(region));
+        silo.Services.AddSingleton(new SiloRegion(region, (knownRegions ?? []).ToHashSet(StringComparer.Ordinal)));
         silo.Services.AddPlacementFilter<KanregPlacementStrategy, KanregPlacementDirector>(ServiceLifetime.Singleton);
     }
 

@@ -19,42 +19,51 @@ public static class BoardEndpoints
     {
         var boards = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards").AllowPublic();
 
-        boards.MapGet("", async ([AsParameters] RoomRoute route, IGrainFactory grains) =>
+        boards.MapGet("", async ([AsParameters] RoomRoute route, IGrainFactory grains, BoardDirectory directory) =>
         {
             var key = route.Key;
             if (!key.IsOk) return Problems.Of(key.Fault!);
+            if (!await directory.RoomExists(key.Value!)) return NoRoom();
             var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
             return snapshot.Sections.Length == 0 ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.") : Results.Ok(snapshot);
         }).WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
 
-        boards.MapGet("/events", ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
-                HttpContext http, BoardFeed feed, CancellationToken aborted) =>
-            route.Key is { IsOk: true } key ? Stream(key.Value!.ToString(), lastEventId, http, feed, aborted) : Task.FromResult(Problems.Of(route.Key.Fault!)))
+        boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+                HttpContext http, BoardFeed feed, BoardDirectory directory, CancellationToken aborted) =>
+            route.Key is not { IsOk: true } key ? Problems.Of(route.Key.Fault!)
+            : !await directory.RoomExists(key.Value!) ? NoRoom()
+            : await Stream(key.Value!.ToString(), lastEventId, http, feed, aborted))
             .WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
 
         // A Kanreg's board and the nation's: counts and the distribution of totals, per room and per Kanreg.
         var kanreg = app.MapGroup("/api/boards/kanreg/{region}").WithTags("Boards").AllowPublic();
-        kanreg.MapGet("", async (string region, IGrainFactory grains) =>
+        kanreg.MapGet("", async (string region, IGrainFactory grains, BoardDirectory directory) =>
         {
             if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+            if (!await directory.KanregExists(region)) return NoKanreg();
             var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
             return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this Kanreg.") : Results.Ok(snapshot);
         }).WithSummary("A Kanreg's board now: candidates by status and the distribution of totals, overall and per room.");
-        kanreg.MapGet("/events", (string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
-                Keys.IsValidToken(region, 32) ? Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted)
-                    : Task.FromResult(Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.")))
+        kanreg.MapGet("/events", async (string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
+                BoardDirectory directory, CancellationToken aborted) =>
+                !Keys.IsValidToken(region, 32) ? Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.")
+                : !await directory.KanregExists(region) ? NoKanreg()
+                : await Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted))
             .WithSummary("Server-Sent Events of a Kanreg's board.");
 
         var site = app.MapGroup("/api/boards/sites/{region}/{site}").WithTags("Boards").AllowPublic();
-        site.MapGet("", async (string region, string site, IGrainFactory grains) =>
+        site.MapGet("", async (string region, string site, IGrainFactory grains, BoardDirectory directory) =>
         {
             if (!Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
+            if (!await directory.SiteExists(region, site)) return NoSite();
             var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(region, site)).GetSnapshot();
             return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs at this site.") : Results.Ok(snapshot);
         }).WithSummary("A test site's board now: candidates by status and the distribution of totals, overall and per room.");
-        site.MapGet("/events", (string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
-                Keys.IsValidToken(region, 32) && Keys.IsValidToken(site, 32) ? Stream(ISummaryBoardGrain.SiteKey(region, site), lastEventId, http, feed, aborted)
-                    : Task.FromResult(Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.")))
+        site.MapGet("/events", async (string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
+                BoardDirectory directory, CancellationToken aborted) =>
+                !Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32) ? Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.")
+                : !await directory.SiteExists(region, site) ? NoSite()
+                : await Stream(ISummaryBoardGrain.SiteKey(region, site), lastEventId, http, feed, aborted))
             .WithSummary("Server-Sent Events of a test site's board.");
 
         var national = app.MapGroup("/api/boards/national").WithTags("Boards").AllowPublic();
@@ -65,6 +74,13 @@ public static class BoardEndpoints
                 Stream(ISummaryBoardGrain.National, lastEventId, http, feed, aborted))
             .WithSummary("Server-Sent Events of the national board.");
     }
+
+    // Unknown keys are refused from the directory alone: no board grain is activated for a made-up key.
+    static IResult NoRoom() => Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.");
+
+    static IResult NoKanreg() => Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this Kanreg.");
+
+    static IResult NoSite() => Problems.Of(ErrorCodes.BoardNotFound, "No exam runs at this site.");
 
     /// <summary>One viewer's stream of a board: the current snapshot, then each newer one, with keep-alives.</summary>
     static async Task<IResult> Stream(string boardKey, string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using System.Net.Http.Json;
@@ -185,5 +186,66 @@ public sealed class LogLevelTests
 
         var verbose = await LinesAfterRequests(("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information"));
         Assert.True(verbose.Count(l => l.Category == "Microsoft.AspNetCore.Hosting.Diagnostics") >= 100, "a start and an end line per request");
+    }
+}
+
+/// <summary>Made-up board keys are answered from the registries: no grain is activated for them, and sittings do not feel the flood.</summary>
+[Collection(SiloCollection.Name)]
+public sealed class ActivationFloodTests(SiloFactory factory, Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Two_thousand_made_up_board_keys_activate_nothing_and_heartbeats_stay_fast()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
+        var site = day.RoomKey.Split('/')[1];
+        var date = day.RoomKey.Split('/')[2];
+        // The real boards answer (and are active from here on).
+        await Expect(200, await day.Anonymous.GetAsync($"/api/boards/rooms/{day.RoomKey}"));
+        await Expect(200, await day.Anonymous.GetAsync($"/api/boards/sites/{Kanreg}/{site}"));
+        await Expect(200, await day.Anonymous.GetAsync($"/api/boards/kanreg/{Kanreg}"));
+        await Expect(200, await day.Anonymous.GetAsync("/api/boards/national"));
+        var management = factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        var before = await management.GetTotalActivationCount();
+
+        string MadeUp(int n) => (n % 6) switch
+        {
+            0 => $"/api/boards/rooms/FAKE-{n}/SITE/{date}/1/R01",
+            1 => $"/api/boards/rooms/{Kanreg}/{site}/{date}/1/R{n}",
+            2 => $"/api/boards/rooms/{Kanreg}/NOSITE-{n}/{date}/2/R01/events",
+            3 => $"/api/boards/sites/{Kanreg}/NOSITE-{n}",
+            4 => $"/api/boards/kanreg/FAKE-{n}",
+            _ => $"/api/boards/kanreg/FAKE-{n}/events",
+        };
+        using var flooding = new CancellationTokenSource();
+        var beats = new List<double>();
+        var heartbeats = Task.Run(async () =>
+        {
+            while (!flooding.IsCancellationRequested)
+            {
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/heartbeat", null));
+                beats.Add(started.Elapsed.TotalMilliseconds);
+                await Task.Delay(20);
+            }
+        });
+        var refused = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, _) =>
+        {
+            using var response = await day.Anonymous.GetAsync(MadeUp(n));
+            if ((int)response.StatusCode == 404) Interlocked.Increment(ref refused);
+        });
+        await flooding.CancelAsync();
+        await heartbeats;
+
+        Assert.Equal(2_000, refused);
+        Assert.Equal(before, await management.GetTotalActivationCount());
+        var madeUpRooms = Enumerable.Range(0, 2_000).Where(n => n % 6 == 1).Select(n => $"{Kanreg}/{site}/{date}/1/R{n}").ToHashSet();
+        var activated = (await management.GetDetailedGrainStatistics()).Select(a => a.GrainId.Key.ToString() ?? "").ToList();
+        Assert.DoesNotContain(activated, key => key.Contains("FAKE-", StringComparison.Ordinal) || key.Contains("NOSITE-", StringComparison.Ordinal) || madeUpRooms.Contains(key));
+        var sorted = beats.Order().ToList();
+        var p95 = sorted[(int)(sorted.Count * 0.95)];
+        output.WriteLine($"{beats.Count} heartbeats during the flood: p50 {sorted[sorted.Count / 2]:0.0} ms, p95 {p95:0.0} ms, max {sorted[^1]:0.0} ms");
+        Assert.True(p95 < 500, $"heartbeat p95 {p95:0} ms during the flood");
     }
 }

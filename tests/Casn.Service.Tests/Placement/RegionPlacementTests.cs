@@ -15,6 +15,9 @@ public sealed class RegionalClusterFixture : IAsyncLifetime
 {
     static readonly string[] Regions = ["KANREG-A", "KANREG-B", "KANREG-B"];
 
+    /// <summary>The nation's Kanregs as configured: KANREG-C has no silo here.</summary>
+    static readonly string[] KnownRegions = ["KANREG-A", "KANREG-B", "KANREG-C"];
+
     int _started;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -25,7 +28,7 @@ public sealed class RegionalClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) => host.Services.AddCasnGrains(host.Configuration));
         builder.ConfigureSilo((_, silo) =>
         {
-            SiloComposition.AddKanregPlacement(silo, Regions[Interlocked.Increment(ref _started) - 1]);
+            SiloComposition.AddKanregPlacement(silo, Regions[Interlocked.Increment(ref _started) - 1], KnownRegions);
             silo.AddMemoryGrainStorageAsDefault();
             silo.UseInMemoryReminderService();
         });
@@ -71,9 +74,10 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task A_region_without_a_silo_falls_back_to_any_silo_and_is_counted()
+    public async Task A_region_without_a_silo_falls_back_to_any_silo_and_is_counted_under_a_known_label()
     {
-        long fallbacks = 0;
+        long fallbacks = 0, others = 0;
+        var labels = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -81,7 +85,13 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
-            foreach (var tag in tags) if (tag.Key == "region" && (string?)tag.Value == "KANREG-C") Interlocked.Add(ref fallbacks, value);
+            foreach (var tag in tags)
+            {
+                if (tag.Key != "region") continue;
+                labels[(string)tag.Value!] = true;
+                if ((string?)tag.Value == "KANREG-C") Interlocked.Add(ref fallbacks, value);
+                if ((string?)tag.Value == "other") Interlocked.Add(ref others, value);
+            }
         });
         listener.Start();
 
@@ -94,6 +104,12 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
 
         Assert.Contains(roomKey, (await Hosts()).Keys);
         Assert.True(Interlocked.Read(ref fallbacks) >= 1);
+
+        // Invented regions all count as "other": they cannot add metric series.
+        for (var n = 0; n < 20; n++)
+            Ok(await Grains.GetGrain<IExamRoomGrain>($"TYPO-{n}/SITE-1/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R01").Setup(new RoomSetup(exam.Id, "Room", startsAt, 5)));
+        Assert.True(Interlocked.Read(ref others) >= 20);
+        Assert.DoesNotContain(labels.Keys, l => l.StartsWith("TYPO-", StringComparison.Ordinal));
     }
 
     async Task<Dictionary<string, SiloAddress>> Hosts()
