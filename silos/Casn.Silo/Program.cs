@@ -15,6 +15,7 @@ builder.AddCasnTelemetry();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.AddCasnEdge();
 builder.AddCasnAccess();
 builder.AddCasnLimits();
 // Unreadable bodies then reach ProblemExceptionHandler (and get a code) in every environment.
@@ -33,6 +34,7 @@ builder.Services.AddSingleton(PublicSite.From(builder.Configuration));
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
 
 var app = builder.Build();
+app.UseCasnEdge();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context => Problems.ForBareStatus(context.HttpContext));

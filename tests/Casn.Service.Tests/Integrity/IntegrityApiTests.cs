@@ -248,6 +248,47 @@ public sealed class FramingTests(IntegrityFixture fixture)
     }
 }
 
+/// <summary>TLS ends at the ingress: forwarded headers are believed from the trusted proxy only, and HTTPS answers carry HSTS.</summary>
+[Collection(IntegrityCollection.Name)]
+public sealed class EdgeTests(IntegrityFixture fixture)
+{
+    static HttpRequestMessage Forwarded(HttpMethod method, string path, string clientAddress, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("X-Forwarded-For", clientAddress);
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        return request;
+    }
+
+    static object Login(string pin, int workstation) =>
+        new { pin, workstationId = $"ws-{workstation}", workstationKey = $"edge-workstation-key-{workstation:D4}" };
+
+    [Fact]
+    public async Task Forwarded_addresses_and_scheme_are_believed_only_from_the_trusted_proxy()
+    {
+        using var proxy = fixture.From(IntegrityFixture.ProxyHost);
+        using var stranger = fixture.From(60);
+        using (var viaProxy = await proxy.SendAsync(Forwarded(HttpMethod.Get, "/index.html", "203.0.113.50")))
+            Assert.Contains("max-age=", Assert.Single(viaProxy.Headers.GetValues("Strict-Transport-Security")));
+        using (var claimed = await stranger.SendAsync(Forwarded(HttpMethod.Get, "/index.html", "203.0.113.50")))
+            Assert.False(claimed.Headers.Contains("Strict-Transport-Security"));
+
+        // A guesser who claims a new address with every wrong PIN is still one address, and is locked out.
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
+        var pin1 = await day.CheckIn(1);
+        var pin2 = await day.CheckIn(2);
+        await day.Open();
+        for (var n = 1; n <= 5; n++)
+            await ExpectProblem(401, "auth.pin_invalid", await stranger.SendAsync(Forwarded(HttpMethod.Post, day.SessionPath(1) + "/login", $"198.51.100.{n}", Login("000000", n))));
+        await ExpectProblem(403, "auth.pin_locked", await stranger.SendAsync(Forwarded(HttpMethod.Post, day.SessionPath(1) + "/login", "198.51.100.99", Login(pin1, 9))));
+
+        // Through the ingress, each candidate is their own address: five wrong PINs elsewhere do not lock this one out.
+        for (var n = 1; n <= 5; n++)
+            await ExpectProblem(401, "auth.pin_invalid", await proxy.SendAsync(Forwarded(HttpMethod.Post, day.SessionPath(2) + "/login", $"198.51.100.{n}", Login("000000", n))));
+        await Expect(200, await proxy.SendAsync(Forwarded(HttpMethod.Post, day.SessionPath(2) + "/login", "198.51.100.99", Login(pin2, 9))));
+    }
+}
+
 /// <summary>Proctor attribution: an id belongs to one proctor per Kanreg and day, and the issuing operator is on every record.</summary>
 [Collection(IntegrityCollection.Name)]
 public sealed class ProctorAttributionTests(IntegrityFixture fixture)

@@ -21,6 +21,9 @@ public sealed class IntegrityFixture : IAsyncLifetime
     /// <summary>A press site allowed to frame the public boards.</summary>
     public const string PressOrigin = "https://tv.example.id";
 
+    /// <summary>The TLS-terminating ingress: connections from 127.0.0.9 (see <see cref="From"/>) are the trusted proxy.</summary>
+    public const int ProxyHost = 9;
+
     public IntegritySiloFactory Silo { get; } = new();
 
     public IBrowser Browser { get; private set; } = null!;
@@ -80,6 +83,7 @@ public sealed class IntegritySiloFactory : SiloFactory
         ["Casn:Sessions:AutoResumeWithin"] = IntegrityFixture.AutoResumeWithin.ToString(),
         ["Casn:Boards:PublicDelay"] = IntegrityFixture.PublicDelay.ToString(),
         ["Casn:Boards:FrameAncestors:0"] = IntegrityFixture.PressOrigin,
+        ["Casn:Http:TrustedProxies:0"] = $"127.0.0.{IntegrityFixture.ProxyHost}",
     };
 }
 
