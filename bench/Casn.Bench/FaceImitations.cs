@@ -1,4 +1,7 @@
-using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace Casn.Bench;
 
@@ -6,101 +9,114 @@ namespace Casn.Bench;
 /// Copies of a real photo made in software, as someone holding the registration photo might present it to
 /// the check-in camera: re-encoded, resized, cropped, brightened, blurred, rotated, noisy, and imitations of
 /// the photo shown on a phone screen or printed on paper. Used by the face-integrity benchmark for its
-/// figures and, linked into the service tests, to prove the replay and liveness checks.
+/// figures and, linked into the service tests, to prove the replay and liveness checks. Deterministic:
+/// the same photo always gives the same copy.
 /// </summary>
 public static class FaceImitations
 {
-    /// <summary>A copy as JPEG bytes, as a camera upload would arrive.</summary>
-    public static byte[] Jpeg(byte[] photo, Func<Mat, Mat> make)
+    /// <summary>A copy as JPEG bytes (quality 85), as a camera upload would arrive.</summary>
+    public static byte[] Jpeg(byte[] photo, Func<Image<Rgb24>, Image<Rgb24>> make)
     {
-        using var image = Cv2.ImDecode(photo, ImreadModes.Color);
+        using var image = Image.Load<Rgb24>(photo);
         using var copy = make(image);
-        return copy.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 85));
+        return Encode(copy, 85);
+    }
+
+    static byte[] Encode(Image<Rgb24> image, int quality)
+    {
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream, new JpegEncoder { Quality = quality });
+        return stream.ToArray();
     }
 
     /// <summary>Every kind of copy, by name.</summary>
-    public static readonly (string Name, Func<Mat, Mat> Make)[] All =
+    public static readonly (string Name, Func<Image<Rgb24>, Image<Rgb24>> Make)[] All =
     [
-        ("jpeg-q30", image => Reencode(image, 30)),
-        ("half-size", image => image.Resize(new Size(), 0.5, 0.5, InterpolationFlags.Area)),
+        ("jpeg-q30", image => Image.Load<Rgb24>(Encode(image, 30))),
+        ("half-size", image => image.Clone(x => x.Resize(new ResizeOptions { Size = new Size(image.Width / 2, image.Height / 2), Sampler = KnownResamplers.Box }))),
         ("webcam-640", image => Fit(image, 640, 480)),
-        ("crop-shift", image => new Mat(image, new Rect(image.Width / 20, image.Height / 25, image.Width * 9 / 10, image.Height * 9 / 10)).Clone()),
-        ("brighter", image => Adjust(image, 1.15, 25)),
-        ("darker-contrast", image => Adjust(image, 0.8, -10)),
-        ("blur", image => image.GaussianBlur(new Size(5, 5), 1.2)),
+        ("crop-shift", image => image.Clone(x => x.Crop(new Rectangle(image.Width / 20, image.Height / 25, image.Width * 9 / 10, image.Height * 9 / 10)))),
+        ("brighter", image => Adjust(image, 1.15f, 25)),
+        ("darker-contrast", image => Adjust(image, 0.8f, -10)),
+        ("blur", image => image.Clone(x => x.GaussianBlur(1.2f))),
         ("rotate-4deg", image => Rotate(image, 4)),
         ("noise", image => Noisy(image, 8)),
         ("screen", Screen),
         ("print", Print),
     ];
 
-    static Mat Reencode(Mat image, int quality) => Cv2.ImDecode(image.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, quality)), ImreadModes.Color);
-
-    public static Mat Fit(Mat image, int width, int height)
+    /// <summary>Shrunk (area averaging) to fit within width x height, as a webcam frame.</summary>
+    public static Image<Rgb24> Fit(Image<Rgb24> image, int width, int height)
     {
         var scale = Math.Min((double)width / image.Width, (double)height / image.Height);
-        return image.Resize(new Size(), scale, scale, InterpolationFlags.Area);
+        var size = new Size(Math.Max(1, (int)(image.Width * scale)), Math.Max(1, (int)(image.Height * scale)));
+        return image.Clone(x => x.Resize(new ResizeOptions { Size = size, Sampler = KnownResamplers.Box }));
     }
 
-    static Mat Adjust(Mat image, double gain, double offset)
+    /// <summary>Every channel as value * gain + offset, clamped.</summary>
+    static Image<Rgb24> Adjust(Image<Rgb24> image, float gain, float offset) => Map(image, (p, _, _) =>
+        new Rgb24(Clamp(p.R * gain + offset), Clamp(p.G * gain + offset), Clamp(p.B * gain + offset)));
+
+    /// <summary>Turned about the centre, same size, the corners filled from the nearest edge (no black wedges).</summary>
+    static Image<Rgb24> Rotate(Image<Rgb24> image, float degrees)
     {
-        var result = new Mat();
-        image.ConvertTo(result, MatType.CV_8UC3, gain, offset);
-        return result;
+        var rotated = image.Clone(x => x.Rotate(degrees));
+        var (left, top) = ((rotated.Width - image.Width) / 2, (rotated.Height - image.Height) / 2);
+        rotated.Mutate(x => x.Crop(new Rectangle(left, top, image.Width, image.Height)));
+        return rotated;
     }
 
-    static Mat Rotate(Mat image, double degrees)
+    /// <summary>Gaussian noise of this spread on every channel, from a fixed seed.</summary>
+    static Image<Rgb24> Noisy(Image<Rgb24> image, double sigma)
     {
-        using var matrix = Cv2.GetRotationMatrix2D(new Point2f(image.Width / 2f, image.Height / 2f), degrees, 1.0);
-        var result = new Mat();
-        Cv2.WarpAffine(image, result, matrix, image.Size(), InterpolationFlags.Linear, BorderTypes.Reflect101);
-        return result;
-    }
-
-    static Mat Noisy(Mat image, double sigma)
-    {
-        using var noise = new Mat(image.Size(), MatType.CV_16SC3);
-        // OpenCV's generator is per thread: seeding it here makes every copy the same, run after run.
-        Cv2.SetTheRNG(20261202);
-        Cv2.Randn(noise, Scalar.All(0), Scalar.All(sigma));
-        using var wide = new Mat();
-        image.ConvertTo(wide, MatType.CV_16SC3);
-        using var sum = new Mat();
-        Cv2.Add(wide, noise, sum);
-        var result = new Mat();
-        sum.ConvertTo(result, MatType.CV_8UC3);
-        return result;
+        var random = new Random(20261202);
+        float Gaussian() => (float)(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        return Map(image, (p, _, _) => new Rgb24(Clamp(p.R + Gaussian()), Clamp(p.G + Gaussian()), Clamp(p.B + Gaussian())));
     }
 
     /// <summary>The photo shown on a phone held up to the camera: a dark bezel around it, a blue cast, raised blacks, a line pattern, softness.</summary>
-    public static Mat Screen(Mat image)
+    public static Image<Rgb24> Screen(Image<Rgb24> image)
     {
-        using var shown = Adjust(image, 0.85, 30);
-        using var lines = new Mat(shown.Size(), MatType.CV_8UC3, Scalar.All(0));
-        int height = lines.Height, width = lines.Width;
-        for (var y = 0; y < height; y += 3) Cv2.Line(lines, new Point(0, y), new Point(width - 1, y), Scalar.All(18));
-        using var patterned = new Mat();
-        Cv2.Subtract(shown, lines, patterned);
-        using var tinted = new Mat();
-        Cv2.Multiply(patterned, new Scalar(1.12, 1.0, 0.9), tinted);
-        using var soft = tinted.GaussianBlur(new Size(3, 3), 0.8);
-        var border = Math.Max(image.Width, image.Height) / 5;
-        var framed = new Mat();
-        Cv2.CopyMakeBorder(soft, framed, border, border, border, border, BorderTypes.Constant, new Scalar(25, 25, 25));
-        return framed;
+        using var shown = Map(image, (p, _, y) =>
+        {
+            var line = y % 3 == 0 ? 18 : 0;
+            return new Rgb24(Clamp((p.R * 0.85f + 30 - line) * 0.9f), Clamp(p.G * 0.85f + 30 - line), Clamp((p.B * 0.85f + 30 - line) * 1.12f));
+        });
+        shown.Mutate(x => x.GaussianBlur(0.8f));
+        return Framed(shown, Math.Max(image.Width, image.Height) / 5, new Rgb24(25, 25, 25));
     }
 
     /// <summary>The photo printed and held up: washed-out colour, low contrast, paper grain, a white margin, a slight tilt.</summary>
-    public static Mat Print(Mat image)
+    public static Image<Rgb24> Print(Image<Rgb24> image)
     {
-        using var grey = image.CvtColor(ColorConversionCodes.BGR2GRAY).CvtColor(ColorConversionCodes.GRAY2BGR);
-        using var faded = new Mat();
-        Cv2.AddWeighted(image, 0.55, grey, 0.45, 0, faded);
-        using var flat = Adjust(faded, 0.7, 45);
-        using var grainy = Noisy(flat, 6);
-        var margin = Math.Max(image.Width, image.Height) / 8;
-        using var paper = new Mat();
-        Cv2.CopyMakeBorder(grainy, paper, margin, margin, margin, margin, BorderTypes.Constant, new Scalar(235, 238, 240));
+        using var faded = Map(image, (p, _, _) =>
+        {
+            var grey = 0.299f * p.R + 0.587f * p.G + 0.114f * p.B;
+            float Fade(byte channel) => (channel * 0.55f + grey * 0.45f) * 0.7f + 45;
+            return new Rgb24(Clamp(Fade(p.R)), Clamp(Fade(p.G)), Clamp(Fade(p.B)));
+        });
+        using var grainy = Noisy(faded, 6);
+        using var paper = Framed(grainy, Math.Max(image.Width, image.Height) / 8, new Rgb24(240, 238, 235));
         return Rotate(paper, -3);
     }
+
+    /// <summary>The image in the middle of a larger canvas of one colour.</summary>
+    static Image<Rgb24> Framed(Image<Rgb24> image, int border, Rgb24 colour)
+    {
+        var canvas = new Image<Rgb24>(image.Width + 2 * border, image.Height + 2 * border, colour);
+        canvas.Mutate(x => x.DrawImage(image, new Point(border, border), 1f));
+        return canvas;
+    }
+
+    /// <summary>A new image with each pixel mapped (pixel, x, y).</summary>
+    static Image<Rgb24> Map(Image<Rgb24> image, Func<Rgb24, int, int, Rgb24> map)
+    {
+        var result = new Image<Rgb24>(image.Width, image.Height);
+        for (var y = 0; y < image.Height; y++)
+            for (var x = 0; x < image.Width; x++)
+                result[x, y] = map(image[x, y], x, y);
+        return result;
+    }
+
+    static byte Clamp(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
 }

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using OpenCvSharp;
 
 namespace Casn.Faces;
 
 /// <summary>
 /// One worker's face pipeline: decode, detect, landmarks, 5-point alignment, embedding, liveness.
 /// It owns one ONNX session per model, each on one thread (batching gains nothing on CPU; parallel
-/// workers do), and reuses its input buffers. Not thread-safe: use one per thread, or <see cref="FaceEngine"/>.
+/// workers do), and reuses its input buffers. Images are handled in managed code only (<see cref="Picture"/>).
+/// Not thread-safe: use one per thread, or <see cref="FaceEngine"/>.
 /// </summary>
-public sealed unsafe class FacePipeline : IDisposable
+public sealed class FacePipeline : IDisposable
 {
     const int DetectWidth = 320, DetectHeight = 240, LandmarkSide = 64, AlignedSide = 112, LivenessSide = 128, PrintSide = 16;
     const double LivenessCropScale = 2.7;
@@ -20,8 +20,9 @@ public sealed unsafe class FacePipeline : IDisposable
 
     readonly FaceOptions _options;
     readonly Model _detector, _landmarks, _embedder, _liveness;
-    readonly Mat _detectImage = new(), _landmarkImage = new(), _landmarkGrey = new(), _aligned = new(), _livenessImage = new(),
-        _printGrey = new(), _printSmall = new();
+    Picture _aligned = null!;
+    /// <summary>The detector's input picture, reused: at 320x240 it would be a large-object allocation per check.</summary>
+    readonly Picture _detectImage = new(DetectWidth, DetectHeight);
 
     public FacePipeline(FaceModelSet models, FaceOptions options)
     {
@@ -38,9 +39,9 @@ public sealed unsafe class FacePipeline : IDisposable
         var problem = ImageGate.Check(image, _options, out _);
         if (problem is not null) return FaceAnalysis.Rejected(problem, Timings(clock.Elapsed.TotalMilliseconds));
 
-        using var decoded = Cv2.ImDecode(image, ImreadModes.Color);
+        using var decoded = Picture.Decode(image);
         var decodeMs = Lap(clock);
-        if (decoded.Empty()) return FaceAnalysis.Rejected(FaceCodes.ImageCorrupt, Timings(decodeMs));
+        if (decoded is null) return FaceAnalysis.Rejected(FaceCodes.ImageCorrupt, Timings(decodeMs));
         int width = decoded.Width, height = decoded.Height;
 
         var faces = Detect(decoded);
@@ -85,10 +86,9 @@ public sealed unsafe class FacePipeline : IDisposable
 
     // ---- detection: BGR, (p-127)/128; boxes are decoded corners in [0,1], scores[...,1] a probability ----
 
-    List<FaceBox> Detect(Mat image)
+    List<FaceBox> Detect(Picture image)
     {
-        Cv2.Resize(image, _detectImage, new Size(DetectWidth, DetectHeight), interpolation: InterpolationFlags.Linear);
-        FillChw(_detectImage, _detector.Input, swapToRgb: false, scale: 1f / 128, offset: -127f / 128);
+        FillChw(image.ResizeLinear(DetectWidth, DetectHeight, _detectImage), _detector.Input, swapToRgb: false, scale: 1f / 128, offset: -127f / 128);
         using var outputs = _detector.Run();
         var scores = outputs[_detector.OutputIndex("scores")].GetTensorDataAsSpan<float>();
         var boxes = outputs[_detector.OutputIndex("boxes")].GetTensorDataAsSpan<float>();
@@ -122,19 +122,13 @@ public sealed unsafe class FacePipeline : IDisposable
 
     // ---- landmarks: square crop (side = box height), 64x64 grey / 256; points relative to the crop ----
 
-    (double X, double Y)[] Landmarks(Mat image, FaceBox face)
+    (double X, double Y)[] Landmarks(Picture image, FaceBox face)
     {
         var side = face.Height;
         var crop = CropRect(image, (face.X1 + face.X2) / 2, (face.Y1 + face.Y2) / 2, side, side);
-        using (var region = new Mat(image, crop))
-            Cv2.Resize(region, _landmarkImage, new Size(LandmarkSide, LandmarkSide), interpolation: InterpolationFlags.Linear);
-        Cv2.CvtColor(_landmarkImage, _landmarkGrey, ColorConversionCodes.BGR2GRAY);
+        var grey = image.ResizeLinear(crop.X, crop.Y, crop.Width, crop.Height, LandmarkSide, LandmarkSide).Grey();
         var input = _landmarks.Input;
-        for (var y = 0; y < LandmarkSide; y++)
-        {
-            var row = _landmarkGrey.Ptr(y);
-            for (var x = 0; x < LandmarkSide; x++) input[y * LandmarkSide + x] = ((byte*)row)[x] / 256f;
-        }
+        for (var i = 0; i < grey.Length; i++) input[i] = grey[i] / 256f;
         using var outputs = _landmarks.Run();
         var raw = outputs[0].GetTensorDataAsSpan<float>();
         var all = new (double X, double Y)[raw.Length / 2];
@@ -146,18 +140,18 @@ public sealed unsafe class FacePipeline : IDisposable
     }
 
     /// <summary>A w x h rectangle centred on (cx, cy), shifted to lie inside the image and cut to it if larger.</summary>
-    static Rect CropRect(Mat image, double cx, double cy, double w, double h)
+    static (int X, int Y, int Width, int Height) CropRect(Picture image, double cx, double cy, double w, double h)
     {
         w = Math.Clamp(w, 1, image.Width);
         h = Math.Clamp(h, 1, image.Height);
         var x = Math.Clamp(cx - w / 2, 0, image.Width - w);
         var y = Math.Clamp(cy - h / 2, 0, image.Height - h);
-        return new Rect((int)x, (int)y, Math.Max(1, (int)w), Math.Max(1, (int)h));
+        return ((int)x, (int)y, Math.Max(1, (int)w), Math.Max(1, (int)h));
     }
 
     // ---- alignment: least-squares similarity on all five points; large faces are first shrunk by area averaging ----
 
-    void Align(Mat image, (double X, double Y)[] points)
+    void Align(Picture image, (double X, double Y)[] points)
     {
         var transform = SimilarityTransform.Fit(points, Template);
         var scale = transform.Scale;
@@ -178,11 +172,10 @@ public sealed unsafe class FacePipeline : IDisposable
             WarpInto(image, transform);
             return;
         }
-        using var region = new Mat(image, new Rect(left, top, right - left, bottom - top));
-        using var shrunk = new Mat();
-        Cv2.Resize(region, shrunk, new Size(Math.Max(1, (int)Math.Round(region.Width * scale)), Math.Max(1, (int)Math.Round(region.Height * scale))),
-            interpolation: InterpolationFlags.Area);
-        var factor = (double)shrunk.Width / region.Width;
+        var (regionWidth, regionHeight) = (right - left, bottom - top);
+        var shrunk = image.ResizeArea(left, top, regionWidth, regionHeight,
+            Math.Max(1, (int)Math.Round(regionWidth * scale)), Math.Max(1, (int)Math.Round(regionHeight * scale)));
+        var factor = (double)shrunk.Width / regionWidth;
         WarpInto(shrunk, transform.ForResampledSource(factor, left, top));
     }
 
@@ -193,13 +186,7 @@ public sealed unsafe class FacePipeline : IDisposable
         return ((t.A * dx + t.B * dy) / determinant, (-t.B * dx + t.A * dy) / determinant);
     }
 
-    void WarpInto(Mat source, SimilarityTransform t)
-    {
-        using var matrix = new Mat(2, 3, MatType.CV_64FC1);
-        matrix.Set(0, 0, t.A); matrix.Set(0, 1, -t.B); matrix.Set(0, 2, t.Tx);
-        matrix.Set(1, 0, t.B); matrix.Set(1, 1, t.A); matrix.Set(1, 2, t.Ty);
-        Cv2.WarpAffine(source, _aligned, matrix, new Size(AlignedSide, AlignedSide), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
-    }
+    void WarpInto(Picture source, SimilarityTransform t) => _aligned = source.WarpSimilarity(t.A, t.B, t.Tx, t.Ty, AlignedSide);
 
     // ---- embedding: RGB, (p-127)/128 ----
 
@@ -220,14 +207,9 @@ public sealed unsafe class FacePipeline : IDisposable
     /// </summary>
     float[] Fingerprint()
     {
-        Cv2.CvtColor(_aligned, _printGrey, ColorConversionCodes.BGR2GRAY);
-        Cv2.Resize(_printGrey, _printSmall, new Size(PrintSide, PrintSide), interpolation: InterpolationFlags.Area);
-        var print = new float[PrintSide * PrintSide];
-        for (var y = 0; y < PrintSide; y++)
-        {
-            var row = (byte*)_printSmall.Ptr(y);
-            for (var x = 0; x < PrintSide; x++) print[y * PrintSide + x] = row[x];
-        }
+        // Shrink first, then grey: 7x7 averages of colour, then luma (the same as the other way round, up to rounding).
+        var grey = _aligned.ResizeArea(PrintSide, PrintSide).Grey();
+        var print = grey.Select(g => (float)g).ToArray();
         var mean = print.Average();
         for (var i = 0; i < print.Length; i++) print[i] -= mean;
         return print;
@@ -235,13 +217,11 @@ public sealed unsafe class FacePipeline : IDisposable
 
     // ---- liveness: 2.7x the box, 128x128, raw BGR 0..255, softmax, class 0 = live ----
 
-    double Liveness(Mat image, FaceBox face)
+    double Liveness(Picture image, FaceBox face)
     {
         var scale = Math.Min(Math.Min((image.Height - 1) / face.Height, (image.Width - 1) / face.Width), LivenessCropScale);
         var crop = CropRect(image, (face.X1 + face.X2) / 2, (face.Y1 + face.Y2) / 2, face.Width * scale, face.Height * scale);
-        using (var region = new Mat(image, crop))
-            Cv2.Resize(region, _livenessImage, new Size(LivenessSide, LivenessSide), interpolation: InterpolationFlags.Linear);
-        FillChw(_livenessImage, _liveness.Input, swapToRgb: false, scale: 1f, offset: 0f);
+        FillChw(image.ResizeLinear(crop.X, crop.Y, crop.Width, crop.Height, LivenessSide, LivenessSide), _liveness.Input, swapToRgb: false, scale: 1f, offset: 0f);
         using var outputs = _liveness.Run();
         var logits = outputs[0].GetTensorDataAsSpan<float>();
         var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
@@ -251,29 +231,22 @@ public sealed unsafe class FacePipeline : IDisposable
     }
 
     /// <summary>Writes an 8-bit BGR image into a planar float buffer: value * scale + offset.</summary>
-    static void FillChw(Mat bgr, float[] target, bool swapToRgb, float scale, float offset)
+    static void FillChw(Picture bgr, float[] target, bool swapToRgb, float scale, float offset)
     {
-        int width = bgr.Width, height = bgr.Height, plane = width * height;
-        for (var y = 0; y < height; y++)
+        ReadOnlySpan<byte> pixels = bgr.Bgr;
+        var plane = bgr.Width * bgr.Height;
+        for (var i = 0; i < plane; i++)
         {
-            var row = (byte*)bgr.Ptr(y);
-            for (var x = 0; x < width; x++)
-            {
-                var pixel = row + x * 3;
-                var i = y * width + x;
-                float b = pixel[0], g = pixel[1], r = pixel[2];
-                target[i] = (swapToRgb ? r : b) * scale + offset;
-                target[plane + i] = g * scale + offset;
-                target[2 * plane + i] = (swapToRgb ? b : r) * scale + offset;
-            }
+            float b = pixels[i * 3], g = pixels[i * 3 + 1], r = pixels[i * 3 + 2];
+            target[i] = (swapToRgb ? r : b) * scale + offset;
+            target[plane + i] = g * scale + offset;
+            target[2 * plane + i] = (swapToRgb ? b : r) * scale + offset;
         }
     }
 
     public void Dispose()
     {
         _detector.Dispose(); _landmarks.Dispose(); _embedder.Dispose(); _liveness.Dispose();
-        _detectImage.Dispose(); _landmarkImage.Dispose(); _landmarkGrey.Dispose(); _aligned.Dispose(); _livenessImage.Dispose();
-        _printGrey.Dispose(); _printSmall.Dispose();
     }
 
     /// <summary>An ONNX session on one thread, with its input buffer allocated once.</summary>

@@ -1,27 +1,35 @@
-using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace Casn.Faces.Tests;
 
-/// <summary>Builds test images from the fixtures with OpenCV: crops, other formats, broken files.</summary>
+/// <summary>Builds test images from the fixtures: crops, other formats, broken files.</summary>
 static class Images
 {
     public static byte[] Crop(byte[] jpeg, int x, int y, int width, int height)
     {
-        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        using var region = new Mat(image, new Rect(x, y, Math.Min(width, image.Width - x), Math.Min(height, image.Height - y)));
-        return region.ImEncode(".jpg");
+        using var image = Image.Load<Rgb24>(jpeg);
+        image.Mutate(i => i.Crop(new Rectangle(x, y, Math.Min(width, image.Width - x), Math.Min(height, image.Height - y))));
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream);
+        return stream.ToArray();
     }
 
     public static byte[] ToPng(byte[] jpeg)
     {
-        using var image = Cv2.ImDecode(jpeg, ImreadModes.Color);
-        return image.ImEncode(".png");
+        using var image = Image.Load<Rgb24>(jpeg);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
     }
 
     public static byte[] SolidPng(int width, int height)
     {
-        using var image = new Mat(height, width, MatType.CV_8UC3, Scalar.All(128));
-        return image.ImEncode(".png");
+        using var image = new Image<Rgb24>(width, height, new Rgb24(128, 128, 128));
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
     }
 
     /// <summary>A PNG signature and IHDR chunk that claim a huge image, with no pixel data behind them.</summary>

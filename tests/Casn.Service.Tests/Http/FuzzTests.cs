@@ -2,7 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Casn.Service.Tests.Support;
-using OpenCvSharp;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Processing;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
 namespace Casn.Service.Tests.Http;
@@ -202,11 +203,15 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
     /// <summary>A clean picture with no face in it (gradient and noise), encoded for real.</summary>
     static byte[] NoFaceImage(string extension)
     {
-        using var image = new Mat(480, 640, MatType.CV_8UC3);
-        Cv2.Randu(image, Scalar.All(0), Scalar.All(255));
-        Cv2.GaussianBlur(image, image, new Size(31, 31), 0);
-        Cv2.ImEncode(extension, image, out var bytes);
-        return bytes;
+        var random = new Random(extension.Length);
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(640, 480);
+        for (var y = 0; y < image.Height; y++)
+            for (var x = 0; x < image.Width; x++)
+                image[x, y] = new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+        image.Mutate(x => x.GaussianBlur(8));
+        using var stream = new MemoryStream();
+        if (extension == ".png") image.SaveAsPng(stream); else image.SaveAsJpeg(stream);
+        return stream.ToArray();
     }
 
     /// <summary>One way of breaking an image: truncation, flipped bytes, lying headers, wrong formats, garbage.</summary>
