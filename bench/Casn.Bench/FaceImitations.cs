@@ -45,10 +45,10 @@ public static class FaceImitations
         ("print", Print),
     ];
 
-    /// <summary>Shrunk (area averaging) to fit within width x height, as a webcam frame.</summary>
+    /// <summary>Shrunk (area averaging) to fit within width x height, as a webcam frame; a smaller image stays as it is.</summary>
     public static Image<Rgb24> Fit(Image<Rgb24> image, int width, int height)
     {
-        var scale = Math.Min((double)width / image.Width, (double)height / image.Height);
+        var scale = Math.Min(1, Math.Min((double)width / image.Width, (double)height / image.Height));
         var size = new Size(Math.Max(1, (int)(image.Width * scale)), Math.Max(1, (int)(image.Height * scale)));
         return image.Clone(x => x.Resize(new ResizeOptions { Size = size, Sampler = KnownResamplers.Box }));
     }
@@ -112,9 +112,15 @@ public static class FaceImitations
     static Image<Rgb24> Map(Image<Rgb24> image, Func<Rgb24, int, int, Rgb24> map)
     {
         var result = new Image<Rgb24>(image.Width, image.Height);
-        for (var y = 0; y < image.Height; y++)
-            for (var x = 0; x < image.Width; x++)
-                result[x, y] = map(image[x, y], x, y);
+        image.ProcessPixelRows(result, (source, target) =>
+        {
+            for (var y = 0; y < source.Height; y++)
+            {
+                var from = source.GetRowSpan(y);
+                var to = target.GetRowSpan(y);
+                for (var x = 0; x < from.Length; x++) to[x] = map(from[x], x, y);
+            }
+        });
         return result;
     }
 

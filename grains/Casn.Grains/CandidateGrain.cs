@@ -102,10 +102,13 @@ public sealed partial class CandidateGrain(
         if (state.State.SeatByExam.TryGetValue(examId, out var held) && held != roomKey)
             return Faults.Of(ErrorCodes.CandidateAlreadySeated, $"Candidate '{ParticipantNo}' already has a seat for exam {examId} in another room.");
 
+        if (held == roomKey) return profile;
         state.State.SeatByExam[examId] = roomKey;
-        if (state.State.LastExamDate is null || state.State.LastExamDate < room.Date) state.State.LastExamDate = room.Date;
+        var later = state.State.LastExamDate is null || state.State.LastExamDate < room.Date;
+        if (later) state.State.LastExamDate = room.Date;
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        // The retention clock starts from the latest exam date: only a later date needs the reminder (again).
+        if (later) await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
         return profile;
     }
 
