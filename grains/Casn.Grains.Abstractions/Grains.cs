@@ -108,14 +108,6 @@ public interface IExamRoomGrain : IGrainWithStringKey
     /// <summary>A session tells its room what happened to it (e.g. suspended on a face mismatch). One way, so neither waits on the other.</summary>
     [OneWay]
     Task ReportIncident(RoomIncident incident);
-
-    /// <summary>
-    /// A sitting's seat line after every change (and each contact): the room keeps the lines in memory and
-    /// every room view reads them, so a view is one grain call whatever the room's size and wakes no sitting.
-    /// Interleaves: the room may be waiting on this very sitting (a proctor's action) when its line arrives.
-    /// </summary>
-    [AlwaysInterleave]
-    Task SeatChanged(SessionView seat);
 }
 
 /// <summary>One candidate's sitting. Key: <c>{room key}/{participantNo}</c>.</summary>
@@ -160,7 +152,6 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task<Result<SessionView>> CloseByRoom(ProctorAction action);
 
-    /// <summary>The sitting as it stands: a pure read (no clock step, no write, no archive, no board work).</summary>
     Task<SessionView?> GetView();
 
     [AlwaysInterleave]

@@ -222,9 +222,14 @@ public sealed partial class CandidateSessionGrain(
     Task<Result<SessionView>> ICandidateSessionGrain.CloseByRoom(ProctorAction action) =>
         Change(s => s.CloseByRoom(Now, action.By));
 
-    // A read: it neither steps the clock nor writes. The clock's own timer and reminder do that, and the
-    // archive is retried by its timer and the reminder, never by someone looking.
-    Task<SessionView?> ICandidateSessionGrain.GetView() => Task.FromResult(_session?.View(Now));
+    async Task<SessionView?> ICandidateSessionGrain.GetView()
+    {
+        if (_session is null) return null;
+        await ObserveAndPersist();
+        // The proctor's room view passes here often: a good moment to retry an archive that failed.
+        if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
+        return _session.View(Now);
+    }
 
     Task<BoardRow?> ICandidateSessionGrain.GetBoardRow() => Task.FromResult(_session is null ? null : BoardRowOf(_session));
 
@@ -274,8 +279,6 @@ public sealed partial class CandidateSessionGrain(
         var eventsBefore = _session!.State.Events.Count;
         var changed = _session.Observe(Now) | _session.Contact(Now);
         if (changed) await Persist();
-        // Every contact moves the seat's "last contact" on the proctor's view, stored or not.
-        else await PublishSeat();
         await ReportNewEvents(eventsBefore);
         return _session;
     }
@@ -332,15 +335,11 @@ public sealed partial class CandidateSessionGrain(
             throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.");
         }
         ScheduleWakeUp();
-        // The room's public board follows every stored change (it coalesces before publishing), and so does
-        // the room's seat line, before the caller hears back: a view read after this answer shows it.
+        // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
         await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), blueprint.Title, blueprint.SectionCodes);
-        await PublishSeat();
         if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }
-
-    Task PublishSeat() => GrainFactory.GetGrain<IExamRoomGrain>(RoomKey).SeatChanged(_session!.View(Now));
 
     /// <summary>The blob name of a sitting's archive: <c>sessions/{session key}</c>.</summary>
     public static string ArchiveName(string sessionKey) => $"sessions/{sessionKey}";
@@ -366,20 +365,8 @@ public sealed partial class CandidateSessionGrain(
             session.State.ArchivedAt = null;
             CasnMetrics.ArchiveFailures.Add(1);
             LogArchiveFailed(logger, exception, Key);
-            // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after.
             await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
-            _archiveRetryIn = _archiveRetryIn is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(_archiveRetryIn.Value.Ticks * 2, ReminderPeriod.Ticks));
-            _archiveRetry?.Dispose();
-            _archiveRetry = this.RegisterGrainTimer(RetryArchive, new GrainTimerCreationOptions(_archiveRetryIn.Value, Timeout.InfiniteTimeSpan));
         }
-    }
-
-    IGrainTimer? _archiveRetry;
-    TimeSpan? _archiveRetryIn;
-
-    async Task RetryArchive(CancellationToken cancellationToken)
-    {
-        if (_session?.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }
 
     void ScheduleWakeUp()

@@ -134,7 +134,6 @@ public sealed class ExamRoomGrain(
         var withdrawn = await SessionOf(participantNo!).Withdraw();
         if (!withdrawn.IsOk) return withdrawn.Fault!;
         Room.SeatByParticipant.Remove(participantNo!);
-        _seats.Remove(participantNo!);
         Room.FaceCheckFailed.Remove(participantNo!);
         Room.Incidents.Add(new RoomIncident(Now, participantNo!, RoomIncidentKinds.MovedOut, action.By, action.Reason));
         await state.WriteStateAsync();
@@ -277,38 +276,10 @@ public sealed class ExamRoomGrain(
         return result;
     }
 
-    /// <summary>
-    /// The seat projection: each sitting's latest line, as the sittings send them (<see cref="IExamRoomGrain.SeatChanged"/>).
-    /// Held in memory only; after an activation the first view fills it from the sittings, once.
-    /// </summary>
-    readonly Dictionary<string, SessionView> _seats = new(StringComparer.Ordinal);
-    bool _seatsLoaded;
-
-    Task IExamRoomGrain.SeatChanged(SessionView seat)
-    {
-        Remember(seat);
-        return Task.CompletedTask;
-    }
-
-    void Remember(SessionView seat)
-    {
-        // Lines from one sitting arrive in order (each is awaited); a line read while filling may be older.
-        if (!_seats.TryGetValue(seat.ParticipantNo, out var known) || seat.Clock.ServerTime >= known.Clock.ServerTime)
-            _seats[seat.ParticipantNo] = seat;
-    }
-
     async Task<RoomView> View()
     {
-        if (!_seatsLoaded)
-        {
-            var missing = Room.SeatByParticipant.Keys.Where(p => !_seats.ContainsKey(p)).ToList();
-            var loaded = await Task.WhenAll(missing.Select(p => SessionOf(p).GetView()));
-            foreach (var seat in loaded.OfType<SessionView>()) Remember(seat);
-            _seatsLoaded = true;
-        }
-        var now = Now;
-        var views = Room.SeatByParticipant.Keys.Order(StringComparer.Ordinal)
-            .Select(p => _seats.TryGetValue(p, out var seat) ? AsOf(seat, now) : null).OfType<SessionView>().ToArray();
+        var sessions = await Task.WhenAll(Room.SeatByParticipant.Keys.Order(StringComparer.Ordinal).Select(p => SessionOf(p).GetView()));
+        var views = sessions.OfType<SessionView>().ToArray();
         var attendance = new Attendance(
             views.Length,
             views.Count(v => v.Status == SessionStatus.CheckedIn),
@@ -317,14 +288,6 @@ public sealed class ExamRoomGrain(
             views.Count(v => v.Status == SessionStatus.Finished),
             views.Count(v => v.Status == SessionStatus.Registered));
         return new RoomView(Key, Room.Setup!, Room.Status, attendance, views, [.. Room.Incidents]);
-    }
-
-    /// <summary>A seat line as of now: a running clock has gone on since the line was sent.</summary>
-    static SessionView AsOf(SessionView seat, DateTimeOffset now)
-    {
-        if (!seat.Clock.Running) return seat;
-        var elapsed = (long)(now - seat.Clock.ServerTime).TotalMilliseconds;
-        return seat with { Clock = seat.Clock with { RemainingMs = Math.Max(0, seat.Clock.RemainingMs - Math.Max(0, elapsed)), ServerTime = now } };
     }
 
     static string Describe(FaceMatch match) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
