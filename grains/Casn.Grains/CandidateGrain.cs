@@ -29,6 +29,9 @@ public sealed class CandidateState
 
     /// <summary>The registration photo's face fingerprint, sealed: a check-in capture that is a copy of the photo matches it.</summary>
     [Id(8)] public byte[]? SealedReferencePrint { get; set; }
+
+    /// <summary>The retention reminder could not be registered (reminder storage briefly unreachable): try again on the next activation.</summary>
+    [Id(9)] public bool RetentionReminderPending { get; set; }
 }
 
 public sealed partial class CandidateGrain(
@@ -108,7 +111,7 @@ public sealed partial class CandidateGrain(
         if (later) state.State.LastExamDate = room.Date;
         await state.WriteStateAsync();
         // The retention clock starts from the latest exam date: only a later date needs the reminder (again).
-        if (later) await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        if (later) await EnsureRetentionReminder();
         return profile;
     }
 
@@ -185,6 +188,36 @@ public sealed partial class CandidateGrain(
         }
     }
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.RetentionReminderPending) await EnsureRetentionReminder();
+    }
+
+    /// <summary>
+    /// Registers the daily retention reminder. A seat or an enrolment must not fail because reminder storage
+    /// hiccupped: the miss is recorded and the registration tried again when the grain next activates.
+    /// </summary>
+    async Task EnsureRetentionReminder()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+            if (!state.State.RetentionReminderPending) return;
+            state.State.RetentionReminderPending = false;
+        }
+        catch (Exception exception)
+        {
+            LogReminderFailed(logger, exception, ParticipantNo);
+            if (state.State.RetentionReminderPending) return;
+            state.State.RetentionReminderPending = true;
+            DeactivateOnIdle();
+        }
+        await state.WriteStateAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The retention reminder of candidate {ParticipantNo} could not be registered; it is tried again on the next activation")]
+    static partial void LogReminderFailed(ILogger logger, Exception exception, string participantNo);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Biometric data of candidate {ParticipantNo} deleted: {Days} days after the last exam ({LastExamDate})")]
     static partial void LogPurged(ILogger logger, string participantNo, int days, DateOnly lastExamDate);
 
@@ -198,7 +231,7 @@ public sealed partial class CandidateGrain(
         state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();
-        if (state.State.LastExamDate is not null) await this.RegisterOrUpdateReminder(RetentionReminder, TimeSpan.FromDays(1), TimeSpan.FromDays(1));
+        if (state.State.LastExamDate is not null) await EnsureRetentionReminder();
         return new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt.Value, check.Liveness);
     }
 
