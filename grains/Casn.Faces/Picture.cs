@@ -82,32 +82,33 @@ public sealed class Picture : IDisposable
     {
         var result = into is { } reused && reused.Width == width && reused.Height == height ? reused : new Picture(width, height);
         double scaleX = (double)regionWidth / width, scaleY = (double)regionHeight / height;
+        // Fixed point, as OpenCV does for 8-bit images: weights in 1/2048ths, one rounding at the end.
+        const int One = 2048;
         var x0s = new int[width];
         var x1s = new int[width];
-        var wxs = new float[width];
+        var wxs = new int[width];
         for (var x = 0; x < width; x++)
         {
             var (low, high, weight) = Tap((x + 0.5) * scaleX - 0.5, regionWidth);
-            (x0s[x], x1s[x], wxs[x]) = ((left + low) * 3, (left + high) * 3, weight);
+            (x0s[x], x1s[x], wxs[x]) = ((left + low) * 3, (left + high) * 3, (int)MathF.Round(weight * One));
         }
         ReadOnlySpan<byte> source = Bgr;
         var target = result.Bgr;
         for (var y = 0; y < height; y++)
         {
-            var (low, high, wy) = Tap((y + 0.5) * scaleY - 0.5, regionHeight);
+            var (low, high, weightY) = Tap((y + 0.5) * scaleY - 0.5, regionHeight);
+            var wy = (int)MathF.Round(weightY * One);
             var row0 = source.Slice((top + low) * Width * 3, Width * 3);
             var row1 = source.Slice((top + high) * Width * 3, Width * 3);
             var output = target.Slice(y * width * 3, width * 3);
             for (var x = 0; x < width; x++)
             {
-                int a = x0s[x], b = x1s[x];
-                var wx = wxs[x];
+                int a = x0s[x], b = x1s[x], wx = wxs[x], o = x * 3;
                 for (var c = 0; c < 3; c++)
                 {
-                    float p00 = row0[a + c], p01 = row0[b + c], p10 = row1[a + c], p11 = row1[b + c];
-                    var upper = p00 + (p01 - p00) * wx;
-                    var lower = p10 + (p11 - p10) * wx;
-                    output[x * 3 + c] = Round(upper + (lower - upper) * wy);
+                    var upper = row0[a + c] * (One - wx) + row0[b + c] * wx;
+                    var lower = row1[a + c] * (One - wx) + row1[b + c] * wx;
+                    output[o + c] = (byte)((upper * (One - wy) + lower * wy + One * One / 2) >> 22);
                 }
             }
         }
@@ -132,56 +133,66 @@ public sealed class Picture : IDisposable
     public Picture ResizeArea(int left, int top, int regionWidth, int regionHeight, int width, int height)
     {
         if (width >= regionWidth || height >= regionHeight) return ResizeLinear(left, top, regionWidth, regionHeight, width, height);
-        // Separable: columns first (every source row to the target width), then rows.
+        // Separable: columns first (every source row to the target width), then rows. Fixed point: column
+        // shares in 1/4096ths, row shares in 1/256ths, one rounding at the end.
+        const int ColumnOne = 4096, RowOne = 256, Shift = 20;
         var columns = Spans(regionWidth, width);
         var rows = Spans(regionHeight, height);
-        var narrow = new float[regionHeight * width * 3];
-        ReadOnlySpan<byte> source = Bgr;
-        // Each target column's taps, flattened: consecutive source columns from its first, with their shares.
         var first = new int[width];
         var count = new int[width];
-        var shares = new List<float>();
+        var shares = new List<int>();
         for (var x = 0; x < width; x++)
         {
             (first[x], count[x]) = (columns[x][0].Index, columns[x].Length);
-            foreach (var (_, weight) in columns[x]) shares.Add(weight);
+            foreach (var (_, weight) in columns[x]) shares.Add((int)MathF.Round(weight * ColumnOne));
         }
         var weights = shares.ToArray();
-        for (var y = 0; y < regionHeight; y++)
+        var narrowLength = regionHeight * width * 3;
+        var narrow = System.Buffers.ArrayPool<int>.Shared.Rent(narrowLength);
+        try
         {
-            var row = source.Slice(((top + y) * Width + left) * 3, regionWidth * 3);
-            var output = narrow.AsSpan(y * width * 3, width * 3);
-            var w = 0;
-            for (var x = 0; x < width; x++)
+            ReadOnlySpan<byte> source = Bgr;
+            for (var y = 0; y < regionHeight; y++)
             {
-                float b = 0, g = 0, r = 0;
-                var at = first[x] * 3;
-                for (var k = 0; k < count[x]; k++, w++, at += 3)
+                var row = source.Slice(((top + y) * Width + left) * 3, regionWidth * 3);
+                var output = narrow.AsSpan(y * width * 3, width * 3);
+                var w = 0;
+                for (var x = 0; x < width; x++)
                 {
-                    var weight = weights[w];
-                    b += row[at] * weight;
-                    g += row[at + 1] * weight;
-                    r += row[at + 2] * weight;
+                    int b = 0, g = 0, r = 0;
+                    var at = first[x] * 3;
+                    for (var k = 0; k < count[x]; k++, w++, at += 3)
+                    {
+                        var weight = weights[w];
+                        b += row[at] * weight;
+                        g += row[at + 1] * weight;
+                        r += row[at + 2] * weight;
+                    }
+                    output[x * 3] = b;
+                    output[x * 3 + 1] = g;
+                    output[x * 3 + 2] = r;
                 }
-                output[x * 3] = b;
-                output[x * 3 + 1] = g;
-                output[x * 3 + 2] = r;
             }
-        }
-        var result = new Picture(width, height);
-        var sums = new float[width * 3];
-        for (var y = 0; y < height; y++)
-        {
-            Array.Clear(sums);
-            foreach (var (index, weight) in rows[y])
+            var result = new Picture(width, height);
+            var sums = new int[width * 3];
+            for (var y = 0; y < height; y++)
             {
-                var row = narrow.AsSpan(index * width * 3, width * 3);
-                for (var i = 0; i < sums.Length; i++) sums[i] += row[i] * weight;
+                Array.Clear(sums);
+                foreach (var (index, share) in rows[y])
+                {
+                    var weight = (int)MathF.Round(share * RowOne);
+                    var row = narrow.AsSpan(index * width * 3, width * 3);
+                    for (var i = 0; i < sums.Length; i++) sums[i] += row[i] * weight;
+                }
+                var output = result.Bgr.Slice(y * width * 3, width * 3);
+                for (var i = 0; i < sums.Length; i++) output[i] = (byte)Math.Clamp((sums[i] + (1 << (Shift - 1))) >> Shift, 0, 255);
             }
-            var output = result.Bgr.Slice(y * width * 3, width * 3);
-            for (var i = 0; i < sums.Length; i++) output[i] = Round(sums[i]);
+            return result;
         }
-        return result;
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(narrow);
+        }
     }
 
     /// <summary>For each target index, the source indices it covers and each one's share (shares sum to 1).</summary>
@@ -221,30 +232,47 @@ public sealed class Picture : IDisposable
     {
         var result = new Picture(side, side);
         var determinant = a * a + b * b;
+        // The inverse map (which source point lands on each target pixel) is affine: step it along each row.
+        double stepX = a / determinant, stepY = -b / determinant;
         ReadOnlySpan<byte> source = Bgr;
         var target = result.Bgr;
+        var stride = Width * 3;
         for (var y = 0; y < side; y++)
-            for (var x = 0; x < side; x++)
+        {
+            var dy = y - ty;
+            var sx = (a * -tx + b * dy) / determinant;
+            var sy = (-b * -tx + a * dy) / determinant;
+            for (var x = 0; x < side; x++, sx += stepX, sy += stepY)
             {
-                // The inverse map: which source point lands on this target pixel.
-                var (dx, dy) = (x - tx, y - ty);
-                var sx = (a * dx + b * dy) / determinant;
-                var sy = (-b * dx + a * dy) / determinant;
                 var x0 = (int)Math.Floor(sx);
                 var y0 = (int)Math.Floor(sy);
                 var fx = (float)(sx - x0);
                 var fy = (float)(sy - y0);
-                // The four taps; a tap outside the source is black.
-                int i00 = Index(x0, y0), i01 = Index(x0 + 1, y0), i10 = Index(x0, y0 + 1), i11 = Index(x0 + 1, y0 + 1);
+                var o = (y * side + x) * 3;
+                if (x0 >= 0 && y0 >= 0 && x0 + 1 < Width && y0 + 1 < Height)
+                {
+                    var i00 = y0 * stride + x0 * 3;
+                    for (var c = 0; c < 3; c++)
+                    {
+                        float p00 = source[i00 + c], p01 = source[i00 + 3 + c], p10 = source[i00 + stride + c], p11 = source[i00 + stride + 3 + c];
+                        var upper = p00 + (p01 - p00) * fx;
+                        var lower = p10 + (p11 - p10) * fx;
+                        target[o + c] = Round(upper + (lower - upper) * fy);
+                    }
+                    continue;
+                }
+                // At the edge: a tap outside the source is black.
+                int j00 = Index(x0, y0), j01 = Index(x0 + 1, y0), j10 = Index(x0, y0 + 1), j11 = Index(x0 + 1, y0 + 1);
                 for (var c = 0; c < 3; c++)
                 {
-                    float p00 = i00 < 0 ? 0 : source[i00 + c], p01 = i01 < 0 ? 0 : source[i01 + c];
-                    float p10 = i10 < 0 ? 0 : source[i10 + c], p11 = i11 < 0 ? 0 : source[i11 + c];
+                    float p00 = j00 < 0 ? 0 : source[j00 + c], p01 = j01 < 0 ? 0 : source[j01 + c];
+                    float p10 = j10 < 0 ? 0 : source[j10 + c], p11 = j11 < 0 ? 0 : source[j11 + c];
                     var upper = p00 + (p01 - p00) * fx;
                     var lower = p10 + (p11 - p10) * fx;
-                    target[(y * side + x) * 3 + c] = Round(upper + (lower - upper) * fy);
+                    target[o + c] = Round(upper + (lower - upper) * fy);
                 }
             }
+        }
         return result;
     }
 
