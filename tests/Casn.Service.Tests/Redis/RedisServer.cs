@@ -72,7 +72,9 @@ public sealed class RedisServer : IAsyncDisposable
                 await connection.GetDatabase().PingAsync();
                 return;
             }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            // Not listening yet, or listening but still replaying its append-only file ("LOADING"): both mean wait.
+            catch (Exception error) when ((error is RedisConnectionException || error is RedisServerException { Message: var message } && message.StartsWith("LOADING", StringComparison.Ordinal))
+                && DateTime.UtcNow < deadline && !_process.HasExited)
             {
                 await Task.Delay(100);
             }
