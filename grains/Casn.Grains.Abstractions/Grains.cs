@@ -17,7 +17,8 @@ public interface IExamGrain : IGrainWithStringKey
 /// <summary>A registered candidate. Key: participant number.</summary>
 public interface ICandidateGrain : IGrainWithStringKey
 {
-    Task<Result<CandidateProfile>> Register(CandidateProfile profile);
+    /// <summary>Registers or updates the candidate; returns the whole record (seats and moves too).</summary>
+    Task<Result<CandidateRecord>> Register(CandidateProfile profile);
 
     Task<CandidateProfile?> GetProfile();
 
@@ -206,9 +207,6 @@ public interface IKanregGrain : IGrainWithStringKey
 public interface IKanregDirectoryGrain : IGrainWithStringKey
 {
     Task Add(string region);
-
-    [AlwaysInterleave]
-    Task<string[]> GetKanregs();
 
     [AlwaysInterleave]
     Task<bool> Has(string region);

@@ -49,7 +49,7 @@ public sealed partial class CandidateGrain(
 
     string ReferenceContext => $"reference:{ParticipantNo}";
 
-    async Task<Result<CandidateProfile>> ICandidateGrain.Register(CandidateProfile profile)
+    async Task<Result<CandidateRecord>> ICandidateGrain.Register(CandidateProfile profile)
     {
         if (profile.ParticipantNo != ParticipantNo)
             return Faults.Of(ErrorCodes.CandidateInvalid, "The participant number must match the address.");
@@ -71,7 +71,7 @@ public sealed partial class CandidateGrain(
         }
         state.State.Profile = profile;
         await state.WriteStateAsync();
-        return profile;
+        return RecordOf()!;
     }
 
     Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);
@@ -226,7 +226,7 @@ public sealed partial class CandidateGrain(
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
         var check = await faces.Analyze(photo);
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
-        await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, $"photo:{ParticipantNo}"));
+        await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, PhotoContext));
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
         state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
         state.State.EnrolledAt = clock.GetUtcNow();
@@ -290,12 +290,14 @@ public sealed partial class CandidateGrain(
 
     string PrintContext => $"print:{ParticipantNo}";
 
+    string PhotoContext => $"photo:{ParticipantNo}";
+
     /// <summary>The registration photo's fingerprint; for a photo enrolled before prints were kept, taken from the sealed photo once.</summary>
     async Task<float[]?> ReferencePrint()
     {
         if (state.State.SealedReferencePrint is { } sealedPrint) return protector.OpenEmbedding(sealedPrint, PrintContext);
         if (await blobs.Biometrics.Get(PhotoName) is not { } sealedPhoto) return null;
-        var check = await faces.Analyze(protector.Open(sealedPhoto, $"photo:{ParticipantNo}"));
+        var check = await faces.Analyze(protector.Open(sealedPhoto, PhotoContext));
         if (check.Fingerprint is not { } print) return null;
         state.State.SealedReferencePrint = protector.SealEmbedding(print, PrintContext);
         await state.WriteStateAsync();
@@ -307,7 +309,7 @@ public sealed partial class CandidateGrain(
     async Task<byte[]?> ICandidateGrain.GetFaceImage(string? evidence)
     {
         if (evidence is not null && !Keys.IsValidToken(evidence, 32)) return null;
-        var (name, context) = evidence is null ? (PhotoName, $"photo:{ParticipantNo}") : (EvidenceName(evidence), $"evidence:{ParticipantNo}:{evidence}");
+        var (name, context) = evidence is null ? (PhotoName, PhotoContext) : (EvidenceName(evidence), $"evidence:{ParticipantNo}:{evidence}");
         return await blobs.Biometrics.Get(name) is { } sealedImage ? protector.Open(sealedImage, context) : null;
     }
 

@@ -178,7 +178,7 @@ public sealed partial class CandidateSessionGrain(
         if (suspended.Value)
         {
             CasnMetrics.Suspensions.Add(1, new KeyValuePair<string, object?>("by", "face_check"));
-            await ReportSuspension(result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing, detail, match.Evidence);
+            await ReportIncident(result == FaceFrameResult.DifferentPerson ? SessionEventKinds.FaceMismatch : SessionEventKinds.FaceMissing, detail, match.Evidence);
         }
         return session.ClockView(Now);
     }
@@ -310,10 +310,8 @@ public sealed partial class CandidateSessionGrain(
         await Persist();
         // Only the face rule suspends on its own (a camera frame never sent in time): the room must know.
         if (before == SessionStatus.InProgress && _session.State.Status == SessionStatus.Suspended)
-            await ReportSuspension(SessionEventKinds.FaceMissing, _session.State.Events[^1].Detail);
+            await ReportIncident(SessionEventKinds.FaceMissing, _session.State.Events[^1].Detail);
     }
-
-    Task ReportSuspension(string kind, string detail, string? evidence = null) => ReportIncident(kind, detail, evidence);
 
     Task ReportIncident(string kind, string detail, string? evidence = null) =>
         GrainFactory.GetGrain<IExamRoomGrain>(RoomKey)

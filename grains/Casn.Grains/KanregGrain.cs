@@ -68,7 +68,5 @@ public sealed class KanregDirectoryGrain([PersistentState("kanregs")] IPersisten
         if (state.State.Kanregs.Add(region)) await state.WriteStateAsync();
     }
 
-    public Task<string[]> GetKanregs() => Task.FromResult(state.State.Kanregs.ToArray());
-
     public Task<bool> Has(string region) => Task.FromResult(state.State.Kanregs.Contains(region));
 }

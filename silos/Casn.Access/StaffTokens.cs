@@ -142,7 +142,6 @@ public static class StaffPrincipal
     public static bool IsProctorOf(this ClaimsPrincipal user, string roomKey) =>
         user.HasClaim(StaffClaims.Role, StaffRoles.Proctor) && user.HasClaim(StaffClaims.Room, roomKey);
 
-    /// <summary>The staff id recorded with every action; never taken from a request body.</summary>
     /// <summary>
     /// Who acts, as the record names them: the staff id, and for a proctor token issued by an operator,
     /// that operator too ("proctor-7 (token by op-kanreg-v)"), so a token issued under someone else's id
@@ -151,5 +150,6 @@ public static class StaffPrincipal
     public static string Actor(this ClaimsPrincipal user) =>
         user.FindFirst(StaffClaims.IssuedBy)?.Value is { Length: > 0 } issuer ? $"{user.StaffId()} (token by {issuer})" : user.StaffId();
 
+    /// <summary>The staff id recorded with every action; never taken from a request body.</summary>
     public static string StaffId(this ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? "";
 }

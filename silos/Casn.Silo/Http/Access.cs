@@ -109,8 +109,7 @@ public static partial class Access
     static string? RouteRoom(object? resource)
     {
         if (resource is not HttpContext http) return null;
-        string? Value(string name) => http.GetRouteValue(name) as string;
-        var key = RoomKey.Create(Value("region"), Value("site"), Value("date"), Value("slot"), Value("room"));
+        var key = RoomRoute.Of(http.Request.RouteValues).Key;
         return key.IsOk ? key.Value!.ToString() : null;
     }
 

@@ -25,7 +25,7 @@ public static class BoardEndpoints
             if (!key.IsOk) return Problems.Of(key.Fault!);
             if (!await directory.RoomExists(key.Value!)) return NoRoom();
             var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
-            return snapshot.Sections.Length == 0 ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.") : Results.Ok(snapshot);
+            return snapshot.Sections.Length == 0 ? NoRoom() : Results.Ok(snapshot);
         }).WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
 
         boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
@@ -42,7 +42,7 @@ public static class BoardEndpoints
             if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
             if (!await directory.KanregExists(region)) return NoKanreg();
             var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
-            return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this Kanreg.") : Results.Ok(snapshot);
+            return snapshot.Parts is not { Length: > 0 } ? NoKanreg() : Results.Ok(snapshot);
         }).WithSummary("A Kanreg's board now: candidates by status and the distribution of totals, overall and per room.");
         kanreg.MapGet("/events", async (string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
                 BoardDirectory directory, CancellationToken aborted) =>
@@ -57,7 +57,7 @@ public static class BoardEndpoints
             if (!Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
             if (!await directory.SiteExists(region, site)) return NoSite();
             var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(region, site)).GetSnapshot();
-            return snapshot.Parts is not { Length: > 0 } ? Problems.Of(ErrorCodes.BoardNotFound, "No exam runs at this site.") : Results.Ok(snapshot);
+            return snapshot.Parts is not { Length: > 0 } ? NoSite() : Results.Ok(snapshot);
         }).WithSummary("A test site's board now: candidates by status and the distribution of totals, overall and per room.");
         site.MapGet("/events", async (string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
                 BoardDirectory directory, CancellationToken aborted) =>
@@ -75,7 +75,8 @@ public static class BoardEndpoints
             .WithSummary("Server-Sent Events of the national board.");
     }
 
-    // Unknown keys are refused from the directory alone: no board grain is activated for a made-up key.
+    // A board that does not exist, or shows no exam yet. Unknown keys are refused from the directory alone: no
+    // board grain is activated for a made-up key.
     static IResult NoRoom() => Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this room.");
 
     static IResult NoKanreg() => Problems.Of(ErrorCodes.BoardNotFound, "No exam runs in this Kanreg.");

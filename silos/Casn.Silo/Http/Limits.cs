@@ -90,16 +90,8 @@ public static class Limits
     /// <c>/API/SESSIONS/</c> and <c>/api/sessions/</c>, are one sitting and so share one bucket. An
     /// unreadable key shares one bucket per address (it is refused anyway).
     /// </summary>
-    static string SittingOf(HttpContext http)
-    {
-        var values = http.Request.RouteValues;
-        var room = RoomKey.Create(values["region"] as string, values["site"] as string, values["date"] as string,
-            values["slot"] as string, values["room"] as string);
-        var participantNo = values["participantNo"] as string;
-        return room.IsOk && SessionKey.IsValidParticipantNo(participantNo)
-            ? room.Value!.Session(participantNo!).ToString().ToUpperInvariant()
-            : "invalid";
-    }
+    static string SittingOf(HttpContext http) =>
+        SessionRoute.Of(http.Request.RouteValues).Key is { IsOk: true } sitting ? sitting.Value!.ToString().ToUpperInvariant() : "invalid";
 
     /// <summary>The bearer credential (hashed: a partition key is kept in memory), or the address without one.</summary>
     static string CredentialOf(HttpContext http)

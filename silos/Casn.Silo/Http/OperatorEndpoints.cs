@@ -14,11 +14,11 @@ public sealed record CandidateRecordView(
     string ParticipantNo, string Name, string NationalIdMasked, string Category, string PositionId, bool Accessible,
     string Kanreg, string? Site, IReadOnlyDictionary<string, string> SeatByExam, CandidateMove[] Moves)
 {
-    public static CandidateRecordView Of(CandidateRecord record) => Of(record.Profile, record.SeatByExam, record.Moves);
-
-    public static CandidateRecordView Of(CandidateProfile p, IReadOnlyDictionary<string, string>? seats = null, CandidateMove[]? moves = null) =>
-        new(p.ParticipantNo, p.Name, Mask(p.NationalId), p.Category, p.PositionId, p.Accessible, p.Kanreg, p.Site,
-            seats ?? new Dictionary<string, string>(), moves ?? []);
+    public static CandidateRecordView Of(CandidateRecord record)
+    {
+        var p = record.Profile;
+        return new(p.ParticipantNo, p.Name, Mask(p.NationalId), p.Category, p.PositionId, p.Accessible, p.Kanreg, p.Site, record.SeatByExam, record.Moves);
+    }
 
     static string Mask(string nationalId) => nationalId.Length <= 8 ? new string('*', nationalId.Length)
         : nationalId[..4] + new string('*', nationalId.Length - 8) + nationalId[^4..];
