@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Casn.Bench;
 
-/// <summary><c>bench/run [--quick] [--only face,face-integrity,face-stages,answers,boards,memory,capacity,scaling]</c></summary>
+/// <summary><c>bench/run [--quick] [--only face,face-integrity,face-stages,answers,boards,proctor,memory,capacity,scaling]</c></summary>
 public static class BenchProgram
 {
     public static async Task Main(string[] args)
@@ -16,7 +16,7 @@ public static class BenchProgram
         var figures = new List<Figure>();
         var benchmarks = new (string Name, Func<BenchOptions, List<Figure>, Task> Run)[]
         {
-            ("face", Benchmarks.Face), ("face-integrity", FaceIntegrityBench.Run), ("face-stages", FaceStagesBench.Run), ("answers", Benchmarks.Answers), ("boards", BoardBench.Run), ("memory", Benchmarks.Memory), ("capacity", Benchmarks.Capacity), ("scaling", ScalingBench.Run),
+            ("face", Benchmarks.Face), ("face-integrity", FaceIntegrityBench.Run), ("face-stages", FaceStagesBench.Run), ("answers", Benchmarks.Answers), ("boards", BoardBench.Run), ("proctor", ProctorBench.Run), ("memory", Benchmarks.Memory), ("capacity", Benchmarks.Capacity), ("scaling", ScalingBench.Run),
         };
         var started = DateTimeOffset.UtcNow;
         foreach (var (name, run) in benchmarks.Where(b => only is null || only.Contains(b.Name)))

@@ -37,6 +37,11 @@ public static class ErrorCodes
     public const string CandidateOtherSite = "candidate.other_site";
     /// <summary>The participant already has a sitting of this exam (in this or another room).</summary>
     public const string CandidateAlreadySeated = "candidate.already_seated";
+    /// <summary>The national ID belongs to a confirmed stand-in case: no registration or seat with it.</summary>
+    public const string CandidateBlocked = "candidate.blocked";
+    public const string StandInCaseNotFound = "stand_in.not_found";
+    /// <summary>The case was already confirmed or dismissed.</summary>
+    public const string StandInCaseDecided = "stand_in.decided";
 
     public const string RoomNotFound = "room.not_found";
     public const string RoomInvalid = "room.invalid";

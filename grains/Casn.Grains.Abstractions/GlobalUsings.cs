@@ -1,4 +1,5 @@
 global using Casn.Domain;
 global using Casn.Domain.Exams;
+global using Casn.Domain.Rooms;
 global using Casn.Domain.Sessions;
 global using Orleans.Concurrency;

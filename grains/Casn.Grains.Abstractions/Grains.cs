@@ -76,6 +76,19 @@ public interface IExamRoomGrain : IGrainWithStringKey
 
     Task<Result<CheckInReceipt>> CheckIn(CheckInRequest request);
 
+    /// <summary>
+    /// The proctor turns a candidate away at the desk (a stand-in, no identity document), with the reason:
+    /// recorded as <c>check_in_refused</c> for the room report. Someone already checked in is suspended or disqualified instead.
+    /// </summary>
+    Task<Result<bool>> RefuseCheckIn(string participantNo, ProctorAction action);
+
+    /// <summary>
+    /// The proctor finds a stand-in (joki) in the seat: a sitting under way is disqualified, someone not yet checked in is
+    /// turned away; either way it is recorded as <c>stand_in</c> and reported to the national register, with the latest
+    /// face evidence, for a national operator to confirm.
+    /// </summary>
+    Task<Result<bool>> ReportStandIn(string participantNo, ProctorAction action);
+
     /// <summary>The proctor starts the session: checked-in candidates may log in and the clocks start.</summary>
     Task<Result<RoomView>> Open(ProctorAction action);
 
@@ -101,7 +114,24 @@ public interface IExamRoomGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<bool>> Unseat(string participantNo, ProctorAction action);
 
+    /// <summary>
+    /// The proctor's view, read from the room's seat projection: one grain call whatever the room's size, and
+    /// nothing is written. After the room activates, the first read asks each sitting for its line once.
+    /// </summary>
+    [AlwaysInterleave]
     Task<Result<RoomView>> GetView();
+
+    /// <summary>
+    /// What changed after <paramref name="since"/> (a <see cref="RoomView.Version"/> or an earlier answer's), with the
+    /// incidents after the first <paramref name="incidentsSeen"/>; waits up to <paramref name="wait"/> (at most 20 s)
+    /// for a change. A console's live stream is a loop of these.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Result<RoomChanges>> WatchChanges(long since, int incidentsSeen, TimeSpan wait);
+
+    /// <summary>A sitting's seat line, sent by the sitting whenever it changes. One way: the sitting never waits on its room.</summary>
+    [OneWay, AlwaysInterleave]
+    Task UpdateSeat(SeatLine line);
 
     /// <summary>Every sitting's public board line, read from the sessions (a board rebuilding itself).</summary>
     Task<Result<BoardRows>> GetBoardRows();
@@ -153,10 +183,41 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task<Result<SessionView>> CloseByRoom(ProctorAction action);
 
+    /// <summary>The sitting with its latest events, for staff. A pure read: it advances no clock and writes nothing.</summary>
     Task<SessionView?> GetView();
+
+    /// <summary>The sitting's seat line, for a room rebuilding its projection after activation. A pure read.</summary>
+    [AlwaysInterleave]
+    Task<SeatLine?> GetSeatLine();
 
     [AlwaysInterleave]
     Task<BoardRow?> GetBoardRow();
+}
+
+/// <summary>
+/// The national register of stand-in (joki) cases and of the national IDs they blocked. Key:
+/// <see cref="National"/>. Proctors report; a national operator confirms or dismisses; candidates ask it
+/// before a registration or a seat is given.
+/// </summary>
+public interface IStandInRegistryGrain : IGrainWithStringKey
+{
+    public const string National = "national";
+
+    /// <summary>A proctor's report (the room has already disqualified or turned the person away). The same sitting again is kept once.</summary>
+    Task Report(StandInCase report);
+
+    /// <summary>Confirms (the candidate's national ID is blocked from then on) or dismisses a reported case.</summary>
+    Task<Result<StandInCase>> Decide(string sessionKey, bool confirm, ProctorAction decision);
+
+    [AlwaysInterleave]
+    Task<StandInRegister> GetRegister();
+
+    [AlwaysInterleave]
+    Task<bool> IsBlocked(string nationalId);
+
+    /// <summary>A refused registration or seat, for the audit. One way: the refusal does not wait on it.</summary>
+    [OneWay]
+    Task RecordRefusal(BlockedAttempt attempt);
 }
 
 /// <summary>

@@ -139,57 +139,36 @@ public sealed record AnswerSubmission(
     [property: Id(1)] string ItemId,
     [property: Id(2)] int? Choice);
 
-public enum RoomStatus
-{
-    Scheduled = 0,
-    Open = 1,
-    Closed = 2,
-}
-
-/// <summary>Kinds of room incident that the proctor acts on; clients switch on these strings.</summary>
-public static class RoomIncidentKinds
-{
-    /// <summary>Wrong PINs for one sitting, at the lock-out limit and each doubling after it.</summary>
-    public const string PinFailures = "pin_failures";
-    /// <summary>The right PIN from another workstation: waits for the proctor's approval.</summary>
-    public const string ReloginRequested = "relogin_requested";
-    public const string LoginApproved = "login_approved";
-    /// <summary>A workstation came back after too long a silence: the sitting waits for the proctor to resume.</summary>
-    public const string ContactLost = "contact_lost";
-    /// <summary>One item moved through several options: someone may be reading the key off the live board.</summary>
-    public const string AnswerProbe = "answer_probe";
-    /// <summary>A check-in capture that is a near-copy of the registration photo.</summary>
-    public const string FaceReplay = "face_replay";
-    /// <summary>A national operator moved the candidate elsewhere before check-in: the seat was freed.</summary>
-    public const string MovedOut = "moved_out";
-}
-
-[GenerateSerializer, Immutable]
-public sealed record RoomIncident(
-    [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] string ParticipantNo,
-    [property: Id(2)] string Kind,
-    [property: Id(3)] string By,
-    [property: Id(4)] string Reason,
-    [property: Id(5)] string? Evidence = null);
-
-[GenerateSerializer, Immutable]
-public sealed record Attendance(
-    [property: Id(0)] int Rostered,
-    [property: Id(1)] int CheckedIn,
-    [property: Id(2)] int InProgress,
-    [property: Id(3)] int Suspended,
-    [property: Id(4)] int Finished,
-    [property: Id(5)] int Absent);
-
+/// <summary>
+/// The proctor's view of a room, read from the room's seat projection: one line per seat (no events; a
+/// sitting's own view has those), the attendance, and the incidents. <see cref="Version"/> is where a
+/// console's stream of changes starts.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RoomView(
     [property: Id(0)] string RoomKey,
     [property: Id(1)] RoomSetup Setup,
     [property: Id(2)] RoomStatus Status,
     [property: Id(3)] Attendance Attendance,
-    [property: Id(4)] SessionView[] Candidates,
-    [property: Id(5)] RoomIncident[] Incidents);
+    [property: Id(4)] SeatLine[] Seats,
+    [property: Id(5)] RoomIncident[] Incidents,
+    [property: Id(6)] long Version,
+    [property: Id(7)] DateTimeOffset ServerTime);
+
+/// <summary>
+/// What changed in a room since a console's last look: the seats that changed or left, the room's status and
+/// attendance, and the incidents after the <c>incidentsSeen</c> it gave (<see cref="IncidentCount"/> is the new total).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomChanges(
+    [property: Id(0)] long Version,
+    [property: Id(1)] RoomStatus Status,
+    [property: Id(2)] Attendance Attendance,
+    [property: Id(3)] SeatLine[] Seats,
+    [property: Id(4)] string[] Removed,
+    [property: Id(5)] RoomIncident[] Incidents,
+    [property: Id(6)] int IncidentCount,
+    [property: Id(7)] DateTimeOffset ServerTime);
 
 /// <summary>
 /// Grain storage refused a write, so nothing was acknowledged. The same request can be sent again: over
@@ -249,3 +228,41 @@ public sealed record RoomSummary(
     [property: Id(6)] int CheckedIn,
     [property: Id(7)] Dictionary<string, int> IncidentsByKind,
     [property: Id(8)] RoomIncident[] RecentIncidents);
+
+public static class StandInCaseStatuses
+{
+    public const string Reported = "reported";
+    public const string Confirmed = "confirmed";
+    public const string Dismissed = "dismissed";
+}
+
+/// <summary>
+/// A proctor's report that someone sat (or tried to sit) for the candidate: the national operator confirms or
+/// dismisses it. A confirmed case blocks the candidate's national ID. Carries no national ID itself.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record StandInCase(
+    [property: Id(0)] string SessionKey,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string RoomKey,
+    [property: Id(3)] DateTimeOffset ReportedAt,
+    [property: Id(4)] string ReportedBy,
+    [property: Id(5)] string Reason,
+    [property: Id(6)] string? Evidence,
+    [property: Id(7)] string Status,
+    [property: Id(8)] DateTimeOffset? DecidedAt = null,
+    [property: Id(9)] string? DecidedBy = null,
+    [property: Id(10)] string? DecisionReason = null);
+
+/// <summary>A registration or seat refused because the national ID is blocked: kept for the audit.</summary>
+[GenerateSerializer, Immutable]
+public sealed record BlockedAttempt(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string ParticipantNo,
+    [property: Id(2)] string Attempt,
+    [property: Id(3)] string? RoomKey);
+
+[GenerateSerializer, Immutable]
+public sealed record StandInRegister(
+    [property: Id(0)] StandInCase[] Cases,
+    [property: Id(1)] BlockedAttempt[] Refusals);

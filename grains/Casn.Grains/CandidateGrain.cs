@@ -61,6 +61,7 @@ public sealed partial class CandidateGrain(
             return Faults.Of(ErrorCodes.CandidateInvalid, "Category and position must be letters, digits or '-'.");
         if (!Keys.IsValidToken(profile.Kanreg, 32) || profile.Site is not null && !Keys.IsValidToken(profile.Site, 32))
             return Faults.Of(ErrorCodes.CandidateInvalid, "Kanreg (required) and site must be 1-32 letters, digits or '-': where the candidate chose to sit.");
+        if (await Blocked(profile.NationalId, "registration", null) is { } blocked) return blocked;
         if (state.State.Profile is { } current && (current.Kanreg != profile.Kanreg || current.Site != profile.Site))
         {
             // Where a candidate sits is changed by a recorded move once they hold a seat; before that, a
@@ -102,6 +103,7 @@ public sealed partial class CandidateGrain(
                 ? Faults.Of(ErrorCodes.CandidateOtherKanreg, $"Candidate '{ParticipantNo}' is registered to sit with another Kanreg; a national operator can move them.")
                 : Faults.Of(ErrorCodes.CandidateOtherSite, $"Candidate '{ParticipantNo}' is registered to sit at another site; a national operator can move them.");
         }
+        if (await Blocked(profile.NationalId, "seat", roomKey) is { } blocked) return blocked;
         if (state.State.SeatByExam.TryGetValue(examId, out var held) && held != roomKey)
             return Faults.Of(ErrorCodes.CandidateAlreadySeated, $"Candidate '{ParticipantNo}' already has a seat for exam {examId} in another room.");
 
@@ -113,6 +115,15 @@ public sealed partial class CandidateGrain(
         // The retention clock starts from the latest exam date: only a later date needs the reminder (again).
         if (later) await EnsureRetentionReminder();
         return profile;
+    }
+
+    /// <summary>A national ID blocked by a confirmed stand-in case gets no registration and no seat; each refusal is recorded.</summary>
+    async Task<Fault?> Blocked(string nationalId, string attempt, string? roomKey)
+    {
+        var register = GrainFactory.GetGrain<IStandInRegistryGrain>(IStandInRegistryGrain.National);
+        if (!await register.IsBlocked(nationalId)) return null;
+        await register.RecordRefusal(new BlockedAttempt(clock.GetUtcNow(), ParticipantNo, attempt, roomKey));
+        return Faults.Of(ErrorCodes.CandidateBlocked, "This national ID is blocked: a stand-in case against it was confirmed. Contact the national office.");
     }
 
     static bool SitsIn(string kanreg, string? site, RoomKey room) => room.Region == kanreg && (site is null || room.Site == site);

@@ -24,8 +24,23 @@ public sealed partial class CandidateSessionGrain(
     const string ClockReminder = "clock";
     static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// A seat's answered count reaches the proctor at most this often: the first change after a quiet spell at
+    /// once, the rest coalesced. Anything else the proctor must act on goes at once.
+    /// </summary>
+    const long SeatLineEveryMs = 500;
+
+    /// <summary>A change of the last contact's time alone is sent at most this often (the heartbeat comes every 10 s).</summary>
+    const long ContactLineEveryMs = 15_000;
+
     CandidateSession? _session;
     IGrainTimer? _timer;
+
+    // The line last sent to the room's projection, when (monotonic ms), and a pending coalesced send.
+    SeatLine? _sentLine;
+    long _sentAtMs;
+    long _lineRevision;
+    IGrainTimer? _lineTimer;
 
     string Key => this.GetPrimaryKeyString();
 
@@ -50,7 +65,7 @@ public sealed partial class CandidateSessionGrain(
         if (_session is not null)
         {
             return _session.State.Setup == setup
-                ? _session.View(Now)
+                ? ViewWithLine()
                 : Faults.Of(ErrorCodes.SessionStateConflict, "This sitting is already registered with other details.");
         }
         var exam = await exams.Find(setup.ExamId);
@@ -58,7 +73,7 @@ public sealed partial class CandidateSessionGrain(
         state.State = CandidateSession.NewState(setup, exam);
         _session = new CandidateSession(state.State, exam, options.Value.ToRules());
         await Persist();
-        return _session.View(Now);
+        return ViewWithLine();
     }
 
     async Task<Result<bool>> ICandidateSessionGrain.Withdraw()
@@ -70,6 +85,8 @@ public sealed partial class CandidateSessionGrain(
         _session = null;
         _timer?.Dispose();
         _timer = null;
+        _lineTimer?.Dispose();
+        _lineTimer = null;
         DeactivateOnIdle();
         return true;
     }
@@ -80,7 +97,7 @@ public sealed partial class CandidateSessionGrain(
         var checkedIn = _session.CheckIn(record, pinHash, roomOpen);
         if (!checkedIn.IsOk) return checkedIn.Fault!;
         await Persist();
-        return _session.View(Now);
+        return ViewWithLine();
     }
 
     async Task ICandidateSessionGrain.RoomOpened()
@@ -222,14 +239,10 @@ public sealed partial class CandidateSessionGrain(
     Task<Result<SessionView>> ICandidateSessionGrain.CloseByRoom(ProctorAction action) =>
         Change(s => s.CloseByRoom(Now, action.By));
 
-    async Task<SessionView?> ICandidateSessionGrain.GetView()
-    {
-        if (_session is null) return null;
-        await ObserveAndPersist();
-        // The proctor's room view passes here often: a good moment to retry an archive that failed.
-        if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
-        return _session.View(Now);
-    }
+    // Reads never write: the clock is advanced by the sitting's own timer and failed archives are retried by its reminder.
+    Task<SessionView?> ICandidateSessionGrain.GetView() => Task.FromResult(_session?.View(Now));
+
+    Task<SeatLine?> ICandidateSessionGrain.GetSeatLine() => Task.FromResult(_session is null ? null : NewLine());
 
     Task<BoardRow?> ICandidateSessionGrain.GetBoardRow() => Task.FromResult(_session is null ? null : BoardRowOf(_session));
 
@@ -269,7 +282,58 @@ public sealed partial class CandidateSessionGrain(
         var fault = action(_session);
         if (fault is not null) return fault;
         await Persist();
-        return _session.View(Now);
+        return ViewWithLine();
+    }
+
+    /// <summary>
+    /// The view returned to the room after a proctor's action carries the seat line just sent, so the room's
+    /// projection shows the action before the proctor's next look (the one-way line may arrive later).
+    /// </summary>
+    SessionView ViewWithLine()
+    {
+        PublishLine(now: true);
+        return _session!.View(Now) with { Line = _sentLine };
+    }
+
+    SeatLine NewLine() => _session!.SeatLine(Now) with { Revision = NextRevision() };
+
+    // Wall-clock ticks, not the exam clock: a reactivated sitting's lines must still be newer than its last ones.
+    long NextRevision() => _lineRevision = Math.Max(_lineRevision + 1, DateTime.UtcNow.Ticks);
+
+    /// <summary>
+    /// Sends the seat line to the room when it changed: at once when the proctor must see it or the seat has been
+    /// quiet for <see cref="SeatLineEveryMs"/>; otherwise once, when that interval is over. At saturation a sitting
+    /// sends two lines a second whatever its answer rate, and a console still sees each answer within a second.
+    /// </summary>
+    void PublishLine(bool now = false)
+    {
+        if (_session is null) return;
+        var line = _session.SeatLine(Now);
+        if (!line.DiffersFrom(_sentLine)) return;
+        var sinceSent = Environment.TickCount64 - _sentAtMs;
+        var contactOnly = _sentLine is not null && !(line with { LastContact = _sentLine.LastContact }).DiffersFrom(_sentLine);
+        if (contactOnly && sinceSent < ContactLineEveryMs && !now) return;
+        if (now || line.DiffersMuchFrom(_sentLine) || sinceSent >= SeatLineEveryMs)
+        {
+            _lineTimer?.Dispose();
+            _lineTimer = null;
+            _sentLine = line with { Revision = NextRevision() };
+            _sentAtMs = Environment.TickCount64;
+            GrainFactory.GetGrain<IExamRoomGrain>(RoomKey).UpdateSeat(_sentLine).Ignore();
+        }
+        else
+        {
+            _lineTimer ??= this.RegisterGrainTimer(FlushLine, new GrainTimerCreationOptions(
+                TimeSpan.FromMilliseconds(SeatLineEveryMs - sinceSent), Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    Task FlushLine(CancellationToken cancellationToken)
+    {
+        _lineTimer?.Dispose();
+        _lineTimer = null;
+        PublishLine();
+        return Task.CompletedTask;
     }
 
     /// <summary>Checks the workstation's token; any authorized call counts as contact from the workstation.</summary>
@@ -279,6 +343,7 @@ public sealed partial class CandidateSessionGrain(
         var eventsBefore = _session!.State.Events.Count;
         var changed = _session.Observe(Now) | _session.Contact(Now);
         if (changed) await Persist();
+        else PublishLine();
         await ReportNewEvents(eventsBefore);
         return _session;
     }
@@ -336,6 +401,7 @@ public sealed partial class CandidateSessionGrain(
         // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
         await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), blueprint.Title, blueprint.SectionCodes);
+        PublishLine();
         if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }
 
@@ -363,8 +429,21 @@ public sealed partial class CandidateSessionGrain(
             session.State.ArchivedAt = null;
             CasnMetrics.ArchiveFailures.Add(1);
             LogArchiveFailed(logger, exception, Key);
+            // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after;
+            // never on someone's read.
             await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
+            _archiveRetryIn = _archiveRetryIn is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(_archiveRetryIn.Value.Ticks * 2, ReminderPeriod.Ticks));
+            _archiveRetry?.Dispose();
+            _archiveRetry = this.RegisterGrainTimer(RetryArchive, new GrainTimerCreationOptions(_archiveRetryIn.Value, Timeout.InfiniteTimeSpan));
         }
+    }
+
+    IGrainTimer? _archiveRetry;
+    TimeSpan? _archiveRetryIn;
+
+    async Task RetryArchive(CancellationToken cancellationToken)
+    {
+        if (_session?.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }
 
     void ScheduleWakeUp()

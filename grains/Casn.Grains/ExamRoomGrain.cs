@@ -15,8 +15,9 @@ public sealed class RoomState
 
 /// <summary>
 /// A room in one session slot: its roster, its start and end, and every proctor action, which it records
-/// as an incident and passes to the candidate's session. Calls go one way only, room to session, so the
-/// two never wait on each other.
+/// as an incident and passes to the candidate's session. Awaited calls go one way only, room to session, so
+/// the two never wait on each other; sittings send their seat lines and incidents back one way. The proctor's
+/// view reads the seat projection in memory (<see cref="SeatProjection"/>): it calls no sitting and writes nothing.
 /// </summary>
 [KanregPlacement]
 public sealed class ExamRoomGrain(
@@ -25,6 +26,12 @@ public sealed class ExamRoomGrain(
     IOptions<RoomOptions> options,
     TimeProvider clock) : Grain, IExamRoomGrain
 {
+    const int MaxWatchSeconds = 20;
+
+    readonly SeatProjection _seats = new();
+    Task? _seatsLoaded;
+    TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     RoomState Room => state.State;
 
     string Key => this.GetPrimaryKeyString();
@@ -80,9 +87,10 @@ public sealed class ExamRoomGrain(
         // that is then refused are given back: all of it is taken, or none.
         var seats = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
         var refusal = RosterRefusal(newEntries, seats, exam);
+        Result<SessionView>[]? registrations = null;
         if (refusal is null)
         {
-            var registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
+            registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
                 new SessionSetup(exam.Id, entry.ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible, entry.Seat))));
             refusal = registrations.FirstOrDefault(r => !r.IsOk)?.Fault;
         }
@@ -94,6 +102,7 @@ public sealed class ExamRoomGrain(
 
         foreach (var entry in newEntries) Room.SeatByParticipant[entry.ParticipantNo] = entry.Seat;
         await state.WriteStateAsync();
+        foreach (var registration in registrations!) Apply(registration.Value!.Line);
         return await View();
     }
 
@@ -135,7 +144,8 @@ public sealed class ExamRoomGrain(
         if (!withdrawn.IsOk) return withdrawn.Fault!;
         Room.SeatByParticipant.Remove(participantNo!);
         Room.FaceCheckFailed.Remove(participantNo!);
-        Room.Incidents.Add(new RoomIncident(Now, participantNo!, RoomIncidentKinds.MovedOut, action.By, action.Reason));
+        _seats.Remove(participantNo!);
+        AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.MovedOut, action.By, action.Reason));
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ILiveBoardGrain>(Key).Remove(participantNo!);
         return true;
@@ -156,7 +166,7 @@ public sealed class ExamRoomGrain(
             return Faults.Of(ErrorCodes.CheckInClosed, $"Check-in closed {options.Value.CheckInClosesBeforeStart.TotalMinutes:0} minutes before the start.");
 
         var reason = proctor.Reason;
-        var kind = firstCheckIn ? "check_in" : "pin_reissued";
+        var kind = firstCheckIn ? RoomIncidentKinds.CheckIn : RoomIncidentKinds.PinReissued;
         if (request.Method == "face")
         {
             if (request.Capture is not { Length: > 0 }) return Faults.Of(ErrorCodes.CheckInInvalid, "A face check-in needs the live capture.");
@@ -165,14 +175,14 @@ public sealed class ExamRoomGrain(
             {
                 // Someone showed the camera the registration photo: the proctor sees it, and only a manual check-in (an override) follows.
                 Room.FaceCheckFailed.Add(participantNo);
-                Room.Incidents.Add(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceReplay, proctor.By, replay.Message));
+                AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceReplay, proctor.By, replay.Message));
                 await state.WriteStateAsync();
                 return replay;
             }
             if (!matched.IsOk) return matched.Fault!;
             var match = matched.Value!;
             // Every check is recorded, passed or not, with who took it.
-            Room.Incidents.Add(new RoomIncident(Now, participantNo, "face_check", proctor.By, Describe(match), match.Evidence));
+            AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceCheck, proctor.By, Describe(match), match.Evidence, OutcomeOf(match), match.Similarity));
             if (match.Outcome != FaceMatchOutcome.Verified)
             {
                 Room.FaceCheckFailed.Add(participantNo);
@@ -186,7 +196,7 @@ public sealed class ExamRoomGrain(
         }
         else if (Room.FaceCheckFailed.Contains(participantNo))
         {
-            kind = "face_override";
+            kind = RoomIncidentKinds.FaceOverride;
         }
 
         var sessionKey = $"{Key}/{participantNo}";
@@ -195,56 +205,114 @@ public sealed class ExamRoomGrain(
         var checkedIn = await SessionOf(participantNo).CheckIn(record, Secrets.HashPin(sessionKey, pin), Room.Status == RoomStatus.Open);
         if (!checkedIn.IsOk) return checkedIn.Fault!;
         Room.CheckedIn.Add(participantNo);
-        Room.Incidents.Add(new RoomIncident(Now, participantNo, kind, proctor.By, reason));
+        Apply(checkedIn.Value!.Line);
+        AddIncident(new RoomIncident(Now, participantNo, kind, proctor.By, reason));
         await state.WriteStateAsync();
         return new CheckInReceipt(sessionKey, participantNo, seat, pin);
     }
 
+    async Task<Result<bool>> IExamRoomGrain.RefuseCheckIn(string participantNo, ProctorAction action)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
+        if (Room.CheckedIn.Contains(participantNo!))
+            return Faults.Of(ErrorCodes.SessionStateConflict, $"Candidate '{participantNo}' is already checked in: suspend or disqualify instead.");
+        AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.CheckInRefused, action.By, action.Reason));
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    async Task<Result<bool>> IExamRoomGrain.ReportStandIn(string participantNo, ProctorAction action)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        if (!IsValidAction(action)) return ReasonRequired();
+        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
+        var sitting = SessionOf(participantNo!);
+        if (Room.CheckedIn.Contains(participantNo!))
+        {
+            // A sitting already over stays as it is (its result stands until the national operator decides the case).
+            var disqualified = await sitting.Disqualify(action);
+            if (!disqualified.IsOk && disqualified.Fault!.Code != ErrorCodes.SessionFinished) return disqualified.Fault!;
+            if (disqualified.IsOk) Apply(disqualified.Value!.Line);
+        }
+        var evidence = Room.Incidents.LastOrDefault(i => i.ParticipantNo == participantNo && i.Evidence is not null)?.Evidence;
+        AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.StandIn, action.By, action.Reason, evidence,
+            Room.CheckedIn.Contains(participantNo!) ? RoomIncidentKinds.Disqualified : RoomIncidentKinds.CheckInRefused));
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IStandInRegistryGrain>(IStandInRegistryGrain.National).Report(new StandInCase(
+            sitting.GetPrimaryKeyString(), participantNo!, Key, Now, action.By, action.Reason, evidence, StandInCaseStatuses.Reported));
+        return true;
+    }
+
     Task<Result<RoomView>> IExamRoomGrain.Open(ProctorAction action) =>
-        MoveTo(RoomStatus.Open, from: RoomStatus.Scheduled, "room_opened", action, p => SessionOf(p).RoomOpened());
+        MoveTo(RoomStatus.Open, from: RoomStatus.Scheduled, RoomIncidentKinds.RoomOpened, action, async p =>
+        {
+            await SessionOf(p).RoomOpened();
+            return null;
+        });
 
     Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action) =>
-        MoveTo(RoomStatus.Closed, from: RoomStatus.Open, "room_closed", action, p => SessionOf(p).CloseByRoom(action));
+        MoveTo(RoomStatus.Closed, from: RoomStatus.Open, RoomIncidentKinds.RoomClosed, action, async p => (await SessionOf(p).CloseByRoom(action)).Value?.Line);
 
-    /// <summary>Moves the room on, records it, then tells every checked-in candidate's session.</summary>
-    async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task> tellSession)
+    /// <summary>Moves the room on, records it, then tells every checked-in candidate's session (taking back their new lines).</summary>
+    async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task<SeatLine?>> tellSession)
     {
         if (Room.Setup is null) return RoomNotFound();
         if (!IsValidAction(action)) return ReasonRequired();
         if (Room.Status != from)
             return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; it must be {from} to become {to}.");
         Room.Status = to;
-        Room.Incidents.Add(new RoomIncident(Now, "", kind, action.By, action.Reason));
+        AddIncident(new RoomIncident(Now, "", kind, action.By, action.Reason));
         await state.WriteStateAsync();
-        await Task.WhenAll(Room.CheckedIn.Select(tellSession));
+        foreach (var line in await Task.WhenAll(Room.CheckedIn.Select(tellSession))) Apply(line);
         return await View();
     }
 
     Task<Result<SessionView>> IExamRoomGrain.Suspend(string participantNo, ProctorAction action) =>
-        ProctorAct(participantNo, "suspended", action, s => s.Suspend(action));
+        ProctorAct(participantNo, RoomIncidentKinds.Suspended, action, s => s.Suspend(action));
 
     Task<Result<SessionView>> IExamRoomGrain.Resume(string participantNo, ProctorAction action) =>
-        ProctorAct(participantNo, "resumed", action, s => s.Resume(action));
+        ProctorAct(participantNo, RoomIncidentKinds.Resumed, action, s => s.Resume(action));
 
     Task<Result<SessionView>> IExamRoomGrain.ExtendTime(string participantNo, TimeSpan extra, ProctorAction action) =>
-        ProctorAct(participantNo, $"time_extended:{extra.TotalMinutes:0.#}m", action, s => s.ExtendTime(extra, action));
+        ProctorAct(participantNo, RoomIncidentKinds.TimeExtended, action, s => s.ExtendTime(extra, action),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{extra.TotalMinutes:0.#}m"));
 
     Task<Result<SessionView>> IExamRoomGrain.Disqualify(string participantNo, ProctorAction action) =>
-        ProctorAct(participantNo, "disqualified", action, s => s.Disqualify(action));
+        ProctorAct(participantNo, RoomIncidentKinds.Disqualified, action, s => s.Disqualify(action));
 
     Task<Result<SessionView>> IExamRoomGrain.ApproveRelogin(string participantNo, ProctorAction action) =>
         ProctorAct(participantNo, RoomIncidentKinds.LoginApproved, action, s => s.ApproveRelogin(action));
 
     Task<RoomSummary?> IExamRoomGrain.GetSummary() => Task.FromResult(Room.Setup is not { } setup ? null : new RoomSummary(
         Key, setup.Name, setup.ExamId, setup.StartsAt, Room.Status, Room.SeatByParticipant.Count, Room.CheckedIn.Count,
-        Room.Incidents.GroupBy(i => i.Kind == "face_check" ? $"face_check:{Outcome(i.Reason)}" : i.Kind)
+        Room.Incidents.GroupBy(i => i.Kind == RoomIncidentKinds.FaceCheck ? $"{i.Kind}:{i.Outcome}" : i.Kind)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
         [.. Room.Incidents.TakeLast(10)]));
 
-    /// <summary>A face check incident's reason starts with its outcome ("Verified, similarity 0.93").</summary>
-    static string Outcome(string reason) => reason.Split([',', ':', ' '], 2)[0];
-
     async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
+
+    async Task<Result<RoomChanges>> IExamRoomGrain.WatchChanges(long since, int incidentsSeen, TimeSpan wait)
+    {
+        if (Room.Setup is null) return RoomNotFound();
+        await SeatsLoaded();
+        if (_seats.Version <= since && wait > TimeSpan.Zero)
+        {
+            var changed = _changed.Task;
+            await Task.WhenAny(changed, Task.Delay(wait < TimeSpan.FromSeconds(MaxWatchSeconds) ? wait : TimeSpan.FromSeconds(MaxWatchSeconds)));
+        }
+        var changes = _seats.ChangesSince(since, Now);
+        var seen = Math.Clamp(incidentsSeen, 0, Room.Incidents.Count);
+        return new RoomChanges(changes.Version, Room.Status, _seats.Attendance(), changes.Seats, changes.Removed,
+            [.. Room.Incidents.Skip(seen)], Room.Incidents.Count, Now);
+    }
+
+    Task IExamRoomGrain.UpdateSeat(SeatLine line)
+    {
+        if (Room.SeatByParticipant.ContainsKey(line.ParticipantNo)) Apply(line);
+        return Task.CompletedTask;
+    }
 
     async Task<Result<BoardRows>> IExamRoomGrain.GetBoardRows()
     {
@@ -257,12 +325,12 @@ public sealed class ExamRoomGrain(
     async Task IExamRoomGrain.ReportIncident(RoomIncident incident)
     {
         if (!Room.SeatByParticipant.ContainsKey(incident.ParticipantNo)) return;
-        Room.Incidents.Add(incident);
+        AddIncident(incident);
         await state.WriteStateAsync();
     }
 
     async Task<Result<SessionView>> ProctorAct(string participantNo, string kind, ProctorAction action,
-        Func<ICandidateSessionGrain, Task<Result<SessionView>>> act)
+        Func<ICandidateSessionGrain, Task<Result<SessionView>>> act, string? outcome = null)
     {
         if (Room.Setup is null) return RoomNotFound();
         if (!IsValidAction(action)) return ReasonRequired();
@@ -270,25 +338,59 @@ public sealed class ExamRoomGrain(
         var result = await act(SessionOf(participantNo!));
         if (result.IsOk)
         {
-            Room.Incidents.Add(new RoomIncident(Now, participantNo!, kind, action.By, action.Reason));
+            Apply(result.Value!.Line);
+            AddIncident(new RoomIncident(Now, participantNo!, kind, action.By, action.Reason, Outcome: outcome));
             await state.WriteStateAsync();
         }
         return result;
     }
 
+    /// <summary>An incident goes to the record (saved by the caller) and to its seat's line in the projection.</summary>
+    void AddIncident(RoomIncident incident)
+    {
+        Room.Incidents.Add(incident);
+        _seats.Record(incident);
+        Changed();
+    }
+
+    void Apply(SeatLine? line)
+    {
+        if (line is not null && _seats.Apply(line)) Changed();
+    }
+
+    /// <summary>Wakes the consoles waiting in <see cref="IExamRoomGrain.WatchChanges"/>.</summary>
+    void Changed()
+    {
+        var waiting = _changed;
+        _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiting.TrySetResult();
+    }
+
+    /// <summary>
+    /// The projection lives in memory: after an activation the first reader asks each sitting for its line once
+    /// (lines sent meanwhile are kept if newer), and replays the incidents for each seat's latest.
+    /// </summary>
+    Task SeatsLoaded() => _seatsLoaded ??= LoadSeats();
+
+    async Task LoadSeats()
+    {
+        var lines = await Task.WhenAll(Room.SeatByParticipant.Keys.Select(p => SessionOf(p).GetSeatLine()));
+        foreach (var line in lines) Apply(line);
+        foreach (var incident in Room.Incidents) _seats.Record(incident);
+    }
+
     async Task<RoomView> View()
     {
-        var sessions = await Task.WhenAll(Room.SeatByParticipant.Keys.Order(StringComparer.Ordinal).Select(p => SessionOf(p).GetView()));
-        var views = sessions.OfType<SessionView>().ToArray();
-        var attendance = new Attendance(
-            views.Length,
-            views.Count(v => v.Status == SessionStatus.CheckedIn),
-            views.Count(v => v.Status == SessionStatus.InProgress),
-            views.Count(v => v.Status == SessionStatus.Suspended),
-            views.Count(v => v.Status == SessionStatus.Finished),
-            views.Count(v => v.Status == SessionStatus.Registered));
-        return new RoomView(Key, Room.Setup!, Room.Status, attendance, views, [.. Room.Incidents]);
+        await SeatsLoaded();
+        return new RoomView(Key, Room.Setup!, Room.Status, _seats.Attendance(), _seats.Seats(Now), [.. Room.Incidents], _seats.Version, Now);
     }
+
+    static string OutcomeOf(FaceMatch match) => match.Outcome switch
+    {
+        FaceMatchOutcome.Verified => RoomIncidentOutcomes.Verified,
+        FaceMatchOutcome.NotVerified => RoomIncidentOutcomes.NotVerified,
+        _ => RoomIncidentOutcomes.Retake,
+    };
 
     static string Describe(FaceMatch match) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{match.Outcome}, similarity {match.Similarity?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, liveness {match.Liveness?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, faces {match.FaceCount}{(match.Problem is null ? "" : $", {match.Problem}")}");

@@ -499,6 +499,30 @@ public sealed class CandidateSession
         _state.ReloginRequest,
         _state.PinFailuresTotal);
 
+    /// <summary>The seat's line for the proctor's room projection (no events, no result: see <see cref="SeatLine"/>).</summary>
+    public SeatLine SeatLine(DateTimeOffset now)
+    {
+        var clock = ClockView(now);
+        return new(Setup.ParticipantNo, Setup.Name, Setup.Seat, _state.Status, _state.FinishReason, AnsweredCount, Paper.Items.Count,
+            clock.RemainingMs, clock.AllowedMs, clock.Running, now, _state.ContactLost, _state.AwaitingProctor, _state.LastContact,
+            _state.WorkstationId, FaceState(), _state.ReloginRequest, _state.PinFailuresTotal, _state.Events.Count);
+    }
+
+    /// <summary>The verdict of the latest face check: an in-exam frame, else the check-in.</summary>
+    string FaceState()
+    {
+        for (var i = _state.Events.Count - 1; i >= 0; i--)
+        {
+            switch (_state.Events[i].Kind)
+            {
+                case SessionEventKinds.FaceChecked: return SeatFaceStates.Verified;
+                case SessionEventKinds.FaceMismatch: return SeatFaceStates.Mismatch;
+                case SessionEventKinds.FaceMissing: return SeatFaceStates.Missing;
+            }
+        }
+        return _state.CheckIn?.Method == "face" ? SeatFaceStates.Verified : SeatFaceStates.Unchecked;
+    }
+
     // ---- internals ----
 
     /// <summary>Indexes an answer; returns how many different options this item has been given so far.</summary>

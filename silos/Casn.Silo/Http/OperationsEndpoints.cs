@@ -1,3 +1,4 @@
+using Casn.Domain.Rooms;
 using System.Security.Claims;
 using Casn.Domain;
 using Casn.Grains.Abstractions;

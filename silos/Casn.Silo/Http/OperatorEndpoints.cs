@@ -65,5 +65,24 @@ public static class OperatorEndpoints
             var moved = await grains.GetGrain<ICandidateGrain>(participantNo).Move(move, user.Actor());
             return moved.IsOk ? Results.Ok(CandidateRecordView.Of(moved.Value!)) : Problems.Of(moved.Fault!);
         }).Allow(Access.NationalOperator).WithSummary("Move a candidate to another Kanreg (and site): seats not yet checked in to are freed, and the move is recorded.");
+
+        var standIns = app.MapGroup("/api/stand-in-cases").WithTags("Stand-in cases").RequireRateLimiting(Limits.Staff);
+        standIns.MapGet("", async (IGrainFactory grains) =>
+            Results.Ok(await grains.GetGrain<IStandInRegistryGrain>(IStandInRegistryGrain.National).GetRegister()))
+            .Allow(Access.NationalOperator).WithSummary("Stand-in cases reported by proctors, and the registrations or seats refused for a blocked national ID.");
+        standIns.MapPost("/" + SessionRoute.Template + "/confirm", ([AsParameters] SessionRoute route, ProctorAction decision, ClaimsPrincipal user, IGrainFactory grains) =>
+            Decide(route, confirm: true, decision, user, grains))
+            .Allow(Access.NationalOperator).WithSummary("Confirm a stand-in case: the candidate's national ID is blocked (candidate.blocked) from then on.");
+        standIns.MapPost("/" + SessionRoute.Template + "/dismiss", ([AsParameters] SessionRoute route, ProctorAction decision, ClaimsPrincipal user, IGrainFactory grains) =>
+            Decide(route, confirm: false, decision, user, grains))
+            .Allow(Access.NationalOperator).WithSummary("Dismiss a stand-in case, with the reason.");
+    }
+
+    static async Task<IResult> Decide(SessionRoute route, bool confirm, ProctorAction decision, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        return Problems.From(await grains.GetGrain<IStandInRegistryGrain>(IStandInRegistryGrain.National)
+            .Decide(key.Value!.ToString(), confirm, new ProctorAction(user.Actor(), decision?.Reason ?? "")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
+using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 using Microsoft.AspNetCore.Mvc;
 
@@ -33,6 +34,9 @@ public static class RoomEndpoints
         rooms.MapGet("", ([AsParameters] RoomRoute route, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.GetView()))
             .Allow(Access.RoomStaff).WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
+        rooms.MapGet("/events", ([AsParameters] RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted) =>
+            StreamRoom(route, http, grains, aborted))
+            .Allow(Access.RoomStaff).WithSummary("The proctor console's live stream (server-sent events): the room view first, then only what changed, at most four times a second.");
         rooms.MapPost("/roster", ([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.AddToRoster(entries)))
             .Allow(Access.KanregOperator).WithSummary("Add registered candidates to the roster with their seats.");
@@ -42,6 +46,9 @@ public static class RoomEndpoints
         rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.CheckIn(request with { Proctor = By(user, request.Proctor) })))
             .Allow(Access.RoomProctor).WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
+        rooms.MapPost("/checkins/{participantNo}/refuse", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.RefuseCheckIn(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("Turn a candidate away at the desk, with the reason (recorded for the room report).");
         rooms.MapPost("/open", ([AsParameters] RoomRoute route, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Open(By(user, action))))
             .Allow(Access.RoomProctor).WithSummary("Start the session in this room.");
@@ -50,6 +57,8 @@ public static class RoomEndpoints
             .Allow(Access.RoomProctor).WithSummary("End the session: every open sitting is submitted.");
 
         var candidate = rooms.MapGroup("/candidates/{participantNo}");
+        candidate.MapGet("", ([AsParameters] RoomRoute route, string participantNo, IGrainFactory grains) => Sitting(route, participantNo, grains))
+            .Allow(Access.RoomStaff).WithSummary("One sitting with its latest events (the room view has one line per seat, without events).");
         candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Suspend(participantNo, By(user, action))))
             .Allow(Access.RoomProctor).WithSummary("Stop a candidate's questions and clock.");
@@ -62,6 +71,9 @@ public static class RoomEndpoints
         candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action))))
             .Allow(Access.RoomProctor).WithSummary("Disqualify, with a reason. Only a proctor can.");
+        candidate.MapPost("/stand-in", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.ReportStandIn(participantNo, By(user, action))))
+            .Allow(Access.RoomProctor).WithSummary("A stand-in (joki) in the seat: disqualify (or turn away) and report the case for the national operator to confirm.");
         candidate.MapPost("/approve-login", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.ApproveRelogin(participantNo, By(user, action))))
             .Allow(Access.RoomProctor).WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
@@ -84,6 +96,68 @@ public static class RoomEndpoints
         if (!claimed.IsOk) return Problems.Of(claimed.Fault!);
         var (token, expires) = tokens.Issue(StaffGrant.Proctor(request.ProctorId, request.Name, [room], TimeSpan.FromHours(hours)) with { IssuedBy = user.StaffId() });
         return Results.Ok(new ProctorTokenGrant(token, expires, room));
+    }
+
+    /// <summary>A console is sent at most this many changes a second, however busy the room.</summary>
+    static readonly TimeSpan StreamCoalesce = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long the room waits for a change before the stream sends a keep-alive.</summary>
+    static readonly TimeSpan StreamKeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The room view, then the room's changes as they come (<see cref="IExamRoomGrain.WatchChanges"/>): one grain call per
+    /// message whatever the room's size, and the sittings are never asked. A browser that reconnects starts again with a view.
+    /// </summary>
+    static async Task<IResult> StreamRoom(RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        var room = grains.GetGrain<IExamRoomGrain>(key.Value!.ToString());
+        var first = await room.GetView();
+        if (!first.IsOk) return Problems.Of(first.Fault!);
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        var view = first.Value!;
+        await SendEvent(http, "view", view, aborted);
+        var (version, incidents) = (view.Version, view.Incidents.Length);
+        try
+        {
+            while (!aborted.IsCancellationRequested)
+            {
+                var watched = await room.WatchChanges(version, incidents, StreamKeepAlive);
+                if (!watched.IsOk) break;
+                var changes = watched.Value!;
+                if (changes.Version == version && changes.IncidentCount == incidents)
+                    await SendEvent(http, "alive", new { changes.ServerTime }, aborted);
+                else
+                    await SendEvent(http, "changes", changes, aborted);
+                (version, incidents) = (changes.Version, changes.IncidentCount);
+                await Task.Delay(StreamCoalesce, aborted);
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The console left.
+        }
+        return Results.Empty;
+    }
+
+    static async Task SendEvent<T>(HttpContext http, string name, T data, CancellationToken aborted)
+    {
+        await http.Response.WriteAsync($"event: {name}\ndata: {System.Text.Json.JsonSerializer.Serialize(data, CasnJson.Options)}\n\n", aborted);
+        await http.Response.Body.FlushAsync(aborted);
+    }
+
+    static async Task<IResult> Sitting(RoomRoute route, string participantNo, IGrainFactory grains)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(ErrorCodes.KeyInvalid, "A participant number is letters, digits or '-'.");
+        var view = await grains.GetGrain<ICandidateSessionGrain>($"{key.Value}/{participantNo}").GetView();
+        return view is null
+            ? Problems.Of(ErrorCodes.SessionNotFound, $"Participant '{participantNo}' has no sitting in this room.")
+            : Results.Ok(view);
     }
 
     static async Task<IResult> WithRoom<T>(RoomRoute route, IGrainFactory grains, Func<IExamRoomGrain, Task<Result<T>>> act)

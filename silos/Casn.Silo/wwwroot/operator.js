@@ -33,7 +33,8 @@ async function refresh() {
     return el("tr", null, el("td", null, r.room.name, " ", el("span", { className: "muted" }, r.room.roomKey)), el("td", null, r.room.status),
       el("td", null, r.room.rostered), el("td", null, r.room.checkedIn), el("td", null, r.inProgress), el("td", null, r.paused),
       el("td", null, r.finished), el("td", null, faceChecks || "—"),
-      el("td", null, el("a", { href: "/board.html?room=" + encodeURIComponent(r.room.roomKey), target: "_blank", rel: "noopener" }, "papan")));
+      el("td", null, el("a", { href: "/board.html?room=" + encodeURIComponent(r.room.roomKey), target: "_blank", rel: "noopener" }, "papan"), " ",
+        proctorLinkButton(r.room.roomKey)));
   }));
   $("incidents").replaceChildren(...data.recentIncidents.map((i) => el("tr", null, el("td", null, new Date(i.at).toLocaleTimeString("id-ID")),
     el("td", null, i.participantNo), el("td", null, i.kind), el("td", null, i.by), el("td", null, i.reason))));
@@ -61,3 +62,58 @@ $("dashboard").addEventListener("click", async () => {
   }
   window.open("/dashboard", "_blank", "noopener");
 });
+
+// ---- a proctor's link: the token travels in the fragment, which the browser never sends to a server ----
+function proctorLinkButton(roomKey) {
+  const button = el("button", { type: "button", "data-action": "proctor-link", "data-room": roomKey }, "pengawas");
+  button.addEventListener("click", () => { $("link-room").value = roomKey; $("link-proctor-id").focus(); });
+  return button;
+}
+
+$("proctor-link-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const room = $("link-room").value.trim();
+  const path = "/api/rooms/" + room.split("/").map(encodeURIComponent).join("/") + "/proctors";
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { authorization: "Bearer " + $("token").value.trim(), "content-type": "application/json" },
+    body: JSON.stringify({ proctorId: $("link-proctor-id").value.trim(), name: $("link-proctor-name").value.trim(), hours: Number($("link-hours").value) }),
+  }).catch(() => null);
+  const data = response ? await response.json().catch(() => ({})) : {};
+  if (!response || !response.ok) {
+    $("message").textContent = !response ? "Server tidak terjangkau." : (data.detail || "Tautan tidak dapat diterbitkan.");
+    $("message").hidden = false;
+    return;
+  }
+  $("message").hidden = true;
+  const link = `${location.origin}/proctor.html#token=${encodeURIComponent(data.token)}&room=${encodeURIComponent(data.room)}`;
+  $("proctor-link-url").value = link;
+  $("proctor-link-expires").textContent = "Berlaku sampai " + new Date(data.expiresAt).toLocaleString("id-ID");
+  drawQr($("proctor-qr"), link);
+  $("proctor-link").hidden = false;
+});
+
+$("copy-proctor-link").addEventListener("click", () => {
+  $("proctor-link-url").select();
+  navigator.clipboard?.writeText($("proctor-link-url").value).catch(() => {});
+});
+
+/** Draws the link as a QR code (error correction L: a long link still fits a version a phone reads off a screen). */
+function drawQr(canvas, text) {
+  const qr = qrcode(0, "L");
+  qr.addData(text);
+  qr.make();
+  const count = qr.getModuleCount();
+  const quiet = 4;
+  const scale = Math.max(1, Math.floor(264 / (count + 2 * quiet)));
+  const size = (count + 2 * quiet) * scale;
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, size, size);
+  context.fillStyle = "#000";
+  for (let row = 0; row < count; row++)
+    for (let col = 0; col < count; col++)
+      if (qr.isDark(row, col)) context.fillRect((col + quiet) * scale, (row + quiet) * scale, scale, scale);
+  canvas.dataset.qr = String(count);
+}

@@ -22,6 +22,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Grain calls received by the silo, "{grain key} {method}", newest last (a test drains what it needs).</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<string> GrainCalls = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
@@ -44,6 +47,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, region: null);
+            // Every grain call, by target and method: tests count what one request costs.
+            silo.AddIncomingGrainCallFilter(context =>
+            {
+                GrainCalls.Enqueue($"{context.TargetId.Key} {context.InterfaceMethod?.Name}");
+                return context.Invoke();
+            });
             silo.AddMemoryGrainStorageAsDefault();
             silo.UseInMemoryReminderService();
         });

@@ -67,8 +67,8 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
 
         Assert.Equal(RoomStatus.Closed, closed.Status);
         Assert.Equal(new Attendance(3, 0, 0, 0, 2, 1), closed.Attendance);
-        Assert.All(closed.Candidates.Where(c => c.Status == SessionStatus.Finished), c => Assert.Equal(FinishReason.RoomClosed, c.FinishReason));
-        Assert.Equal(1, closed.Candidates.Single(c => c.ParticipantNo == day.ParticipantNo(1)).Result!.Scores.Sections.Sum(s => s.Answered));
+        Assert.All(closed.Seats.Where(c => c.Status == SessionStatus.Finished), c => Assert.Equal(FinishReason.RoomClosed, c.FinishReason));
+        Assert.Equal(1, (await day.Session(1).GetView())!.Result!.Scores.Sections.Sum(s => s.Answered));
         Fails(ErrorCodes.RoomClosed, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(3), "manual", day.Proctor)));
         Fails(ErrorCodes.SessionFinished, await day.Session(1).SubmitAnswer(token, new AnswerSubmission(2, day.PaperOf(1).Items[1].Item.Id, 0)));
     }

@@ -100,6 +100,9 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         var workstation = await day.Start(1);
         var item = day.PaperOf(1).Items[0].Item.Id;
         await Expect(200, await workstation.PutAsync($"{day.SessionPath(1)}/answers/{item}", Json("{\"sequence\":1,\"choice\":2}")));
+        // The proctor's projection shows the answer within a second; the snapshot starts from there.
+        await Cluster.ExamDay.Eventually(async () => (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("seats")[0].GetProperty("answered").GetInt32() == 1,
+            TimeSpan.FromSeconds(3), "the answer on the room view");
         var credentials = new Dictionary<string, AuthenticationHeaderValue?>
         {
             ["operator"] = day.Operator.DefaultRequestHeaders.Authorization,
@@ -263,7 +266,7 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         var paper = await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
         var exam = await Expect(200, await day.Operator.GetAsync($"/api/exams/{day.Exam.Id}"));
-        var candidates = string.Join("|", room.GetProperty("candidates").EnumerateArray().Select(c =>
+        var candidates = string.Join("|", room.GetProperty("seats").EnumerateArray().Select(c =>
             $"{c.GetProperty("participantNo")}:{c.GetProperty("status")}:{c.GetProperty("answered")}:{c.GetProperty("finishReason")}"));
         return $"{room.GetProperty("status")} {room.GetProperty("attendance")} {room.GetProperty("incidents").GetArrayLength()} {candidates} " +
                $"{paper.GetProperty("answers")} {paper.GetProperty("lastSequence")} {exam}";

@@ -52,7 +52,7 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
     /// <summary>The body of a proctor action; who acted comes from the proctor's token.</summary>
     public static readonly object ProctorNote = new { reason = "ID card and face seen" };
 
-    public async Task<HttpExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null, Func<int, string>? name = null)
+    public async Task<HttpExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null, Func<int, string>? name = null, Func<int, string>? nationalId = null)
     {
         if (startsAt is { } start) StartsAt = start;
         var http = Operator;
@@ -60,7 +60,7 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
         for (var n = 1; n <= candidates; n++)
             await Expect(200, await http.PutAsJsonAsync($"/api/candidates/{ParticipantNo(n)}", new
             {
-                participantNo = ParticipantNo(n), name = name?.Invoke(n) ?? $"Peserta {n}", nationalId = NationalId(n),
+                participantNo = ParticipantNo(n), name = name?.Invoke(n) ?? $"Peserta {n}", nationalId = nationalId?.Invoke(n) ?? NationalId(n),
                 birthDate = "1999-02-03", category = "general", positionId = "POS-9", accessible = false, kanreg = Kanreg, site = Site,
             }));
         await Expect(200, await http.PutAsJsonAsync(RoomPath, new { examId = Exam.Id, name = "Ruang H", startsAt = StartsAt, seats = 10 }));

@@ -24,8 +24,9 @@ public sealed class IntegrityApiTests(IntegrityFixture fixture, ITestOutputHelpe
     static async Task<JsonElement[]> Incidents(HttpExamDay day) =>
         [.. (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("incidents").EnumerateArray()];
 
+    /// <summary>Candidate 1's sitting as the proctor sees it, with its latest events.</summary>
     static async Task<JsonElement> Seat(HttpExamDay day) =>
-        (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("candidates")[0];
+        await Expect(200, await day.Proctor.GetAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}"));
 
     [Fact]
     public async Task Wrong_pins_from_ten_other_workstations_and_addresses_do_not_lock_the_seat_out()
@@ -309,7 +310,8 @@ public sealed class ProctorAttributionTests(IntegrityFixture fixture)
         var room = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         var checkIn = room.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("kind").GetString() == "check_in");
         Assert.Equal("pr-ani (token by op-national)", checkIn.GetProperty("by").GetString());
-        var events = room.GetProperty("candidates")[0].GetProperty("events").EnumerateArray();
+        var sitting = await Expect(200, await day.Proctor.GetAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}"));
+        var events = sitting.GetProperty("events").EnumerateArray();
         Assert.Contains(events, e => e.GetProperty("kind").GetString() == "checked_in" && e.GetProperty("by").GetString() == "pr-ani (token by op-national)");
     }
 }

@@ -67,7 +67,7 @@ public sealed class SiloFailureTests(RedisClusterFixture fixture, ITestOutputHel
 
         var closed = Ok(await day.Room.Close(day.Proctor));
         Assert.Equal(Candidates, closed.Attendance.Finished);
-        Assert.All(closed.Candidates, c => Assert.Equal(AnswersBeforeKill + AnswersAfterKill, c.Answered));
+        Assert.All(closed.Seats, c => Assert.Equal(AnswersBeforeKill + AnswersAfterKill, c.Answered));
 
         var recovery = onVictim.Select(n => firstAckAfterKill[n]).Max();
         output.WriteLine($"{Candidates} candidates, {onVictim.Count} sessions on the killed silo ({onSurvivor.Count} on the other), {acked.Count} answers acknowledged, " +
