@@ -22,14 +22,8 @@ public static class BoardBench
         var key = RandomNumberGenerator.GetBytes(32);
         var port = BenchSilo.FreePort();
         using var silo = StartSilo(port, key, new Dictionary<string, string> { ["Casn__Boards__MaxViewersPerSilo"] = "20000" });
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
-        HttpClient Client(string? token = null)
-        {
-            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
-            if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
+        var clients = Clients(port);
+        HttpClient Client(string? token = null) => clients(token);
         try
         {
             await WaitReady(Client());
@@ -52,6 +46,19 @@ public static class BoardBench
     }
 
     static int _rooms;
+
+    /// <summary>HTTP clients to a bench silo on <paramref name="port"/>, sharing one handler (as many connections as asked), each with an optional bearer token.</summary>
+    public static Func<string?, HttpClient> Clients(int port)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
+        return token =>
+        {
+            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+            if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return client;
+        };
+    }
 
     public sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences);
 

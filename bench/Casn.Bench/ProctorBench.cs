@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -32,14 +31,8 @@ public static class ProctorBench
             ["Casn__Limits__StaffPerSecond"] = "100000",
             ["Casn__Limits__LoginsPerMinute"] = "100000",
         });
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10) };
-        HttpClient Client(string? token = null)
-        {
-            var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
-            if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return client;
-        }
+        var clients = BoardBench.Clients(port);
+        HttpClient Client(string? token = null) => clients(token);
         try
         {
             await BoardBench.WaitReady(Client());
