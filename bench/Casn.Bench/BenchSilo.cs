@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Casn.Domain;
 using Casn.Domain.Exams;
+using Casn.Domain.Rooms;
 using Casn.Grains;
 using Casn.Grains.Abstractions;
 using Microsoft.Extensions.Configuration;

@@ -64,19 +64,6 @@ public sealed record CandidateRecord(
     [property: Id(1)] Dictionary<string, string> SeatByExam,
     [property: Id(2)] CandidateMove[] Moves);
 
-[GenerateSerializer, Immutable]
-public sealed record RoomSetup(
-    [property: Id(0)] string ExamId,
-    [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset StartsAt,
-    [property: Id(3)] int Seats);
-
-[GenerateSerializer, Immutable]
-public sealed record RosterEntry([property: Id(0)] string ParticipantNo, [property: Id(1)] string Seat);
-
-[GenerateSerializer, Immutable]
-public sealed record ProctorAction([property: Id(0)] string By, [property: Id(1)] string Reason);
-
 /// <summary>
 /// Method <c>face</c> carries the live capture and checks it against the registration photo;
 /// method <c>manual</c> is the proctor confirming identity by hand (also how a failed face check is overridden).

@@ -1,23 +1,11 @@
 namespace Casn.Grains;
 
-[GenerateSerializer]
-public sealed class RoomState
-{
-    [Id(0)] public RoomSetup? Setup { get; set; }
-    [Id(1)] public RoomStatus Status { get; set; }
-    [Id(2)] public Dictionary<string, string> SeatByParticipant { get; set; } = new(StringComparer.Ordinal);
-    [Id(3)] public HashSet<string> CheckedIn { get; set; } = new(StringComparer.Ordinal);
-    [Id(4)] public List<RoomIncident> Incidents { get; set; } = [];
-
-    /// <summary>Candidates whose face check failed here: a manual check-in after that is an override.</summary>
-    [Id(5)] public HashSet<string> FaceCheckFailed { get; set; } = new(StringComparer.Ordinal);
-}
-
 /// <summary>
 /// A room in one session slot: its roster, its start and end, and every proctor action, which it records
 /// as an incident and passes to the candidate's session. Awaited calls go one way only, room to session, so
 /// the two never wait on each other; sittings send their seat lines and incidents back one way. The proctor's
 /// view reads the seat projection in memory (<see cref="SeatProjection"/>): it calls no sitting and writes nothing.
+/// The rules are <see cref="ExamRoom"/>'s: this grain asks candidates and sittings, calls them, and saves.
 /// </summary>
 [KanregPlacement]
 public sealed class ExamRoomGrain(
@@ -34,6 +22,13 @@ public sealed class ExamRoomGrain(
 
     RoomState Room => state.State;
 
+    ExamRoom? _room;
+
+    /// <summary>The room's rules over its state; null when the key is not a room key (nothing can be set up there).</summary>
+    ExamRoom? Rules => _room ??= RoomKey.Parse(Key) is { IsOk: true } key
+        ? new ExamRoom(state.State, key.Value!, new RoomRules(options.Value.MaxSeats, options.Value.CheckInClosesBeforeStart))
+        : null;
+
     string Key => this.GetPrimaryKeyString();
 
     DateTimeOffset Now => clock.GetUtcNow();
@@ -43,45 +38,24 @@ public sealed class ExamRoomGrain(
 
     async Task<Result<RoomView>> IExamRoomGrain.Setup(RoomSetup setup)
     {
-        if (!RoomKey.Parse(Key).IsOk) return Faults.Of(ErrorCodes.KeyInvalid, "Room key is not {kanreg}/{site}/{date}/{slot}/{room}.");
-        if (setup.Seats < 1 || setup.Seats > options.Value.MaxSeats)
-            return Faults.Of(ErrorCodes.RoomInvalid, $"Seats must be 1-{options.Value.MaxSeats}.");
-        if (string.IsNullOrWhiteSpace(setup.Name) || setup.Name.Length > 100)
-            return Faults.Of(ErrorCodes.RoomInvalid, "A room needs a name (at most 100 characters).");
-        if (Room.Setup is not null)
-            return Room.Setup == setup ? await View() : Faults.Of(ErrorCodes.RoomAlreadySetUp, "This room is already set up differently.");
-        // The key's date is the day the room sits, where it sits: it must be the start's own date in the offset
-        // given. A room far in the future would also hold the candidates' photos from the retention purge.
-        var keyDate = RoomKey.Parse(Key).Value!.Date;
-        if (DateOnly.FromDateTime(setup.StartsAt.DateTime) != keyDate)
-            return Faults.Of(ErrorCodes.RoomInvalid, $"startsAt ({setup.StartsAt:yyyy-MM-dd'T'HH:mm:sszzz}) must fall on the room's date {keyDate:yyyy-MM-dd}, in its own offset.");
-        if (keyDate > DateOnly.FromDateTime(Now.UtcDateTime).AddYears(1))
-            return Faults.Of(ErrorCodes.RoomInvalid, "A room can be dated at most a year ahead.");
+        if (Rules is not { } room) return Faults.Of(ErrorCodes.KeyInvalid, "Room key is not {kanreg}/{site}/{date}/{slot}/{room}.");
+        if (room.CheckSetup(setup, Now) is { } refused) return refused;
+        if (room.IsSetUp) return await View();
         if (await exams.Find(setup.ExamId ?? "") is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
-        Room.Setup = setup;
+        room.SetUp(setup);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IKanregGrain>(RoomKey.Parse(Key).Value!.Region).AddRoom(Key);
+        await GrainFactory.GetGrain<IKanregGrain>(room.Key.Region).AddRoom(Key);
         return await View();
     }
 
     async Task<Result<RoomView>> IExamRoomGrain.AddToRoster(RosterEntry[] entries)
     {
-        if (Room.Setup is not { } setup) return RoomNotFound();
-        if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
-        if (entries is null || entries.Length == 0) return Faults.Of(ErrorCodes.RequestInvalid, "The roster is empty.");
-        if (entries.Any(e => e is null || !SessionKey.IsValidParticipantNo(e.ParticipantNo) || !Keys.IsValidToken(e.Seat, 16)))
-            return Faults.Of(ErrorCodes.RequestInvalid, "Participant numbers and seats must be letters, digits or '-'.");
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        var adding = room.NewRosterEntries(entries);
+        if (!adding.IsOk) return adding.Fault!;
+        var newEntries = adding.Value!;
 
-        var newEntries = entries.Where(e => !Room.SeatByParticipant.ContainsKey(e.ParticipantNo)).ToList();
-        var seatsTaken = Room.SeatByParticipant.Values.ToHashSet(StringComparer.Ordinal);
-        if (newEntries.Select(e => e.ParticipantNo).Distinct().Count() != newEntries.Count
-            || newEntries.Select(e => e.Seat).Distinct().Count() != newEntries.Count
-            || newEntries.Any(e => seatsTaken.Contains(e.Seat)))
-            return Faults.Of(ErrorCodes.RequestInvalid, "Each participant and each seat may appear once in a room.");
-        if (Room.SeatByParticipant.Count + newEntries.Count > setup.Seats)
-            return Faults.Of(ErrorCodes.RoomFull, $"The room has {setup.Seats} seats.");
-
-        var exam = (await exams.Find(setup.ExamId))!;
+        var exam = (await exams.Find(Room.Setup!.ExamId))!;
         // Each candidate's own grain decides whether they may sit here (their Kanreg and site, one seat per
         // exam), so two rooms rostering the same person at once cannot both win. Seats claimed by a roster
         // that is then refused are given back: all of it is taken, or none.
@@ -100,14 +74,14 @@ public sealed class ExamRoomGrain(
             return refusal;
         }
 
-        foreach (var entry in newEntries) Room.SeatByParticipant[entry.ParticipantNo] = entry.Seat;
+        room.Seat(newEntries);
         await state.WriteStateAsync();
         foreach (var registration in registrations!) Apply(registration.Value!.Line);
         return await View();
     }
 
     /// <summary>The first reason a roster cannot be taken, naming up to 20 of the participants it concerns; null when it can.</summary>
-    static Fault? RosterRefusal(List<RosterEntry> entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
+    static Fault? RosterRefusal(RosterEntry[] entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
     {
         var refused = entries.Select((e, i) => (e.ParticipantNo, seats[i].Fault)).Where(x => x.Fault is not null).ToList();
         if (refused.Count > 0)
@@ -131,10 +105,10 @@ public sealed class ExamRoomGrain(
 
     async Task<Result<bool>> IExamRoomGrain.Unseat(string participantNo, ProctorAction action)
     {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return true;
-        if (Room.CheckedIn.Contains(participantNo!))
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
+        if (!room.IsOnRoster(participantNo)) return true;
+        if (room.IsCheckedIn(participantNo))
         {
             return await SessionOf(participantNo!).GetView() is { Status: SessionStatus.Finished }
                 ? false
@@ -142,9 +116,8 @@ public sealed class ExamRoomGrain(
         }
         var withdrawn = await SessionOf(participantNo!).Withdraw();
         if (!withdrawn.IsOk) return withdrawn.Fault!;
-        Room.SeatByParticipant.Remove(participantNo!);
-        Room.FaceCheckFailed.Remove(participantNo!);
-        _seats.Remove(participantNo!);
+        room.Unseat(participantNo);
+        _seats.Remove(participantNo);
         AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.MovedOut, action.By, action.Reason));
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ILiveBoardGrain>(Key).Remove(participantNo!);
@@ -153,20 +126,14 @@ public sealed class ExamRoomGrain(
 
     async Task<Result<CheckInReceipt>> IExamRoomGrain.CheckIn(CheckInRequest request)
     {
-        if (Room.Setup is not { } setup) return RoomNotFound();
-        if (request?.Proctor is not { } proctor || !IsValidAction(proctor)) return ReasonRequired();
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (request?.Proctor is not { } proctor || !ExamRoom.IsValidAction(proctor)) return ExamRoom.ReasonRequired();
         var participantNo = request.ParticipantNo ?? "";
-        if (!Room.SeatByParticipant.TryGetValue(participantNo, out var seat)) return NotOnRoster(participantNo);
-        if (Room.Status == RoomStatus.Closed) return Faults.Of(ErrorCodes.RoomClosed, "The room is closed.");
-        if (request.Method is not ("manual" or "face")) return Faults.Of(ErrorCodes.CheckInInvalid, "Check-in method must be 'face' or 'manual'.");
-        var firstCheckIn = !Room.CheckedIn.Contains(participantNo);
-        // A first check-in closes before the start; issuing a new PIN to someone already checked in
-        // (a replaced workstation, a locked PIN) stays possible during the exam.
-        if (firstCheckIn && Now > setup.StartsAt - options.Value.CheckInClosesBeforeStart)
-            return Faults.Of(ErrorCodes.CheckInClosed, $"Check-in closed {options.Value.CheckInClosesBeforeStart.TotalMinutes:0} minutes before the start.");
+        var planned = room.PlanCheckIn(participantNo, request.Method, Now);
+        if (!planned.IsOk) return planned.Fault!;
+        var plan = planned.Value!;
 
         var reason = proctor.Reason;
-        var kind = firstCheckIn ? RoomIncidentKinds.CheckIn : RoomIncidentKinds.PinReissued;
         if (request.Method == "face")
         {
             if (request.Capture is not { Length: > 0 }) return Faults.Of(ErrorCodes.CheckInInvalid, "A face check-in needs the live capture.");
@@ -174,7 +141,7 @@ public sealed class ExamRoomGrain(
             if (matched.Fault is { Code: ErrorCodes.CheckInFaceReplay } replay)
             {
                 // Someone showed the camera the registration photo: the proctor sees it, and only a manual check-in (an override) follows.
-                Room.FaceCheckFailed.Add(participantNo);
+                room.FaceCheckFailed(participantNo);
                 AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceReplay, proctor.By, replay.Message));
                 await state.WriteStateAsync();
                 return replay;
@@ -185,7 +152,7 @@ public sealed class ExamRoomGrain(
             AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.FaceCheck, proctor.By, Describe(match), match.Evidence, OutcomeOf(match), match.Similarity));
             if (match.Outcome != FaceMatchOutcome.Verified)
             {
-                Room.FaceCheckFailed.Add(participantNo);
+                room.FaceCheckFailed(participantNo);
                 await state.WriteStateAsync();
                 return match.Outcome == FaceMatchOutcome.Retake
                     ? Faults.Of(ErrorCodes.CheckInFaceRetake, $"No usable face ({match.Problem}): take the photo again.")
@@ -194,54 +161,49 @@ public sealed class ExamRoomGrain(
             }
             reason = $"face verified: {Describe(match)}";
         }
-        else if (Room.FaceCheckFailed.Contains(participantNo))
-        {
-            kind = RoomIncidentKinds.FaceOverride;
-        }
 
         var sessionKey = $"{Key}/{participantNo}";
         var pin = Secrets.NewPin();
         var record = new CheckInRecord(Now, request.Method, proctor.By, reason);
         var checkedIn = await SessionOf(participantNo).CheckIn(record, Secrets.HashPin(sessionKey, pin), Room.Status == RoomStatus.Open);
         if (!checkedIn.IsOk) return checkedIn.Fault!;
-        Room.CheckedIn.Add(participantNo);
+        room.CheckedIn(participantNo);
         Apply(checkedIn.Value!.Line);
-        AddIncident(new RoomIncident(Now, participantNo, kind, proctor.By, reason));
+        AddIncident(new RoomIncident(Now, participantNo, plan.Kind, proctor.By, reason));
         await state.WriteStateAsync();
-        return new CheckInReceipt(sessionKey, participantNo, seat, pin);
+        return new CheckInReceipt(sessionKey, participantNo, plan.Seat, pin);
     }
 
     async Task<Result<bool>> IExamRoomGrain.RefuseCheckIn(string participantNo, ProctorAction action)
     {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
-        if (Room.CheckedIn.Contains(participantNo!))
-            return Faults.Of(ErrorCodes.SessionStateConflict, $"Candidate '{participantNo}' is already checked in: suspend or disqualify instead.");
-        AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.CheckInRefused, action.By, action.Reason));
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
+        if (room.CanRefuse(participantNo) is { } refused) return refused;
+        AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.CheckInRefused, action.By, action.Reason));
         await state.WriteStateAsync();
         return true;
     }
 
     async Task<Result<bool>> IExamRoomGrain.ReportStandIn(string participantNo, ProctorAction action)
     {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
-        var sitting = SessionOf(participantNo!);
-        if (Room.CheckedIn.Contains(participantNo!))
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
+        if (!room.IsOnRoster(participantNo)) return ExamRoom.NotOnRoster(participantNo);
+        var sitting = SessionOf(participantNo);
+        var checkedIn = room.IsCheckedIn(participantNo);
+        if (checkedIn)
         {
             // A sitting already over stays as it is (its result stands until the national operator decides the case).
             var disqualified = await sitting.Disqualify(action);
             if (!disqualified.IsOk && disqualified.Fault!.Code != ErrorCodes.SessionFinished) return disqualified.Fault!;
             if (disqualified.IsOk) Apply(disqualified.Value!.Line);
         }
-        var evidence = Room.Incidents.LastOrDefault(i => i.ParticipantNo == participantNo && i.Evidence is not null)?.Evidence;
-        AddIncident(new RoomIncident(Now, participantNo!, RoomIncidentKinds.StandIn, action.By, action.Reason, evidence,
-            Room.CheckedIn.Contains(participantNo!) ? RoomIncidentKinds.Disqualified : RoomIncidentKinds.CheckInRefused));
+        var evidence = room.LatestEvidence(participantNo);
+        AddIncident(new RoomIncident(Now, participantNo, RoomIncidentKinds.StandIn, action.By, action.Reason, evidence,
+            checkedIn ? RoomIncidentKinds.Disqualified : RoomIncidentKinds.CheckInRefused));
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IStandInRegistryGrain>(IStandInRegistryGrain.National).Report(new StandInCase(
-            sitting.GetPrimaryKeyString(), participantNo!, Key, Now, action.By, action.Reason, evidence, StandInCaseStatuses.Reported));
+            sitting.GetPrimaryKeyString(), participantNo, Key, Now, action.By, action.Reason, evidence, StandInCaseStatuses.Reported));
         return true;
     }
 
@@ -258,11 +220,9 @@ public sealed class ExamRoomGrain(
     /// <summary>Moves the room on, records it, then tells every checked-in candidate's session (taking back their new lines).</summary>
     async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task<SeatLine?>> tellSession)
     {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (Room.Status != from)
-            return Faults.Of(ErrorCodes.SessionStateConflict, $"The room is {Room.Status}; it must be {from} to become {to}.");
-        Room.Status = to;
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
+        if (room.Move(from, to) is { } refused) return refused;
         AddIncident(new RoomIncident(Now, "", kind, action.By, action.Reason));
         await state.WriteStateAsync();
         foreach (var line in await Task.WhenAll(Room.CheckedIn.Select(tellSession))) Apply(line);
@@ -287,9 +247,7 @@ public sealed class ExamRoomGrain(
 
     Task<RoomSummary?> IExamRoomGrain.GetSummary() => Task.FromResult(Room.Setup is not { } setup ? null : new RoomSummary(
         Key, setup.Name, setup.ExamId, setup.StartsAt, Room.Status, Room.SeatByParticipant.Count, Room.CheckedIn.Count,
-        Room.Incidents.GroupBy(i => i.Kind == RoomIncidentKinds.FaceCheck ? $"{i.Kind}:{i.Outcome}" : i.Kind)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-        [.. Room.Incidents.TakeLast(10)]));
+        Rules!.IncidentsByKind(), [.. Room.Incidents.TakeLast(10)]));
 
     async Task<Result<RoomView>> IExamRoomGrain.GetView() => Room.Setup is null ? RoomNotFound() : await View();
 
@@ -332,10 +290,10 @@ public sealed class ExamRoomGrain(
     async Task<Result<SessionView>> ProctorAct(string participantNo, string kind, ProctorAction action,
         Func<ICandidateSessionGrain, Task<Result<SessionView>>> act, string? outcome = null)
     {
-        if (Room.Setup is null) return RoomNotFound();
-        if (!IsValidAction(action)) return ReasonRequired();
-        if (!Room.SeatByParticipant.ContainsKey(participantNo ?? "")) return NotOnRoster(participantNo);
-        var result = await act(SessionOf(participantNo!));
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
+        if (!room.IsOnRoster(participantNo)) return ExamRoom.NotOnRoster(participantNo);
+        var result = await act(SessionOf(participantNo));
         if (result.IsOk)
         {
             Apply(result.Value!.Line);
@@ -348,7 +306,7 @@ public sealed class ExamRoomGrain(
     /// <summary>An incident goes to the record (saved by the caller) and to its seat's line in the projection.</summary>
     void AddIncident(RoomIncident incident)
     {
-        Room.Incidents.Add(incident);
+        Rules!.Record(incident);
         _seats.Record(incident);
         Changed();
     }
@@ -395,16 +353,5 @@ public sealed class ExamRoomGrain(
     static string Describe(FaceMatch match) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{match.Outcome}, similarity {match.Similarity?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, liveness {match.Liveness?.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}, faces {match.FaceCount}{(match.Problem is null ? "" : $", {match.Problem}")}");
 
-    static bool IsValidAction(ProctorAction? action) =>
-        action is not null && !string.IsNullOrWhiteSpace(action.By) && !string.IsNullOrWhiteSpace(action.Reason)
-        && action.By.Length <= 200 && action.Reason.Length <= 500;
-
-    // "by" is the token's staff id and, for an operator-issued proctor token, the issuing operator's id.
-    static Fault ReasonRequired() =>
-        Faults.Of(ErrorCodes.ReasonRequired, "Proctor actions need who acts and why (by, reason; at most 200 and 500 characters).");
-
     static Fault RoomNotFound() => Faults.Of(ErrorCodes.RoomNotFound, "This room has not been set up.");
-
-    static Fault NotOnRoster(string? participantNo) =>
-        Faults.Of(ErrorCodes.NotOnRoster, $"Participant '{participantNo}' is not on this room's roster.");
 }

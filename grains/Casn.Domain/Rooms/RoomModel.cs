@@ -7,6 +7,21 @@ public enum RoomStatus
     Closed = 2,
 }
 
+/// <summary>A room in one session slot: the exam it sits, its name, when it starts (its local date is the key's date), its seats.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomSetup(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset StartsAt,
+    [property: Id(3)] int Seats);
+
+[GenerateSerializer, Immutable]
+public sealed record RosterEntry([property: Id(0)] string ParticipantNo, [property: Id(1)] string Seat);
+
+/// <summary>Who acts (the staff token's subject, never a request's field) and why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ProctorAction([property: Id(0)] string By, [property: Id(1)] string Reason);
+
 /// <summary>Kinds of room incident; clients switch on these strings.</summary>
 public static class RoomIncidentKinds
 {

@@ -1,5 +1,6 @@
 using Casn.Access;
 using Casn.Domain.Exams;
+using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;
 
 namespace Casn.Silo.Hosting;

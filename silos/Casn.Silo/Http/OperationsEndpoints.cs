@@ -1,6 +1,6 @@
-using Casn.Domain.Rooms;
 using System.Security.Claims;
 using Casn.Domain;
+using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;
 using Casn.Silo.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
+using Casn.Domain.Rooms;
 using Casn.Domain.Exams;
 using Casn.Grains.Abstractions;
 using Microsoft.AspNetCore.Mvc;

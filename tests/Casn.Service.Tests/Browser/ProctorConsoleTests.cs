@@ -60,10 +60,12 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
     {
         var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
         var workstation = await day.Start(1);
-        var page = await fixture.Browser.NewPageAsync();
+        // A proctor's laptop: 1366x768, nothing wider than the screen.
+        var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
         await page.GotoAsync(ConsoleLink(fixture.Silo.CreateClient().BaseAddress!, day.RoomKey));
         var tile = page.Locator(Tile(day.ParticipantNo(1)));
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 1366"), "the console fits 1366 px");
 
         // Keyboard: the tile is a button; the decision needs a reason.
         await tile.FocusAsync();
