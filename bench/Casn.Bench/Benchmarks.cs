@@ -28,7 +28,7 @@ public sealed record BenchOptions(bool Quick)
 public static class Benchmarks
 {
     /// <summary>Face checks per second: through the FaceVerifierGrain pool vs the same models looped raw on every core.</summary>
-    public static async Task Face(BenchOptions options, List<Figure> figures)
+    public static async Task Face(BenchOptions options, Figures figures)
     {
         var images = FacePhotos();
         var cores = Environment.ProcessorCount;
@@ -51,7 +51,7 @@ public static class Benchmarks
     }
 
     /// <summary>Acknowledged answers: embedded and Redis (fsync always) vs a raw Redis SET loop of the same size and concurrency.</summary>
-    public static async Task Answers(BenchOptions options, List<Figure> figures)
+    public static async Task Answers(BenchOptions options, Figures figures)
     {
         var settings = new Dictionary<string, string?> { ["Casn:Sessions:MaxAnswers"] = "1000000" };
         await using (var silo = await BenchSilo.StartAsync(settings: settings))
@@ -79,7 +79,7 @@ public static class Benchmarks
     }
 
     /// <summary>Bytes of GC heap per active sitting: logged in, twenty answers stored.</summary>
-    public static async Task Memory(BenchOptions options, List<Figure> figures)
+    public static async Task Memory(BenchOptions options, Figures figures)
     {
         await using var silo = await BenchSilo.StartAsync();
         // The exam, its papers' code paths and the grain types are loaded once before measuring.
@@ -108,7 +108,7 @@ public static class Benchmarks
     /// some changed, in 100 minutes): 0.122 calls/s. The offered rate doubles each step over a fixed set
     /// of sittings; the largest rate with answer p99 at most 50 ms, divided by 0.122, is the figure.
     /// </summary>
-    public static async Task Capacity(BenchOptions options, List<Figure> figures)
+    public static async Task Capacity(BenchOptions options, Figures figures)
     {
         const double callsPerSittingPerSecond = 1 / 10.0 + 1 / 45.0;
         await using var redis = await BenchRedis.StartAsync();

@@ -17,7 +17,7 @@ namespace Casn.Bench;
 /// </summary>
 public static class BoardBench
 {
-    public static async Task Run(BenchOptions options, List<Figure> figures)
+    public static async Task Run(BenchOptions options, Figures figures)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var port = BenchSilo.FreePort();

@@ -13,7 +13,7 @@ namespace Casn.Bench;
 /// </summary>
 public static class FaceIntegrityBench
 {
-    public static async Task Run(BenchOptions options, List<Figure> figures)
+    public static async Task Run(BenchOptions options, Figures figures)
     {
         var folder = Path.Combine(Benchmarks.RepoRoot(), "tests", "fixtures", "faces");
         var photos = Directory.GetFiles(folder, "*.jpg")

@@ -5,7 +5,7 @@ namespace Casn.Bench;
 /// <summary>Milliseconds per pipeline stage on one worker, mean over the shared portraits (warm): where a check's time goes.</summary>
 public static class FaceStagesBench
 {
-    public static async Task Run(BenchOptions options, List<Figure> figures)
+    public static async Task Run(BenchOptions options, Figures figures)
     {
         var folder = Path.Combine(Benchmarks.RepoRoot(), "tests", "fixtures", "faces");
         var photos = Directory.GetFiles(folder, "*.jpg").Where(f => !f.Contains("multi", StringComparison.Ordinal) && !f.Contains("partial", StringComparison.Ordinal))

@@ -21,7 +21,7 @@ public static class ProctorBench
 {
     const int Seats = 450;
 
-    public static async Task Run(BenchOptions options, List<Figure> figures)
+    public static async Task Run(BenchOptions options, Figures figures)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var port = BenchSilo.FreePort();

@@ -32,6 +32,7 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     BoardSnapshot _published = null!;
     bool _dirty;
     long _dirtySince;
+    long _publishedAt;
     IGrainTimer? _timer;
 
     protected BoardSnapshot Published => _published;
@@ -63,10 +64,18 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
 
     /// <summary>
     /// The publishing tick runs only while there is something to publish (or held back to release): a quiet
-    /// board, or one activated by a reader and never written to, costs no timer.
+    /// board, or one activated by a reader and never written to, costs no timer. A board quiet for a whole
+    /// interval publishes the first change at once (the leading edge); changes that keep coming are coalesced
+    /// to one publication per interval, so a board still publishes at most once per interval.
     /// </summary>
-    protected void Wake() =>
-        _timer ??= this.RegisterGrainTimer(PublishIfChanged, new GrainTimerCreationOptions(options.Value.PublishInterval, options.Value.PublishInterval));
+    protected void Wake()
+    {
+        if (_timer is not null) return;
+        var interval = options.Value.PublishInterval;
+        var sincePublished = _publishedAt == 0 ? interval : Stopwatch.GetElapsedTime(_publishedAt);
+        var due = sincePublished >= interval ? TimeSpan.Zero : interval - sincePublished;
+        _timer = this.RegisterGrainTimer(PublishIfChanged, new GrainTimerCreationOptions(due, interval));
+    }
 
     /// <summary>Lines held back that a later tick must release (see <see cref="ReleaseDue"/>).</summary>
     protected virtual bool HoldsBack => false;
@@ -101,6 +110,7 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
             return;
         }
         _dirty = false;
+        _publishedAt = Stopwatch.GetTimestamp();
         CasnMetrics.BoardPublishLag.Record(Stopwatch.GetElapsedTime(_dirtySince).TotalMilliseconds);
         _published = Snapshot(_published.Version);
         var snapshot = _published;

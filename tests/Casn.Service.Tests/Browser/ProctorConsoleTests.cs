@@ -15,6 +15,36 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
 {
     static string Tile(string participantNo) => $".tile[data-participant='{participantNo}']";
 
+    /// <summary>
+    /// Waits for a condition in the page, asked from outside it: the page's CSP forbids the eval that Playwright's
+    /// own polling (WaitForFunction) uses inside the page.
+    /// </summary>
+    internal static async Task WaitUntil(IPage page, string condition, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await page.EvaluateAsync<bool>(condition))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not within {timeoutMs} ms: {condition}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A workstation beats like the stock page (every few seconds), so a slow test run never reads as lost contact.</summary>
+    internal static async Task KeepBeating(HttpClient workstation, string sessionPath, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var _ = await workstation.PostAsync(sessionPath + "/heartbeat", null, stop);
+                await Task.Delay(TimeSpan.FromSeconds(3), stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>The link an operator's page gives a proctor: the token rides in the fragment.</summary>
     public static string ConsoleLink(Uri baseAddress, string roomKey, string? token = null) =>
         $"{baseAddress}proctor.html#token={Uri.EscapeDataString(token ?? TestStaff.Proctor(roomKey))}&room={Uri.EscapeDataString(roomKey)}";
@@ -24,6 +54,8 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
     {
         var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 3);
         var workstation = await day.Start(1);
+        using var stopBeating = new CancellationTokenSource();
+        var beating = KeepBeating(workstation, day.SessionPath(1), stopBeating.Token);
         var item = day.PaperOf(1).Items[0].Item.Id;
 
         var operatorPage = await fixture.Browser.NewPageAsync();
@@ -53,6 +85,8 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
         output.WriteLine($"answer on the proctor's tile {answeredAt.ElapsedMilliseconds} ms after it was sent");
         Assert.Equal("yes", await page.EvaluateAsync<string>("window.loadedOnce"));
         await Assertions.Expect(page.Locator(Tile(day.ParticipantNo(1)))).ToContainTextAsync("1/");
+        await stopBeating.CancelAsync();
+        await beating;
     }
 
     [Fact]
@@ -60,6 +94,8 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
     {
         var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
         var workstation = await day.Start(1);
+        using var stopBeating = new CancellationTokenSource();
+        var beating = KeepBeating(workstation, day.SessionPath(1), stopBeating.Token);
         // A proctor's laptop: 1366x768, nothing wider than the screen.
         var page = await fixture.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 768 } });
         await page.GotoAsync(ConsoleLink(fixture.Silo.CreateClient().BaseAddress!, day.RoomKey));
@@ -83,6 +119,9 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
         await Expect(200, await workstation.GetAsync(day.SessionPath(1) + "/paper"));
         await Assertions.Expect(page.Locator("#seat-events li[data-kind='resumed']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#incidents li[data-kind='resumed']")).ToHaveCountAsync(1);
+        await stopBeating.CancelAsync();
+        await beating;
 
         // The room report (berita acara): attendance, the incidents with their decisions, the proctor's name.
         await page.ClickAsync("button[data-action='report']");
@@ -116,7 +155,7 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
         await Assertions.Expect(page.Locator(".tile")).ToHaveCountAsync(2);
         await page.ClickAsync("button[data-action='camera']");
         await Assertions.Expect(page.Locator("#camera")).ToHaveAttributeAsync("data-live", "true");
-        await page.WaitForFunctionAsync("document.getElementById('camera').videoWidth > 0");
+        await WaitUntil(page, "document.getElementById('camera').videoWidth > 0");
 
         await page.FillAsync("#desk-participant", day.ParticipantNo(1));
         await page.ClickAsync("button[data-action='check-in']");
@@ -137,7 +176,7 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
         await page.ClickAsync("button[data-action='check-in']");
         await Assertions.Expect(page.Locator("#desk-result")).ToHaveAttributeAsync("data-result", "mismatch", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#compare")).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("document.getElementById('registration-photo').naturalWidth > 0 && document.getElementById('capture-photo').naturalWidth > 0");
+        await WaitUntil(page, "document.getElementById('registration-photo').naturalWidth > 0 && document.getElementById('capture-photo').naturalWidth > 0");
         await Assertions.Expect(page.Locator("#desk-verdict")).ToContainTextAsync(new Regex(@"kemiripan 0\.[0-9]{3}"));
         await Assertions.Expect(page.Locator(Tile(day.ParticipantNo(2)))).ToHaveAttributeAsync("data-status", "not-arrived");
 

@@ -61,7 +61,8 @@ public sealed class LiveBoardTests(ClusterFixture fixture)
         Assert.Equal(final.Rows.OrderByDescending(r => r.Total).Select(r => r.Total), final.Rows.Select(r => r.Total));
 
         // Versions only rise; 600 answers became a handful of publishes (at most one per 250 ms, plus one).
-        await Task.Delay(400);
+        // The last publication reaches this observer one way: wait for it rather than for a fixed time.
+        await Eventually(async () => recorder.Seen.LastOrDefault()?.Version == (await board.GetSnapshot()).Version, TimeSpan.FromSeconds(5), "the last publication delivered");
         var versions = recorder.Seen.Select(s => s.Version).ToList();
         Assert.NotEmpty(versions);
         Assert.True(versions.Zip(versions.Skip(1)).All(p => p.Second > p.First), string.Join(",", versions));

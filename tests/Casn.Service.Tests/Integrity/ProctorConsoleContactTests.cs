@@ -14,12 +14,17 @@ public sealed class ProctorConsoleContactTests(IntegrityFixture fixture)
     {
         var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
         var workstation = await day.Start(1);
+        // The workstation beats (the silence limit here is 3 s) until the console is up.
+        var stopBeating = new CancellationTokenSource();
+        var beating = Beat(workstation, day.SessionPath(1), stopBeating.Token);
         var page = await fixture.Browser.NewPageAsync();
         await page.GotoAsync(ProctorConsoleTests.ConsoleLink(fixture.BaseAddress, day.RoomKey));
         var tile = page.Locator($".tile[data-participant='{day.ParticipantNo(1)}']");
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
 
         // Silent past the heartbeat limit: the clock stops and the tile says so, without anyone reloading.
+        await stopBeating.CancelAsync();
+        await beating;
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "contact-lost", new() { Timeout = 10_000 });
         // Back only after the auto-resume window: the sitting waits for the proctor.
         await Task.Delay(IntegrityFixture.AutoResumeWithin + TimeSpan.FromSeconds(1));
@@ -30,7 +35,30 @@ public sealed class ProctorConsoleContactTests(IntegrityFixture fixture)
         await tile.ClickAsync();
         await page.FillAsync("#reason", "Kabel jaringan tercabut, sudah dipasang lagi");
         await page.ClickAsync("#seat-panel button[data-action='resume']");
-        await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
+        // The console says so once the resume is done; only then is the workstation let back in.
+        await Assertions.Expect(page.Locator("#message.ok")).ToContainTextAsync("berhasil");
         Assert.False((await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/heartbeat", null))).GetProperty("awaitingProctor").GetBoolean());
+        using var stopAgain = new CancellationTokenSource();
+        var beatingAgain = Beat(workstation, day.SessionPath(1), stopAgain.Token);
+        await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
+        await stopAgain.CancelAsync();
+        await beatingAgain;
+        stopBeating.Dispose();
+    }
+
+    /// <summary>Beats every second, as the stock page does under a 3 s silence limit.</summary>
+    static async Task Beat(HttpClient workstation, string sessionPath, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var _ = await workstation.PostAsync(sessionPath + "/heartbeat", null, stop);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }
