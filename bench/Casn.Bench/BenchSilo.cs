@@ -44,7 +44,7 @@ public sealed class BenchSilo : IAsyncDisposable
             // The service's own composition: Kanreg placement, and Redis state as the Redis profile has it.
             if (redis is null)
             {
-                silo.AddMemoryGrainStorageAsDefault();
+                Casn.Silo.Hosting.SiloComposition.UseMemoryState(silo);
                 silo.UseInMemoryReminderService();
             }
             else Casn.Silo.Hosting.SiloComposition.UseRedisState(silo, ConfigurationOptions.Parse(redis));
