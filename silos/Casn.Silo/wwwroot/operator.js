@@ -117,3 +117,53 @@ function drawQr(canvas, text) {
       if (qr.isDark(row, col)) context.fillRect((col + quiet) * scale, (row + quiet) * scale, scale, scale);
   canvas.dataset.qr = String(count);
 }
+
+// ---- stand-in cases: a national operator confirms (the NIK is then blocked) or dismisses what proctors reported ----
+async function loadStandIns() {
+  const response = await fetch("/api/stand-in-cases", { headers: { authorization: "Bearer " + $("token").value.trim() }, cache: "no-store" }).catch(() => null);
+  if (!response || !response.ok) {
+    $("message").textContent = response && response.status === 403 ? "Kasus joki hanya untuk operator nasional." : "Kasus joki tidak dapat dimuat.";
+    $("message").hidden = false;
+    return;
+  }
+  $("message").hidden = true;
+  const register = await response.json();
+  $("stand-ins").replaceChildren(...register.cases.slice().reverse().map((c) => {
+    const decided = c.status !== "reported";
+    const actions = decided ? el("td", null, `${c.decidedBy}: ${c.decisionReason}`) : el("td", null,
+      decideButton(c, "confirm", "Konfirmasi"), " ", decideButton(c, "dismiss", "Tolak"));
+    return el("tr", { "data-session": c.sessionKey, "data-status": c.status },
+      el("td", null, new Date(c.reportedAt).toLocaleString("id-ID")), el("td", null, c.participantNo), el("td", null, c.roomKey),
+      el("td", null, c.reportedBy), el("td", null, c.reason), el("td", null, c.status), actions);
+  }));
+}
+
+function decideButton(standIn, decision, label) {
+  const button = el("button", { type: "button", "data-action": `${decision}-stand-in` }, label);
+  button.addEventListener("click", async () => {
+    const reason = $("stand-in-reason").value.trim();
+    if (!reason) {
+      $("message").textContent = "Isi alasan keputusan dulu.";
+      $("message").hidden = false;
+      $("stand-in-reason").focus();
+      return;
+    }
+    const path = "/api/stand-in-cases/" + standIn.sessionKey.split("/").map(encodeURIComponent).join("/") + "/" + decision;
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { authorization: "Bearer " + $("token").value.trim(), "content-type": "application/json" },
+      body: JSON.stringify({ reason }),
+    }).catch(() => null);
+    const data = response ? await response.json().catch(() => ({})) : {};
+    if (!response || !response.ok) {
+      $("message").textContent = data.detail || "Keputusan tidak dapat disimpan.";
+      $("message").hidden = false;
+      return;
+    }
+    $("stand-in-reason").value = "";
+    loadStandIns();
+  });
+  return button;
+}
+
+$("load-stand-ins").addEventListener("click", loadStandIns);

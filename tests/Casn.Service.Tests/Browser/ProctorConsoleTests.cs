@@ -186,4 +186,39 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
         await Assertions.Expect(page.Locator(Tile(day.ParticipantNo(2)))).ToHaveAttributeAsync("data-status", "checked-in");
         await Assertions.Expect(page.Locator("#incidents li[data-kind='face_override']")).ToHaveCountAsync(1);
     }
+
+    [Fact]
+    public async Task A_national_operator_confirms_a_reported_stand_in_on_the_operator_page_and_the_nik_is_blocked()
+    {
+        var id = TestIds.Next();
+        string Nik(int n) => $"998{id}{n:D6}";
+        var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2, nationalId: Nik);
+        await day.Start(1);
+        await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/stand-in", new { reason = "Orang lain di kursi" }));
+        var sessionKey = $"{day.RoomKey}/{day.ParticipantNo(1)}";
+
+        var page = await fixture.Browser.NewPageAsync();
+        await page.GotoAsync($"{fixture.Silo.CreateClient().BaseAddress}operator.html");
+        await page.FillAsync("#token", TestStaff.Operator(Kanreg));
+        await page.ClickAsync("button[data-action='load-stand-ins']");
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Kasus joki hanya untuk operator nasional.");
+
+        await page.FillAsync("#token", TestStaff.NationalOperator());
+        await page.ClickAsync("button[data-action='load-stand-ins']");
+        var row = page.Locator($"#stand-ins tr[data-session='{sessionKey}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "reported");
+        await Assertions.Expect(row).ToContainTextAsync("Orang lain di kursi");
+        await row.Locator("button[data-action='confirm-stand-in']").ClickAsync();
+        await Assertions.Expect(page.Locator("#message")).ToHaveTextAsync("Isi alasan keputusan dulu.");
+        await page.FillAsync("#stand-in-reason", "Rekaman CCTV dan KTP diperiksa");
+        await row.Locator("button[data-action='confirm-stand-in']").ClickAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "confirmed");
+
+        var profile = new
+        {
+            participantNo = $"N{id}9", name = "Peserta Lain", nationalId = Nik(1), birthDate = "1999-02-03", category = "general",
+            positionId = "POS-9", accessible = false, kanreg = Kanreg, site = day.Site,
+        };
+        await ExpectProblem(403, "candidate.blocked", await day.Operator.PutAsJsonAsync($"/api/candidates/N{id}9", profile));
+    }
 }
