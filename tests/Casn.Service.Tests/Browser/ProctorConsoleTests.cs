@@ -30,14 +30,14 @@ public sealed class ProctorConsoleTests(BrowserFixture fixture, ITestOutputHelpe
     }
 
     /// <summary>A workstation beats like the stock page (every few seconds), so a slow test run never reads as lost contact.</summary>
-    internal static async Task KeepBeating(HttpClient workstation, string sessionPath, CancellationToken stop)
+    internal static async Task KeepBeating(HttpClient workstation, string sessionPath, CancellationToken stop, TimeSpan? every = null)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 using var _ = await workstation.PostAsync(sessionPath + "/heartbeat", null, stop);
-                await Task.Delay(TimeSpan.FromSeconds(3), stop);
+                await Task.Delay(every ?? TimeSpan.FromSeconds(3), stop);
             }
         }
         catch (OperationCanceledException)

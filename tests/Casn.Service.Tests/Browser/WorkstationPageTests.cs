@@ -40,7 +40,7 @@ public sealed class WorkstationPageTests(BrowserFixture fixture)
         }
         // The proctor's room view follows within a second (answers close together are coalesced).
         await Cluster.ExamDay.Eventually(async () => (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("seats")[0].GetProperty("answered").GetInt32() == 3,
-            TimeSpan.FromSeconds(3), "three answers on the proctor's view");
+            TimeSpan.FromSeconds(10), "three answers on the proctor's view");
 
         // Suspended by the proctor: the next answer is refused, the items are hidden and the page says why.
         await Expect(200, await day.Proctor.PostAsJsonAsync($"{day.RoomPath}/candidates/{day.ParticipantNo(1)}/suspend", ProctorNote));

@@ -41,12 +41,13 @@ public sealed class RoomProjectionTests(ClusterFixture fixture)
         Assert.Equal(etagsBefore, await Task.WhenAll(tracked.Select(s => StoredETag<SessionState>("session", s.GetGrainId()))));
         Assert.Equal(roomBefore, await StoredETag<RoomState>("room", day.Room.GetGrainId()));
 
-        // The projection follows the sittings: answers show within a second, the running clock goes on.
+        // The projection follows the sittings (answers close together are coalesced to 2 lines a second; how fast
+        // a console sees them is the bench's proctor_event_p99_ms), and the running clock goes on.
         for (var n = 0; n < 3; n++)
             Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(n + 1, day.PaperOf(1).Items[n].Item.Id, 0)));
         SeatLine seat = null!;
         await Eventually(async () => (seat = Ok(await day.Room.GetView()).Seats.Single(c => c.ParticipantNo == day.ParticipantNo(1))).Answered == 3,
-            TimeSpan.FromSeconds(1), "three answers on the seat's line");
+            TimeSpan.FromSeconds(10), "three answers on the seat's line");
         await Task.Delay(300);
         var later = Ok(await day.Room.GetView()).Seats.Single(c => c.ParticipantNo == day.ParticipantNo(1));
         Assert.True(later.RemainingMs <= seat.RemainingMs - 250, $"{seat.RemainingMs} then {later.RemainingMs}");
@@ -94,7 +95,7 @@ public sealed class RoomProjectionTests(ClusterFixture fixture)
         var day = await new ExamDay(Grains).Prepare(candidates: 3);
         var token = await day.Start(1);
         Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, day.PaperOf(1).Items[0].Item.Id, 0)));
-        await Eventually(async () => Ok(await day.Room.GetView()).Seats[0].Answered == 1, TimeSpan.FromSeconds(2), "the answer on the line");
+        await Eventually(async () => Ok(await day.Room.GetView()).Seats[0].Answered == 1, TimeSpan.FromSeconds(10), "the answer on the line");
 
         var management = Grains.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);

@@ -102,7 +102,7 @@ public sealed class FuzzTests(FuzzSiloFactory factory) : IClassFixture<FuzzSiloF
         await Expect(200, await workstation.PutAsync($"{day.SessionPath(1)}/answers/{item}", Json("{\"sequence\":1,\"choice\":2}")));
         // The proctor's projection shows the answer within a second; the snapshot starts from there.
         await Cluster.ExamDay.Eventually(async () => (await Expect(200, await day.Proctor.GetAsync(day.RoomPath))).GetProperty("seats")[0].GetProperty("answered").GetInt32() == 1,
-            TimeSpan.FromSeconds(3), "the answer on the room view");
+            TimeSpan.FromSeconds(10), "the answer on the room view");
         var credentials = new Dictionary<string, AuthenticationHeaderValue?>
         {
             ["operator"] = day.Operator.DefaultRequestHeaders.Authorization,

@@ -15,7 +15,7 @@ public sealed class ProctorConsoleContactTests(IntegrityFixture fixture)
         var day = await new HttpExamDay(fixture.Silo.CreateClient).Prepare(candidates: 2);
         var workstation = await day.Start(1);
         // The workstation beats (the silence limit here is 3 s) until the console is up.
-        var stopBeating = new CancellationTokenSource();
+        using var stopBeating = new CancellationTokenSource();
         var beating = Beat(workstation, day.SessionPath(1), stopBeating.Token);
         var page = await fixture.Browser.NewPageAsync();
         await page.GotoAsync(ProctorConsoleTests.ConsoleLink(fixture.BaseAddress, day.RoomKey));
@@ -43,22 +43,9 @@ public sealed class ProctorConsoleContactTests(IntegrityFixture fixture)
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-status", "in-progress");
         await stopAgain.CancelAsync();
         await beatingAgain;
-        stopBeating.Dispose();
     }
 
     /// <summary>Beats every second, as the stock page does under a 3 s silence limit.</summary>
-    static async Task Beat(HttpClient workstation, string sessionPath, CancellationToken stop)
-    {
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var _ = await workstation.PostAsync(sessionPath + "/heartbeat", null, stop);
-                await Task.Delay(TimeSpan.FromSeconds(1), stop);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    static Task Beat(HttpClient workstation, string sessionPath, CancellationToken stop) =>
+        ProctorConsoleTests.KeepBeating(workstation, sessionPath, stop, TimeSpan.FromSeconds(1));
 }
