@@ -158,7 +158,9 @@ public sealed class BenchRedis : IAsyncDisposable
         var process = Process.Start(new ProcessStartInfo("redis-server")
         {
             ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", directory,
-                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", Path.Combine(directory, "redis.log") },
+                "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", Path.Combine(directory, "redis.log"),
+                // No automatic rewrite during a bench: the AOF's growth is then exactly what was written (aof_bytes_per_answer).
+                "--auto-aof-rewrite-percentage", "0" },
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start (apt-get install redis-server).");
         var redis = new BenchRedis(process, directory, port);
@@ -177,6 +179,10 @@ public sealed class BenchRedis : IAsyncDisposable
         }
         throw new InvalidOperationException("redis-server did not answer.");
     }
+
+    /// <summary>The append-only file's size on disk now (Redis 7 keeps it as parts in <c>appendonlydir</c>).</summary>
+    public long AofBytes() =>
+        Directory.EnumerateFiles(_directory, "*.aof*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     public async ValueTask DisposeAsync()
     {

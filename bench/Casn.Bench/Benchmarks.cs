@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Casn.Domain.Papers;
 using Casn.Faces;
 using Casn.Grains.Abstractions;
@@ -57,7 +58,7 @@ public static class Benchmarks
         await using (var silo = await BenchSilo.StartAsync(settings: settings))
         {
             var room = await BenchRoom.StartAsync(silo.Grains, options.AnswerSittings);
-            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options);
+            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options, out _);
             figures.Add(new("answers_per_s_embedded", rate, "1/s", $"{options.Workstations} workstations answering back to back ({options.AnswersPerSitting} per sitting), memory state"));
             figures.Add(new("ack_p50_ms_embedded", p50, "ms", ""));
             figures.Add(new("ack_p99_ms_embedded", p99, "ms", ""));
@@ -67,8 +68,12 @@ public static class Benchmarks
         await using (var silo = await BenchSilo.StartAsync(redis.ConnectionString, settings))
         {
             var room = await BenchRoom.StartAsync(silo.Grains, options.AnswerSittings);
-            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options);
+            var aofBefore = redis.AofBytes();
+            var (rate, p50, p99) = await DriveAnswers(silo.Grains, room, options, out var acknowledged);
+            var aofGrowth = redis.AofBytes() - aofBefore;
             stateBytes = await MeanSessionState(redis.ConnectionString);
+            figures.Add(new("aof_bytes_per_answer", (double)aofGrowth / Math.Max(1, acknowledged.Value), "bytes",
+                $"Redis AOF growth {aofGrowth:N0} bytes over {acknowledged.Value:N0} acknowledged answers (warm-up included; no rewrite during the step)"));
             figures.Add(new("answers_per_s_redis", rate, "1/s", $"{options.Workstations} workstations, Redis AOF appendfsync always"));
             figures.Add(new("ack_p50_ms", p50, "ms", "Redis profile"));
             figures.Add(new("ack_p99_ms", p99, "ms", "Redis profile"));
@@ -159,7 +164,13 @@ public static class Benchmarks
     /// Workstations answer back to back, each working through its share of the sittings, at most
     /// <see cref="BenchOptions.AnswersPerSitting"/> answers per sitting. One second of warm-up is not counted.
     /// </summary>
-    static async Task<(double Rate, double P50, double P99)> DriveAnswers(IGrainFactory grains, BenchRoom room, BenchOptions options)
+    static Task<(double Rate, double P50, double P99)> DriveAnswers(IGrainFactory grains, BenchRoom room, BenchOptions options, out StrongBox<long> acknowledged)
+    {
+        acknowledged = new StrongBox<long>();
+        return DriveAnswers(grains, room, options, acknowledged);
+    }
+
+    static async Task<(double Rate, double P50, double P99)> DriveAnswers(IGrainFactory grains, BenchRoom room, BenchOptions options, StrongBox<long> acknowledged)
     {
         var latencies = new Latencies();
         var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
@@ -175,6 +186,7 @@ public static class Benchmarks
                 {
                     var start = Stopwatch.GetTimestamp();
                     BenchRoom.Ok(await session.SubmitAnswer(room.Credentials[i], new AnswerSubmission(seq, paper.Items[(int)(seq % 110)].Item.Id, (int)(seq % 4))));
+                    Interlocked.Increment(ref acknowledged.Value);
                     if (start > warm) latencies.Add(Latencies.Since(start));
                 }
             }
