@@ -257,8 +257,10 @@ public sealed class ExamRoomGrain(
         await SeatsLoaded();
         if (_seats.Version <= since && wait > TimeSpan.Zero)
         {
-            var changed = _changed.Task;
-            await Task.WhenAny(changed, Task.Delay(wait < TimeSpan.FromSeconds(MaxWatchSeconds) ? wait : TimeSpan.FromSeconds(MaxWatchSeconds)));
+            // The timer goes as soon as a change comes: a console asks up to four times a second.
+            using var timeout = new CancellationTokenSource();
+            await Task.WhenAny(_changed.Task, Task.Delay(wait < TimeSpan.FromSeconds(MaxWatchSeconds) ? wait : TimeSpan.FromSeconds(MaxWatchSeconds), timeout.Token));
+            await timeout.CancelAsync();
         }
         var changes = _seats.ChangesSince(since, Now);
         var seen = Math.Clamp(incidentsSeen, 0, Room.Incidents.Count);
@@ -268,7 +270,7 @@ public sealed class ExamRoomGrain(
 
     Task IExamRoomGrain.UpdateSeat(SeatLine line)
     {
-        if (Room.SeatByParticipant.ContainsKey(line.ParticipantNo)) Apply(line);
+        if (Rules?.IsOnRoster(line.ParticipantNo) == true) Apply(line);
         return Task.CompletedTask;
     }
 
@@ -282,7 +284,7 @@ public sealed class ExamRoomGrain(
 
     async Task IExamRoomGrain.ReportIncident(RoomIncident incident)
     {
-        if (!Room.SeatByParticipant.ContainsKey(incident.ParticipantNo)) return;
+        if (Rules?.IsOnRoster(incident.ParticipantNo) != true) return;
         AddIncident(incident);
         await state.WriteStateAsync();
     }
@@ -326,9 +328,10 @@ public sealed class ExamRoomGrain(
 
     /// <summary>
     /// The projection lives in memory: after an activation the first reader asks each sitting for its line once
-    /// (lines sent meanwhile are kept if newer), and replays the incidents for each seat's latest.
+    /// (lines sent meanwhile are kept if newer), and replays the incidents for each seat's latest. A load that
+    /// failed (a sitting unreachable) is tried again by the next reader, not kept.
     /// </summary>
-    Task SeatsLoaded() => _seatsLoaded ??= LoadSeats();
+    Task SeatsLoaded() => _seatsLoaded is { IsFaulted: false, IsCanceled: false } loading ? loading : _seatsLoaded = LoadSeats();
 
     async Task LoadSeats()
     {

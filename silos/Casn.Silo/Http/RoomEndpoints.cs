@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
-using Casn.Domain.Rooms;
 using Casn.Domain.Exams;
+using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;
 using Microsoft.AspNetCore.Mvc;
 
@@ -155,7 +155,7 @@ public static class RoomEndpoints
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
         if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(ErrorCodes.KeyInvalid, "A participant number is letters, digits or '-'.");
-        var view = await grains.GetGrain<ICandidateSessionGrain>($"{key.Value}/{participantNo}").GetView();
+        var view = await grains.GetGrain<ICandidateSessionGrain>(key.Value!.Session(participantNo).ToString()).GetView();
         return view is null
             ? Problems.Of(ErrorCodes.SessionNotFound, $"Participant '{participantNo}' has no sitting in this room.")
             : Results.Ok(view);

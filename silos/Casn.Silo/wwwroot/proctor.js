@@ -159,8 +159,7 @@ function renderTile(line) {
   tile.querySelector(".name").textContent = line.name;
   tile.querySelector(".state").textContent = t().status[state];
   tile.querySelector(".answered").textContent = t().answered(line.answered, line.itemCount);
-  tile.querySelector(".left").textContent = line.status === "Registered" || line.status === "Finished" ? "" : clockText(remainingMs(line));
-  tile.querySelector(".contact").textContent = line.status === "InProgress" || line.status === "Suspended" ? contactText(line) : "";
+  renderClock(tile, line);
   tile.querySelector(".alerts").textContent = alerts.map((a) => t().alerts[a]).join(" · ");
 }
 
@@ -188,12 +187,16 @@ function incidentItem(i) {
     el("b", null, i.participantNo || t().room), " ", i.kind, i.outcome ? ` (${i.outcome})` : "", " — ", i.by, ": ", i.reason);
 }
 
+/** The parts of a tile that move with time alone: time left and time since last contact. */
+function renderClock(tile, line) {
+  tile.querySelector(".left").textContent = line.status === "Registered" || line.status === "Finished" ? "" : clockText(remainingMs(line));
+  tile.querySelector(".contact").textContent = line.status === "InProgress" || line.status === "Suspended" ? contactText(line) : "";
+}
+
 function tick() {
   for (const line of room.seats.values()) {
     const tile = tiles.get(line.participantNo);
-    if (!tile) continue;
-    tile.querySelector(".left").textContent = line.status === "Registered" || line.status === "Finished" ? "" : clockText(remainingMs(line));
-    tile.querySelector(".contact").textContent = line.status === "InProgress" || line.status === "Suspended" ? contactText(line) : "";
+    if (tile) renderClock(tile, line);
   }
   if (selected) renderFacts();
 }
@@ -293,6 +296,14 @@ function showMessage(text, ok) {
 }
 
 const reason = () => $("reason").value.trim();
+
+/** Every decision is recorded with its reason: without one, say so and put the cursor there. */
+function reasonMissing() {
+  if (reason()) return false;
+  showMessage(t().needReason);
+  $("reason").focus();
+  return true;
+}
 
 // ---- the check-in desk ----
 let stream = null;
@@ -397,7 +408,7 @@ async function showImage(img, participant, image) {
 
 async function checkInByHand(participant, kind) {
   if (!participant) return;
-  if (!reason()) { showMessage(t().needReason); $("reason").focus(); return; }
+  if (reasonMissing()) return;
   const result = await call("POST", "/checkins", { participantNo: participant, method: "manual", proctor: { reason: reason() } });
   if (!result.ok) { showMessage(result.problem.detail || result.problem.code); return; }
   showMessage("");
@@ -411,7 +422,7 @@ async function checkInByHand(participant, kind) {
 async function refuse() {
   const participant = deskParticipant();
   if (!participant) return;
-  if (!reason()) { showMessage(t().needReason); $("reason").focus(); return; }
+  if (reasonMissing()) return;
   const result = await call("POST", `/checkins/${encodeURIComponent(participant)}/refuse`, { reason: reason() });
   if (!result.ok) { showMessage(result.problem.detail || result.problem.code); return; }
   showMessage(t().refused, true);
@@ -473,7 +484,7 @@ async function decide(action) {
   const participant = selected;
   if (!participant) return;
   if (action === "new-pin") { await checkInByHand(participant, t().newPin); return; }
-  if (!reason()) { showMessage(t().needReason); $("reason").focus(); return; }
+  if (reasonMissing()) return;
   if (action === "disqualify" && !confirm(t().confirmDisqualify)) return;
   if (action === "disqualify-stand-in" && !confirm(t().confirmStandIn)) return;
   const body = action === "extend" ? { minutes: Number($("minutes").value), reason: reason() } : { reason: reason() };
@@ -486,7 +497,7 @@ async function decide(action) {
 }
 
 async function moveRoom(action) {
-  if (!reason()) { showMessage(t().needReason); $("reason").focus(); return; }
+  if (reasonMissing()) return;
   if (action === "close" && !confirm(t().confirmClose)) return;
   const result = await call("POST", "/" + action, { reason: reason() });
   if (!result.ok) { showMessage(result.problem.detail || result.problem.code); return; }
