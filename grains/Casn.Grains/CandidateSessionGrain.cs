@@ -9,11 +9,12 @@ namespace Casn.Grains;
 /// One candidate's sitting. The rules live in <see cref="CandidateSession"/>; this grain loads the exam,
 /// persists every change before it answers, and keeps a timer so that a session is submitted when its
 /// time is up even if the workstation has gone quiet. A reminder brings the grain back after a silo
-/// crash, so the timer survives too.
+/// crash, so the timer survives too. Its state is stored as a log (<see cref="SittingStore"/>): an answer
+/// appends one entry, and the header is written only when it changes.
 /// </summary>
 [KanregPlacement]
 public sealed partial class CandidateSessionGrain(
-    [PersistentState("session")] IPersistentState<SessionState> state,
+    SittingStore store,
     ExamCatalog exams,
     BlobStores blobs,
     ArchiveSigner archiveSigner,
@@ -34,6 +35,7 @@ public sealed partial class CandidateSessionGrain(
     const long ContactLineEveryMs = 15_000;
 
     CandidateSession? _session;
+    SittingWritten _written = new();
     IGrainTimer? _timer;
 
     // The line last sent to the room's projection, when (monotonic ms), and a pending coalesced send.
@@ -51,11 +53,12 @@ public sealed partial class CandidateSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Setup is { } setup)
+        if (await store.Load(Key) is var (stored, written))
         {
-            var exam = await exams.Find(setup.ExamId)
-                ?? throw new InvalidOperationException($"Session {Key} refers to exam {setup.ExamId}, which is not defined.");
-            _session = new CandidateSession(state.State, exam, options.Value.ToRules());
+            var exam = await exams.Find(stored.Setup!.ExamId)
+                ?? throw new InvalidOperationException($"Session {Key} refers to exam {stored.Setup.ExamId}, which is not defined.");
+            _written = written;
+            _session = new CandidateSession(stored, exam, options.Value.ToRules());
             await ObserveAndPersist();
         }
     }
@@ -70,8 +73,8 @@ public sealed partial class CandidateSessionGrain(
         }
         var exam = await exams.Find(setup.ExamId);
         if (exam is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{setup.ExamId}' is not defined.");
-        state.State = CandidateSession.NewState(setup, exam);
-        _session = new CandidateSession(state.State, exam, options.Value.ToRules());
+        _written = new SittingWritten();
+        _session = new CandidateSession(CandidateSession.NewState(setup, exam), exam, options.Value.ToRules());
         await Persist();
         return ViewWithLine();
     }
@@ -81,8 +84,9 @@ public sealed partial class CandidateSessionGrain(
         if (_session is null) return true;
         if (_session.State.Status != SessionStatus.Registered)
             return Faults.Of(ErrorCodes.CandidateAlreadySeated, "This sitting has begun (checked in): it cannot be withdrawn.");
-        await state.ClearStateAsync();
+        await store.Log.Delete(Key);
         _session = null;
+        _written = new SittingWritten();
         _timer?.Dispose();
         _timer = null;
         _lineTimer?.Dispose();
@@ -151,7 +155,8 @@ public sealed partial class CandidateSessionGrain(
         var eventsBefore = session.State.Events.Count;
         var statusBefore = session.State.Status;
         var ack = session.Answer(Now, answer.Sequence, answer.ItemId, answer.Choice);
-        // Acknowledged only once stored: persist whenever the answer or an event was recorded, or the time ran out.
+        // Acknowledged only once stored: persist whenever the answer or an event was recorded, or the time ran out
+        // (the contact alone is not worth a write).
         if (session.State.Answers.Count != countBefore || session.State.Events.Count != eventsBefore || session.State.Status != statusBefore)
             await Persist();
         await ReportNewEvents(eventsBefore);
@@ -386,7 +391,7 @@ public sealed partial class CandidateSessionGrain(
     {
         try
         {
-            await state.WriteStateAsync();
+            await store.Save(Key, _session!.State, _written);
         }
         catch (Exception exception)
         {
@@ -421,12 +426,16 @@ public sealed partial class CandidateSessionGrain(
             await blobs.Archives.Put(ArchiveName(Key), Encoding.UTF8.GetBytes(archive.ToJson()));
             await GrainFactory.GetGrain<ICertificateGrain>(archive.CertificateCode).Issue(CertificateGrain.Of(archive));
             session.State.ArchivedAt = Now;
-            await state.WriteStateAsync();
+            await store.Save(Key, session.State, _written);
             CasnMetrics.ArchivesWritten.Add(1);
+            // The signed archive holds the whole log now: the live copy is kept a while for reads, then goes.
+            await store.Log.Expire(Key, options.Value.ArchivedRetention);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             session.State.ArchivedAt = null;
+            // Another activation wrote this sitting: this one's memory is stale, so the next call reloads.
+            if (exception is SittingConflictException) DeactivateOnIdle();
             CasnMetrics.ArchiveFailures.Add(1);
             LogArchiveFailed(logger, exception, Key);
             // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after;

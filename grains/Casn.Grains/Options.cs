@@ -33,6 +33,12 @@ public sealed class SessionOptions
     /// <summary>Silence given back without a proctor, in all, per sitting; beyond it the sitting waits for the proctor.</summary>
     public TimeSpan MaxCreditedPause { get; set; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// How long a finished sitting's live log is kept once its signed archive is stored: its result, receipt and
+    /// proctor view read from it meanwhile; after it, the archive and the certificate are the record.
+    /// </summary>
+    public TimeSpan ArchivedRetention { get; set; } = TimeSpan.FromDays(7);
+
     public SessionRules ToRules() => new(HeartbeatTimeout, MaxAnswers, MaxPinAttempts)
     {
         FaceCheckEvery = FaceCheckEvery,
@@ -75,6 +81,7 @@ public static class GrainServices
             .Validate(o => o.FaceCheckEvery >= TimeSpan.Zero && o.FaceMissesAllowed > 0, $"{SessionOptions.Section}:FaceCheckEvery must not be negative and FaceMissesAllowed must be positive.")
             .Validate(o => o.AutoResumeWithin >= TimeSpan.Zero && o.MaxCreditedPause >= TimeSpan.Zero,
                 $"{SessionOptions.Section}:AutoResumeWithin and MaxCreditedPause must not be negative.")
+            .Validate(o => o.ArchivedRetention > TimeSpan.Zero, $"{SessionOptions.Section}:ArchivedRetention must be positive.")
             .ValidateOnStart();
         services.AddOptions<RoomOptions>().Bind(configuration.GetSection(RoomOptions.Section))
             .Validate(o => o.CheckInClosesBeforeStart >= TimeSpan.Zero, $"{RoomOptions.Section}:CheckInClosesBeforeStart must not be negative.")
@@ -101,6 +108,9 @@ public static class GrainServices
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ExamCatalog>();
+        // Sittings keep their log in memory unless the silo's composition names another store (Redis).
+        services.TryAddSingleton<ISittingLog, MemorySittingLog>();
+        services.AddSingleton<SittingStore>();
         return services;
     }
 }

@@ -152,6 +152,9 @@ public sealed class SessionState
 
     /// <summary>Silence given back without a proctor so far; capped by <see cref="SessionRules.MaxCreditedPause"/>.</summary>
     [Id(28)] public TimeSpan CreditedPause { get; set; }
+
+    /// <summary>A copy whose collections are shared with this one: for building the stored header, never for changing.</summary>
+    public SessionState ShallowCopy() => (SessionState)MemberwiseClone();
 }
 
 /// <summary>A login with the right PIN from a workstation other than the seated one.</summary>

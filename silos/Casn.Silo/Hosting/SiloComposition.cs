@@ -5,6 +5,7 @@ using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Configuration;
 using StackExchange.Redis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Casn.Silo.Hosting;
 
@@ -147,12 +148,21 @@ public static class SiloComposition
     }
 
     /// <summary>
-    /// Redis for grain state and reminders. Grain state is written to a server whose append-only file
+    /// Redis for sittings' logs, grain state and reminders. Everything is written to a server whose append-only file
     /// fsyncs every write, so an acknowledged answer is on disk.
     /// </summary>
     public static void UseRedisState(ISiloBuilder silo, ConfigurationOptions redis)
     {
         silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+        silo.Services.Replace(ServiceDescriptor.Singleton<ISittingLog>(_ =>
+        {
+            // A Redis restart must not leave the silo without its log: retry the connection every half second, not
+            // with the default exponential back-off, which left one silo failing for many seconds after Redis was back.
+            var options = redis.Clone();
+            options.AbortOnConnectFail = false;
+            options.ReconnectRetryPolicy = new LinearRetry(500);
+            return new RedisSittingLog(ConnectionMultiplexer.Connect(options));
+        }));
     }
 }

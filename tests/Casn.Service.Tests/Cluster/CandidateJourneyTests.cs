@@ -156,10 +156,8 @@ public sealed class CandidateJourneyTests(ClusterFixture fixture)
 
     async Task<SessionState> ReadStoredState(ICandidateSessionGrain session)
     {
-        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("Default");
-        var state = new Orleans.GrainState<SessionState>(new SessionState());
-        await storage.ReadStateAsync("session", session.GetGrainId(), state);
-        return state.State ?? new SessionState();
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Casn.Grains.SittingStore>();
+        return (await store.Load(session.GetPrimaryKeyString()))?.State ?? new SessionState();
     }
 
     [Fact]

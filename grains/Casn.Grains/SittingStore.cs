@@ -1,0 +1,217 @@
+using Casn.Domain.Sessions;
+using Orleans.Serialization;
+
+namespace Casn.Grains;
+
+/// <summary>Where a sitting's stored log stands: its length and how often its header was written. Every write names the one it expects.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SittingVersion([property: Id(0)] long Length, [property: Id(1)] long HeaderVersion)
+{
+    public static readonly SittingVersion None = new(0, 0);
+}
+
+/// <summary>A sitting as stored: its header and its log, serialized.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StoredSitting([property: Id(0)] byte[] Header, [property: Id(1)] byte[][] Entries, [property: Id(2)] SittingVersion Version);
+
+/// <summary>
+/// The storage of sittings: an append-only log plus a header, written together atomically. A write names the version
+/// it expects and fails when the stored one differs, so two activations of one sitting (a silo thought dead that was
+/// not) cannot both write: the stale one fails and reloads. Redis in the Redis profile, a memory twin in the embedded one.
+/// </summary>
+public interface ISittingLog
+{
+    /// <summary>The sitting, or null when nothing is stored for it.</summary>
+    Task<StoredSitting?> Read(string sittingKey);
+
+    /// <summary>
+    /// Appends <paramref name="entries"/> and, when given, replaces the header, in one durable step; returns the new version.
+    /// Throws <see cref="SittingConflictException"/> when the stored version is not <paramref name="expected"/>.
+    /// </summary>
+    Task<SittingVersion> Append(string sittingKey, SittingVersion expected, byte[][] entries, byte[]? header);
+
+    /// <summary>Removes the sitting (a withdrawal before it began).</summary>
+    Task Delete(string sittingKey);
+
+    /// <summary>Lets the live copy go after <paramref name="after"/>: the sitting is finished and its signed archive is stored.</summary>
+    Task Expire(string sittingKey, TimeSpan after);
+}
+
+/// <summary>Another writer changed the sitting since this one read it.</summary>
+public sealed class SittingConflictException(string sittingKey, SittingVersion expected, SittingVersion found)
+    : Exception($"Sitting {sittingKey} was written by another activation: expected {expected}, found {found}.");
+
+/// <summary>What of a sitting is already stored, so that the next write sends only what is new.</summary>
+public sealed class SittingWritten
+{
+    public SittingVersion Version { get; set; } = SittingVersion.None;
+    public int Answers { get; set; }
+    public int Events { get; set; }
+    public string? Link { get; set; }
+
+    /// <summary>The header as last written, without the last contact (see <see cref="SittingLog.Header"/>).</summary>
+    public byte[]? HeaderWithoutContact { get; set; }
+}
+
+/// <summary>
+/// Turns a sitting's state into header and entries and back, with Orleans' serializer (the same codec grain state
+/// uses, so the records' [Id] numbering governs compatibility), over whichever <see cref="ISittingLog"/> the silo has.
+/// </summary>
+public sealed partial class SittingStore(ISittingLog log, Serializer serializer, ILogger<SittingStore> logger)
+{
+    public ISittingLog Log => log;
+
+    /// <summary>The stored state of a sitting, and what of it is written; null when none is stored.</summary>
+    public async Task<(SessionState State, SittingWritten Written)?> Load(string sittingKey)
+    {
+        var stored = await Guard(sittingKey, () => log.Read(sittingKey));
+        if (stored is null) return null;
+        var header = serializer.Deserialize<SessionState>(stored.Header)
+            ?? throw new InvalidOperationException($"Sitting {sittingKey} has an empty header.");
+        var entries = new SittingEntry[stored.Entries.Length];
+        for (var i = 0; i < entries.Length; i++)
+            entries[i] = serializer.Deserialize<SittingEntry>(stored.Entries[i]) ?? throw new InvalidOperationException($"Sitting {sittingKey} has an empty entry {i + 1}.");
+        var state = SittingLog.Replay(header, entries, header.Setup!.ExamId);
+        return (state, new SittingWritten
+        {
+            Version = stored.Version,
+            Answers = state.Answers.Count,
+            Events = state.Events.Count,
+            Link = state.AuditHead,
+            HeaderWithoutContact = serializer.SerializeToArray(SittingLog.Header(state, withContact: false)),
+        });
+    }
+
+    /// <summary>
+    /// Stores what changed since <paramref name="written"/>: new answers and events as entries, the header only when
+    /// something other than the last contact changed. Nothing to store, nothing written. Updates <paramref name="written"/>.
+    /// </summary>
+    public async Task Save(string sittingKey, SessionState state, SittingWritten written)
+    {
+        var headerKey = serializer.SerializeToArray(SittingLog.Header(state, withContact: false));
+        var headerChanged = written.HeaderWithoutContact is null || !headerKey.AsSpan().SequenceEqual(written.HeaderWithoutContact);
+        var newEntries = state.Answers.Count - written.Answers + state.Events.Count - written.Events;
+        if (!headerChanged && newEntries == 0) return;
+
+        var entries = SittingLog.NewEntries(state, written.Answers, written.Events, state.Setup!.ExamId, written.Link);
+        var bytes = new byte[entries.Count][];
+        for (var i = 0; i < bytes.Length; i++) bytes[i] = serializer.SerializeToArray(entries[i]);
+        var header = headerChanged ? serializer.SerializeToArray(SittingLog.Header(state, withContact: true)) : null;
+        written.Version = await Guard(sittingKey, () => log.Append(sittingKey, written.Version, bytes, header));
+        written.Answers = state.Answers.Count;
+        written.Events = state.Events.Count;
+        written.Link = state.AuditHead;
+        if (headerChanged) written.HeaderWithoutContact = headerKey;
+    }
+
+    /// <summary>
+    /// A store that cannot be reached is <see cref="StorageUnavailableException"/> to callers (retry the same request):
+    /// the client library's own exceptions cannot cross to other silos or clients, and say nothing a caller can use.
+    /// </summary>
+    async Task<T> Guard<T>(string sittingKey, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is not (SittingConflictException or StorageUnavailableException or OperationCanceledException))
+        {
+            LogStoreFailed(logger, exception, sittingKey);
+            throw new StorageUnavailableException($"The store of sitting {sittingKey} did not answer. Retry the same request: a repeated answer is recognised by its sequence number.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sitting store failed for {SittingKey}")]
+    static partial void LogStoreFailed(ILogger logger, Exception exception, string sittingKey);
+}
+
+/// <summary>
+/// The embedded default's sitting log: kept in memory by a fixed set of shard grains (as Orleans' memory grain storage
+/// does), so that every silo of an in-process cluster sees the same sittings. Gone when the cluster stops.
+/// </summary>
+public sealed class MemorySittingLog(IGrainFactory grains) : ISittingLog
+{
+    public const int Shards = 64;
+
+    ISittingLogShardGrain Shard(string sittingKey) =>
+        grains.GetGrain<ISittingLogShardGrain>((long)(System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(sittingKey)) % Shards));
+
+    public Task<StoredSitting?> Read(string sittingKey) => Shard(sittingKey).Read(sittingKey);
+
+    public async Task<SittingVersion> Append(string sittingKey, SittingVersion expected, byte[][] entries, byte[]? header)
+    {
+        var (version, found) = await Shard(sittingKey).Append(sittingKey, expected, entries, header);
+        return found is null ? version : throw new SittingConflictException(sittingKey, expected, found);
+    }
+
+    public Task Delete(string sittingKey) => Shard(sittingKey).Delete(sittingKey);
+
+    public Task Expire(string sittingKey, TimeSpan after) => Shard(sittingKey).Expire(sittingKey, after);
+}
+
+/// <summary>One shard of the embedded sitting log.</summary>
+public interface ISittingLogShardGrain : IGrainWithIntegerKey
+{
+    Task<StoredSitting?> Read(string sittingKey);
+
+    /// <summary>The new version, or (unchanged, the version found) when the expected one was not the stored one.</summary>
+    Task<(SittingVersion Version, SittingVersion? Conflict)> Append(string sittingKey, SittingVersion expected, byte[][] entries, byte[]? header);
+
+    Task Delete(string sittingKey);
+
+    Task Expire(string sittingKey, TimeSpan after);
+}
+
+/// <summary>Holds its sittings for the life of the cluster: never collected when idle, or they would be lost.</summary>
+[KeepAlive]
+public sealed class SittingLogShardGrain(TimeProvider clock) : Grain, ISittingLogShardGrain
+{
+    sealed class Sitting
+    {
+        public byte[] Header = [];
+        public readonly List<byte[]> Entries = [];
+        public long HeaderVersion;
+        public DateTimeOffset? ExpiresAt;
+    }
+
+    readonly Dictionary<string, Sitting> _sittings = new(StringComparer.Ordinal);
+
+    Sitting? Find(string sittingKey)
+    {
+        if (!_sittings.TryGetValue(sittingKey, out var sitting)) return null;
+        if (sitting.ExpiresAt is not { } expires || expires > clock.GetUtcNow()) return sitting;
+        _sittings.Remove(sittingKey);
+        return null;
+    }
+
+    public Task<StoredSitting?> Read(string sittingKey) => Task.FromResult(Find(sittingKey) is { } s
+        ? new StoredSitting(s.Header, [.. s.Entries], new SittingVersion(s.Entries.Count, s.HeaderVersion))
+        : null);
+
+    public Task<(SittingVersion Version, SittingVersion? Conflict)> Append(string sittingKey, SittingVersion expected, byte[][] entries, byte[]? header)
+    {
+        var sitting = Find(sittingKey);
+        var found = sitting is null ? SittingVersion.None : new SittingVersion(sitting.Entries.Count, sitting.HeaderVersion);
+        if (found != expected) return Task.FromResult<(SittingVersion, SittingVersion?)>((found, found));
+        if (sitting is null) _sittings[sittingKey] = sitting = new Sitting();
+        sitting.Entries.AddRange(entries);
+        if (header is not null)
+        {
+            sitting.Header = header;
+            sitting.HeaderVersion++;
+        }
+        return Task.FromResult<(SittingVersion, SittingVersion?)>((new SittingVersion(sitting.Entries.Count, sitting.HeaderVersion), null));
+    }
+
+    public Task Delete(string sittingKey)
+    {
+        _sittings.Remove(sittingKey);
+        return Task.CompletedTask;
+    }
+
+    public Task Expire(string sittingKey, TimeSpan after)
+    {
+        if (Find(sittingKey) is { } sitting) sitting.ExpiresAt = clock.GetUtcNow() + after;
+        return Task.CompletedTask;
+    }
+}
