@@ -160,7 +160,9 @@ public sealed class BenchRedis : IAsyncDisposable
             ArgumentList = { "--bind", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", directory,
                 "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", Path.Combine(directory, "redis.log"),
                 // No automatic rewrite during a bench: the AOF's growth is then exactly what was written (aof_bytes_per_answer).
-                "--auto-aof-rewrite-percentage", "0" },
+                "--auto-aof-rewrite-percentage", "0",
+                // Redis records each second's slowest fsync of 5 ms or more (LATENCY HISTORY aof-fsync-always): see FsyncStalls.
+                "--latency-monitor-threshold", "5" },
             UseShellExecute = false,
         }) ?? throw new InvalidOperationException("redis-server did not start (apt-get install redis-server).");
         var redis = new BenchRedis(process, directory, port);
@@ -178,6 +180,18 @@ public sealed class BenchRedis : IAsyncDisposable
             }
         }
         throw new InvalidOperationException("redis-server did not answer.");
+    }
+
+    /// <summary>
+    /// Seconds since <paramref name="since"/> (unix seconds) in which an fsync of the append-only file took 5 ms or more,
+    /// and the slowest: with appendfsync always every acknowledged answer waits for one.
+    /// </summary>
+    public async Task<(int Seconds, long MaxMs)> FsyncStalls(long since)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        var history = (RedisResult[])(await connection.GetDatabase().ExecuteAsync("LATENCY", "HISTORY", "aof-fsync-always"))!;
+        var samples = history.Select(h => (RedisResult[])h!).Where(h => (long)h[0] >= since).Select(h => (long)h[1]).ToList();
+        return (samples.Count, samples.Count == 0 ? 0 : samples.Max());
     }
 
     /// <summary>The append-only file's size on disk now (Redis 7 keeps it as parts in <c>appendonlydir</c>).</summary>

@@ -85,8 +85,11 @@ public static class BoardBench
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in settings) start.Environment[name] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // CASN_BENCH_SILO_LOGS: a folder where each silo's output goes (silo-{port}.log), to see why a step failed.
+        var logs = Environment.GetEnvironmentVariable("CASN_BENCH_SILO_LOGS");
+        var log = logs is null ? null : TextWriter.Synchronized(new StreamWriter(Path.Combine(logs, $"silo-{port}.log"), append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, line) => log?.WriteLine(line.Data);
+        process.ErrorDataReceived += (_, line) => log?.WriteLine(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
@@ -111,19 +114,19 @@ public static class BoardBench
     {
         var operatorClient = client(tokens.Issue(StaffGrant.Operator("bench", "Bench", StaffClaims.National, TimeSpan.FromHours(2))).Token);
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
-        await Ok(await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options));
+        await Ok(await Retrying(() => operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options)));
         var run = Interlocked.Increment(ref _rooms);
         var startsAt = DateTimeOffset.UtcNow.AddHours(1);
         var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R{run:D2}";
         var participants = Enumerable.Range(1, candidates).Select(n => $"V{Environment.ProcessId}{run:D2}{n:D4}").ToArray();
         for (var n = 0; n < candidates; n++)
-            await Ok(await operatorClient.PutAsJsonAsync($"/api/candidates/{participants[n]}", new
+            await Ok(await Retrying(() => operatorClient.PutAsJsonAsync($"/api/candidates/{participants[n]}", new
             {
                 participantNo = participants[n], name = $"Peserta {n + 1}", nationalId = $"3201{run:D4}{n:D8}", birthDate = "1999-01-01",
                 category = "general", positionId = "POS-1", accessible = false, kanreg = "KANREG-B",
-            }));
-        await Ok(await operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt, seats = candidates }));
-        await Ok(await operatorClient.PostAsJsonAsync($"/api/rooms/{roomKey}/roster", participants.Select((p, i) => new { participantNo = p, seat = $"S{i + 1}" })));
+            })));
+        await Ok(await Retrying(() => operatorClient.PutAsJsonAsync($"/api/rooms/{roomKey}", new { examId = exam.Id, name = "Bench", startsAt, seats = candidates })));
+        await Ok(await Retrying(() => operatorClient.PostAsJsonAsync($"/api/rooms/{roomKey}/roster", participants.Select((p, i) => new { participantNo = p, seat = $"S{i + 1}" }))));
         var proctor = client(tokens.Issue(StaffGrant.Proctor("bench", "Bench", [roomKey], TimeSpan.FromHours(2))).Token);
         var workstations = new HttpClient[candidates];
         for (var n = 0; n < candidates; n++)
@@ -291,6 +294,21 @@ public static class BoardBench
                 yield return (who, int.Parse(line.AsSpan(totalAt, totalEnd - totalAt), System.Globalization.CultureInfo.InvariantCulture));
                 at = totalEnd;
             }
+        }
+    }
+
+    /// <summary>
+    /// Set-up calls (all idempotent) are sent again after a 503, as the service asks: a cluster seconds old, with its silos
+    /// sharing 2 cores, sometimes answers a roster of 64 with one (scaling step, 3 silos).
+    /// </summary>
+    static async Task<HttpResponseMessage> Retrying(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable || attempt == 5) return response;
+            Console.Error.WriteLine($"  set-up: {response.RequestMessage?.RequestUri?.AbsolutePath} answered 503; sending it again ({attempt} of 4)");
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
         }
     }
 

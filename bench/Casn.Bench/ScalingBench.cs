@@ -22,14 +22,18 @@ public static class ScalingBench
             Console.Error.WriteLine($"scaling skipped: it needs Azurite at {BenchAzurite.Executable} (npm install --prefix .ci/azurite azurite@3.37.0, as .ci/run does)");
             return;
         }
-        var one = await AnswersPerSecond(1, options);
-        var three = await AnswersPerSecond(3, options);
+        // #14's figure: 50 closed-loop workstations on one silo, with the ack's p99 as the workstation sees it.
+        var (http50, http50P50, http50P99) = await AnswersPerSecond(1, 50, options);
+        figures.Add(new("http_answers_per_s_50", http50, "1/s", $"HTTP, 50 workstations back to back, 1 silo, Redis profile (fsync always); p50 {http50P50:0.0} ms, p99 {http50P99:0.0} ms"));
+        figures.Add(new("http_ack_p99_ms_50", http50P99, "ms", "the same run: answer PUT to its 200, as the workstation sees it"));
+        var (one, _, _) = await AnswersPerSecond(1, options.Workstations, options);
+        var (three, _, _) = await AnswersPerSecond(3, options.Workstations, options);
         figures.Add(new("answers_per_s_1_silo", one, "1/s", $"HTTP, {options.Workstations} workstations, Redis profile, {Environment.ProcessorCount} cores"));
         figures.Add(new("answers_per_s_3_silos", three, "1/s", "same load spread over 3 silo processes of one cluster"));
         figures.Add(new("scaling_ratio_3_vs_1", three / one, "ratio", "3 silos / 1 silo on this machine"));
     }
 
-    static async Task<double> AnswersPerSecond(int siloCount, BenchOptions options)
+    static async Task<(double Rate, double P50, double P99)> AnswersPerSecond(int siloCount, int workstations, BenchOptions options)
     {
         await using var redis = await BenchRedis.StartAsync();
         await using var azurite = await BenchAzurite.StartAsync();
@@ -58,8 +62,9 @@ public static class ScalingBench
             }
             var tokens = new StaffTokens(key);
             var room = await BoardBench.Prepare(token => Client(ports[0], token), (n, token) => Client(ports[n % ports.Length], token),
-                tokens, options.Workstations);
+                tokens, workstations);
             var acked = 0;
+            var latencies = new Latencies();
             var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
             var deadline = warm + (long)(options.Step.TotalSeconds * Stopwatch.Frequency);
             await Task.WhenAll(room.Workstations.Select(async (workstation, n) =>
@@ -67,13 +72,18 @@ public static class ScalingBench
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
                     var seq = ++room.Sequences[n];
+                    var start = Stopwatch.GetTimestamp();
                     var item = room.Papers[n].Items[(int)(seq % 110)].Item.Id;
                     var response = await workstation.PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
-                    if (response.IsSuccessStatusCode && Stopwatch.GetTimestamp() > warm) Interlocked.Increment(ref acked);
+                    if (response.IsSuccessStatusCode && start > warm)
+                    {
+                        Interlocked.Increment(ref acked);
+                        latencies.Add(Latencies.Since(start));
+                    }
                 }
             }));
-            Console.Error.WriteLine($"  scaling: {siloCount} silo(s), {acked / options.Step.TotalSeconds:0} acknowledged answers/s");
-            return acked / options.Step.TotalSeconds;
+            Console.Error.WriteLine($"  scaling: {siloCount} silo(s), {workstations} workstations, {acked / options.Step.TotalSeconds:0} acknowledged answers/s, p99 {latencies.Percentile(99):0.0} ms");
+            return (acked / options.Step.TotalSeconds, latencies.Percentile(50), latencies.Percentile(99));
         }
         finally
         {

@@ -16,7 +16,8 @@ public sealed class CandidateSession
     readonly SessionRules _rules;
     readonly Dictionary<string, AnswerRecord> _current = new(StringComparer.Ordinal);
     readonly Dictionary<long, AnswerRecord> _bySequence = [];
-    readonly Dictionary<string, HashSet<int>> _choicesByItem = new(StringComparer.Ordinal);
+    // The options tried per item, one bit each (an item has at most a handful): a set per item cost ~150 bytes x 110 items.
+    readonly Dictionary<string, uint> _choicesByItem = new(StringComparer.Ordinal);
 
     public CandidateSession(SessionState state, ExamDefinition exam, SessionRules rules)
     {
@@ -339,6 +340,9 @@ public sealed class CandidateSession
         if (_state.Answers.Count >= _rules.MaxAnswers)
             return Faults.Of(ErrorCodes.AnswerLimitReached, "This session has reached its limit of answer changes.");
 
+        // The paper's own string, not the request's: a sitting keeps 150 or more answers for hours, and each request's
+        // copy of the id would stay on the heap as long.
+        itemId = item.Item.Id;
         // An answer that arrives after a newer one for the same item is kept in the log but changes nothing.
         var applied = !_current.TryGetValue(itemId, out var current) || current.Sequence < sequence;
         var ordinal = Chain(now, AuditChain.AnswerKind, AuditChain.WorkstationActor, AuditChain.AnswerDetail(sequence, itemId, choice, applied));
@@ -530,9 +534,10 @@ public sealed class CandidateSession
     {
         _bySequence[record.Sequence] = record;
         if (record.Applied) _current[record.ItemId] = record;
-        if (!_choicesByItem.TryGetValue(record.ItemId, out var tried)) _choicesByItem[record.ItemId] = tried = [];
-        if (record.Choice is { } choice) tried.Add(choice);
-        return tried.Count;
+        var tried = _choicesByItem.GetValueOrDefault(record.ItemId);
+        // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
+        if (record.Choice is { } choice and >= 0 and < 32) _choicesByItem[record.ItemId] = tried |= 1u << choice;
+        return System.Numerics.BitOperations.PopCount(tried);
     }
 
     static AnswerAck AckFor(AnswerRecord record, bool replayed) =>

@@ -10,8 +10,11 @@ namespace Casn.Silo.Hosting;
 /// its effects to the append-only file as one MULTI/EXEC, so an answer is one small fsync'd append and the header
 /// and the log never disagree after a crash. The braces put both keys in one Redis Cluster slot.
 /// </summary>
-public sealed class RedisSittingLog(IConnectionMultiplexer redis) : ISittingLog
+public sealed class RedisSittingLog(ConfigurationOptions options) : ISittingLog, IAsyncDisposable
 {
+    // Connected on first use, without blocking the caller's thread (a grain's activation).
+    readonly Lazy<Task<ConnectionMultiplexer>> _redis = new(() => ConnectionMultiplexer.ConnectAsync(options));
+
     // KEYS: log, head. ARGV: expected length, expected header version, the header or '' for none, then the entries.
     // Returns {0, length, version} after writing, or {1, length, version} as found when they are not the ones expected.
     const string AppendScript = """
@@ -35,11 +38,10 @@ public sealed class RedisSittingLog(IConnectionMultiplexer redis) : ISittingLog
 
     static RedisKey[] Keys(string sittingKey) => [$"sitting:{{{sittingKey}}}:log", $"sitting:{{{sittingKey}}}:head"];
 
-    IDatabase Db => redis.GetDatabase();
 
     public async Task<StoredSitting?> Read(string sittingKey)
     {
-        var result = await Db.ScriptEvaluateAsync(ReadScript, Keys(sittingKey));
+        var result = await (await Db()).ScriptEvaluateAsync(ReadScript, Keys(sittingKey));
         if (result.IsNull) return null;
         var parts = (RedisResult[])result!;
         var entries = Array.ConvertAll((RedisResult[])parts[2]!, e => (byte[])e!);
@@ -54,16 +56,23 @@ public sealed class RedisSittingLog(IConnectionMultiplexer redis) : ISittingLog
         // A serialized header is never empty, so '' can mean "the header is unchanged".
         values[2] = header ?? RedisValue.EmptyString;
         for (var i = 0; i < entries.Length; i++) values[3 + i] = entries[i];
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, Keys(sittingKey), values))!;
+        var result = (RedisResult[])(await (await Db()).ScriptEvaluateAsync(AppendScript, Keys(sittingKey), values))!;
         var found = new SittingVersion((long)result[1], (long)result[2]);
         return (int)result[0] == 0 ? found : throw new SittingConflictException(sittingKey, expected, found);
     }
 
-    public async Task Delete(string sittingKey) => await Db.KeyDeleteAsync(Keys(sittingKey));
+    public async Task Delete(string sittingKey) => await (await Db()).KeyDeleteAsync(Keys(sittingKey));
 
     public async Task Expire(string sittingKey, TimeSpan after)
     {
-        var db = Db;
+        var db = await Db();
         await Task.WhenAll(Keys(sittingKey).Select(key => db.KeyExpireAsync(key, after)));
+    }
+
+    async Task<IDatabase> Db() => (await _redis.Value).GetDatabase();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis.IsValueCreated) await (await _redis.Value).DisposeAsync();
     }
 }

@@ -162,7 +162,7 @@ public static class SiloComposition
             var options = redis.Clone();
             options.AbortOnConnectFail = false;
             options.ReconnectRetryPolicy = new LinearRetry(500);
-            return new RedisSittingLog(ConnectionMultiplexer.Connect(options));
+            return new RedisSittingLog(options);
         }));
     }
 }

@@ -98,6 +98,38 @@ public sealed class CandidateJourneyTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_answer_appends_one_entry_and_leaves_the_header_alone_and_a_reactivated_sitting_replays_the_same_chain()
+    {
+        var day = await new ExamDay(Grains).Prepare();
+        var token = await day.Start(1);
+        var log = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Casn.Grains.ISittingLog>();
+        var key = day.Session(1).GetPrimaryKeyString();
+        var before = (await log.Read(key))!.Version;
+
+        // Storage work per answer is constant: one entry each, however many came before, and no header write.
+        for (var n = 1; n <= 5; n++)
+            Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(n, day.PaperOf(1).Items[n].Item.Id, 1)));
+        var afterAnswers = (await log.Read(key))!;
+        Assert.Equal(before with { Length = before.Length + 5 }, afterAnswers.Version);
+        // A heartbeat (contact alone) writes nothing; a proctor's action is an entry plus a header write.
+        Ok(await day.Session(1).Heartbeat(token));
+        Assert.Equal(afterAnswers.Version, (await log.Read(key))!.Version);
+        Ok(await day.Room.Suspend(day.ParticipantNo(1), day.Proctor));
+        Assert.Equal(new Casn.Grains.SittingVersion(afterAnswers.Version.Length + 1, afterAnswers.Version.HeaderVersion + 1), (await log.Read(key))!.Version);
+
+        // A fresh activation replays header and log, and every link, to the same sitting.
+        var viewBefore = (await day.Session(1).GetView())!;
+        await fixture.Cluster.DeactivateAsync(day.Session(1));
+        var viewAfter = (await day.Session(1).GetView())!;
+        Assert.Equal((viewBefore.Answered, viewBefore.Status, viewBefore.EventCount), (viewAfter.Answered, viewAfter.Status, viewAfter.EventCount));
+        Assert.Equal(viewBefore.Events, viewAfter.Events);
+    }
+
+    [Fact]
+    public async Task A_writer_that_missed_a_write_is_refused_by_the_memory_log() =>
+        await SittingLogContract.RefusesStaleWriters(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Casn.Grains.ISittingLog>());
+
+    [Fact]
     public async Task Suspension_stops_answers_and_resume_gives_the_time_back()
     {
         var day = await new ExamDay(Grains).Prepare();
