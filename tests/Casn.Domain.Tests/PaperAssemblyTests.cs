@@ -44,6 +44,24 @@ public class PaperAssemblyTests
     }
 
     [Fact]
+    public void A_paper_finds_exactly_its_own_items_and_shares_its_option_orders_with_other_papers()
+    {
+        // A bank larger than the paper: some bank items are in no paper of this candidate.
+        var bank = _exam with { Items = [.. _exam.Items, .. _exam.Items.Select(i => i with { Id = i.Id + "-extra" })] };
+        var paper = PaperAssembler.Assemble(bank, PaperAssembler.SeedFor(bank.Id, bank.BankVersion, "2024-003"));
+        var inPaper = paper.Items.Select(i => i.Item.Id).ToHashSet();
+        Assert.True(bank.Items.Length > inPaper.Count);
+        Assert.All(bank.Items, item => Assert.Equal(inPaper.Contains(item.Id) ? item.Id : null, paper.Find(item.Id)?.Item.Id));
+        Assert.All(paper.Items, item => Assert.Same(item, paper.Find(item.Item.Id)));
+        Assert.Null(paper.Find("no-such-item"));
+
+        // Equal orders are one array, whoever's paper they are in (a live sitting keeps its paper for hours).
+        var other = PaperAssembler.Assemble(bank, PaperAssembler.SeedFor(bank.Id, bank.BankVersion, "2024-004"));
+        var orders = paper.Items.Concat(other.Items).Select(i => i.OptionOrder).ToList();
+        Assert.Equal(orders.Select(o => string.Join(",", o)).Distinct().Count(), orders.Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Fact]
     public void Neighbours_in_a_room_get_different_papers()
     {
         var room = Enumerable.Range(1, 36).Select(seat => PaperOf($"2024-{seat:D3}")).ToList();

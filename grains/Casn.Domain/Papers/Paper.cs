@@ -13,20 +13,36 @@ public sealed record PaperItem(int Number, ItemDefinition Item, int[] OptionOrde
     public int PointsForChoice(int shownPosition) => Item.Points[OptionOrder[shownPosition]];
 }
 
-/// <summary>A candidate's own selection and order of items, rebuilt from the seed whenever it is needed.</summary>
+/// <summary>
+/// A candidate's own selection and order of items, rebuilt from the seed whenever it is needed. A live sitting holds
+/// its paper for hours, so the lookup by item id is shared by all papers of a bank (id to bank index), and a paper
+/// keeps only where each bank item sits in it.
+/// </summary>
 public sealed class Paper
 {
-    readonly Dictionary<string, PaperItem> _byItemId;
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ItemDefinition[], Dictionary<string, int>> BankIndexes = new();
 
-    public Paper(IReadOnlyList<PaperItem> items)
+    readonly Dictionary<string, int> _bankIndex;
+    readonly short[] _placeByBankIndex;
+
+    public Paper(IReadOnlyList<PaperItem> items, ItemDefinition[] bank)
     {
         Items = items;
-        _byItemId = items.ToDictionary(i => i.Item.Id, StringComparer.Ordinal);
+        _bankIndex = BankIndexes.GetValue(bank, b =>
+        {
+            var index = new Dictionary<string, int>(b.Length, StringComparer.Ordinal);
+            for (var i = 0; i < b.Length; i++) index.TryAdd(b[i].Id, i);
+            return index;
+        });
+        _placeByBankIndex = new short[bank.Length];
+        for (var place = 0; place < items.Count; place++)
+            if (_bankIndex.TryGetValue(items[place].Item.Id, out var bankIndex)) _placeByBankIndex[bankIndex] = (short)(place + 1);
     }
 
     public IReadOnlyList<PaperItem> Items { get; }
 
-    public PaperItem? Find(string itemId) => _byItemId.GetValueOrDefault(itemId);
+    public PaperItem? Find(string itemId) =>
+        _bankIndex.TryGetValue(itemId, out var bankIndex) && _placeByBankIndex[bankIndex] is > 0 and var place ? Items[place - 1] : null;
 }
 
 /// <summary>
@@ -55,10 +71,22 @@ public static class PaperAssembler
             {
                 var order = Enumerable.Range(0, item.Options.Length).ToArray();
                 random.Shuffle(order);
-                items.Add(new PaperItem(items.Count + 1, item, order));
+                items.Add(new PaperItem(items.Count + 1, item, Shared(order)));
             }
         }
-        return new Paper(items);
+        return new Paper(items, exam.Items);
+    }
+
+    // Option orders are shared between papers: an item has a handful of options, so only a few hundred orders exist,
+    // and a sitting need not hold 110 arrays of its own (about 5 KB). Nothing writes an order after assembly.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, int[]> SharedOrders = new();
+
+    static int[] Shared(int[] order)
+    {
+        if (order.Length > 15) return order;
+        var key = (ulong)order.Length;
+        foreach (var option in order) key = (key << 4) | (uint)option;
+        return SharedOrders.GetOrAdd(key, order);
     }
 }
 

@@ -15,7 +15,8 @@ public sealed class CandidateSession
     readonly SessionState _state;
     readonly SessionRules _rules;
     readonly Dictionary<string, AnswerRecord> _current = new(StringComparer.Ordinal);
-    readonly Dictionary<long, AnswerRecord> _bySequence = [];
+    // The highest sequence so far: a new answer (almost every one) is above it and needs no search for a replay.
+    long _lastSequence;
     // The options tried per item, one bit each (an item has at most a handful): a set per item cost ~150 bytes x 110 items.
     readonly Dictionary<string, uint> _choicesByItem = new(StringComparer.Ordinal);
 
@@ -55,7 +56,7 @@ public sealed class CandidateSession
     /// </summary>
     public const long MaxSequence = int.MaxValue;
 
-    public long LastSequence => _state.Answers.Count == 0 ? 0 : _state.Answers.Max(a => a.Sequence);
+    public long LastSequence => _lastSequence;
 
     // ---- check-in and login ----
 
@@ -320,7 +321,7 @@ public sealed class CandidateSession
     {
         if (sequence is <= 0 or > MaxSequence)
             return Faults.Of(ErrorCodes.AnswerSequenceInvalid, $"Sequence numbers run from 1 to {MaxSequence} (2^31 - 1).");
-        if (_bySequence.TryGetValue(sequence, out var earlier))
+        if (sequence <= _lastSequence && EarlierAnswer(sequence) is { } earlier)
         {
             return earlier.ItemId == itemId && earlier.Choice == choice
                 ? AckFor(earlier, replayed: true)
@@ -532,12 +533,24 @@ public sealed class CandidateSession
     /// <summary>Indexes an answer; returns how many different options this item has been given so far.</summary>
     int Index(AnswerRecord record)
     {
-        _bySequence[record.Sequence] = record;
+        if (record.Sequence > _lastSequence) _lastSequence = record.Sequence;
         if (record.Applied) _current[record.ItemId] = record;
         var tried = _choicesByItem.GetValueOrDefault(record.ItemId);
         // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
         if (record.Choice is { } choice and >= 0 and < 32) _choicesByItem[record.ItemId] = tried |= 1u << choice;
         return System.Numerics.BitOperations.PopCount(tried);
+    }
+
+    /// <summary>
+    /// The answer sent with this sequence, if any. A search from the newest: a replay is of a recent answer, and a sitting
+    /// holds at most <see cref="SessionRules.MaxAnswers"/>; an index by sequence cost ~30 bytes per answer for hours.
+    /// </summary>
+    AnswerRecord? EarlierAnswer(long sequence)
+    {
+        var answers = _state.Answers;
+        for (var i = answers.Count - 1; i >= 0; i--)
+            if (answers[i].Sequence == sequence) return answers[i];
+        return null;
     }
 
     static AnswerAck AckFor(AnswerRecord record, bool replayed) =>
