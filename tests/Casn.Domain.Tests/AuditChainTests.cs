@@ -13,10 +13,7 @@ public class AuditChainTests
     /// <summary>A sitting with a check-in, answers (one changed, one arriving late), a suspension, extra time and a submit.</summary>
     static CandidateSession Finished()
     {
-        var setup = new SessionSetup(Exam.Id, "2024-001", "Siti", "general", false, "A1");
-        var session = new CandidateSession(CandidateSession.NewState(setup, Exam), Exam, Rules);
-        session.CheckIn(new CheckInRecord(T0.AddMinutes(-60), "manual", "proctor-1", "ID card checked"), "pin", true);
-        Assert.True(session.Login(T0, "pin", "ws-1", "token").IsOk);
+        var session = ExamFixtures.StartedSession(Exam, Rules, T0);
         var items = session.Paper.Items;
         Assert.True(session.Answer(T0.AddMinutes(1), 1, items[0].Item.Id, 2).IsOk);
         Assert.True(session.Answer(T0.AddMinutes(2), 3, items[0].Item.Id, 1).IsOk);

@@ -34,6 +34,16 @@ static class ExamFixtures
         return new ExamDefinition(blueprint, "test-bank-1", [.. items]);
     }
 
+    /// <summary>Participant 2024-001 checked in an hour before <paramref name="t0"/> and logged in at it: the clock runs.</summary>
+    public static Sessions.CandidateSession StartedSession(ExamDefinition exam, Sessions.SessionRules rules, DateTimeOffset t0)
+    {
+        var setup = new Sessions.SessionSetup(exam.Id, "2024-001", "Siti", "general", false, "A1");
+        var session = new Sessions.CandidateSession(Sessions.CandidateSession.NewState(setup, exam), exam, rules);
+        session.CheckIn(new Sessions.CheckInRecord(t0.AddMinutes(-60), "manual", "proctor-1", "ID card checked"), "pin", true);
+        Assert.True(session.Login(t0, "pin", "ws-1", "token").IsOk);
+        return session;
+    }
+
     /// <summary>The shown position on this paper of the option worth <paramref name="points"/>.</summary>
     public static int ShownPositionWorth(PaperItem item, int points) =>
         Array.FindIndex(item.OptionOrder, bankIndex => item.Item.Points[bankIndex] == points);

@@ -11,14 +11,7 @@ public class SittingLogTests
     static readonly DateTimeOffset T0 = new(2024, 10, 16, 8, 0, 0, TimeSpan.FromHours(7));
     static readonly SessionRules Rules = new(TimeSpan.FromHours(4), MaxAnswers: 300, MaxPinAttempts: 3);
 
-    static CandidateSession Started()
-    {
-        var setup = new SessionSetup(Exam.Id, "2024-001", "Siti", "general", false, "A1");
-        var session = new CandidateSession(CandidateSession.NewState(setup, Exam), Exam, Rules);
-        session.CheckIn(new CheckInRecord(T0.AddMinutes(-60), "manual", "proctor-1", "ID card checked"), "pin", true);
-        Assert.True(session.Login(T0, "pin", "ws-1", "token").IsOk);
-        return session;
-    }
+    static CandidateSession Started() => ExamFixtures.StartedSession(Exam, Rules, T0);
 
     /// <summary>Writes what is new the way the grain does, in several steps; returns the whole stored log.</summary>
     static List<SittingEntry> Append(CandidateSession session, List<SittingEntry> log)
