@@ -73,6 +73,7 @@ public static class SiloComposition
         switch (settings.Profile)
         {
             case EmbeddedProfile:
+                EnsurePortsFree(IPAddress.Loopback, settings);
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
                 UseMemoryState(silo);
                 silo.UseInMemoryReminderService();
@@ -80,6 +81,7 @@ public static class SiloComposition
             case RedisProfile:
                 if (!IPAddress.TryParse(settings.AdvertisedAddress, out var address))
                     throw new InvalidOperationException($"{ClusterSettings.Section}:AdvertisedAddress '{settings.AdvertisedAddress}' is not an IP address.");
+                EnsurePortsFree(address, settings);
                 silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
                 if (settings.Kubernetes) silo.UseKubernetesHosting();
                 var redis = RedisOptionsFrom(configuration);
@@ -111,6 +113,28 @@ public static class SiloComposition
         // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
         silo.AddDashboard();
         silo.Services.AddCasnGrains(configuration);
+    }
+
+    /// <summary>
+    /// Refuses to start on a silo or gateway port that something already listens on. Orleans' listeners allow the port
+    /// to be shared, so a second silo on the same ports used to start "healthy" and take half of the first one's
+    /// connections. A plain bind, which does not share, finds the port taken and names it.
+    /// </summary>
+    static void EnsurePortsFree(IPAddress address, ClusterSettings settings)
+    {
+        foreach (var (port, setting) in new[] { (settings.SiloPort, "SiloPort"), (settings.GatewayPort, "GatewayPort") })
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(address, port));
+            }
+            catch (System.Net.Sockets.SocketException exception) when (exception.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+            {
+                throw new InvalidOperationException(
+                    $"{ClusterSettings.Section}:{setting} {port} is already in use on {address}: another silo or program listens there. Stop it, or give this silo other ports.");
+            }
+        }
     }
 
     /// <summary>Publishes this silo's region and places each region's rooms and sessions on its silos.</summary>
