@@ -31,6 +31,10 @@ public static class ErrorCodes
     public const string CandidateNotFound = "candidate.not_found";
     public const string CandidateInvalid = "candidate.invalid";
     public const string CategoryUnknown = "candidate.category_unknown";
+    /// <summary>A registration, or SKB scores, name a position the exam does not define (#15).</summary>
+    public const string PositionUnknown = "position.unknown";
+    /// <summary>An SKB score file with a bad line: the message names every bad line, and nothing of the file is applied.</summary>
+    public const string SkbInvalid = "skb.invalid";
     /// <summary>A candidate registered to sit with one Kanreg, rostered into another Kanreg's room.</summary>
     public const string CandidateOtherKanreg = "candidate.other_kanreg";
     /// <summary>A candidate registered to sit at one site of their Kanreg, rostered into a room at another site.</summary>
