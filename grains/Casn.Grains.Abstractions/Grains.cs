@@ -221,6 +221,30 @@ public interface IStandInRegistryGrain : IGrainWithStringKey
 }
 
 /// <summary>
+/// One position (formasi) of one exam and the results of its sittings. Key: <c>{examId}/{positionId}</c>
+/// (<see cref="PositionKey"/>). Finished sittings report here; a report is idempotent, so a sitting's reminder may send
+/// it again until it is taken.
+/// </summary>
+public interface IPositionRankingGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the position, or changes its agency, title or openings; results already reported stay.</summary>
+    Task<Result<Casn.Domain.Results.Position>> Define(Casn.Domain.Results.Position position);
+
+    /// <summary>Takes a finished sitting's result; the same participant again changes nothing. Returns the results held.</summary>
+    Task<int> Report(Casn.Domain.Results.SittingResult result);
+
+    /// <summary>The SKD standing by the exam's rules: ranked, shortlisted, failed, disqualified. Null until the position is defined.</summary>
+    [AlwaysInterleave]
+    Task<PositionStanding?> GetStanding();
+}
+
+/// <summary>The grain key of a position: exam id and position id, both tokens.</summary>
+public static class PositionKey
+{
+    public static string Of(string examId, string positionId) => $"{examId}/{positionId}";
+}
+
+/// <summary>
 /// A finished sitting's certificate, keyed by the code on the candidate's receipt. Public: anyone with
 /// the code sees what it attests (participant number, name, scores, outcome) and the signature to check.
 /// </summary>

@@ -253,3 +253,25 @@ public sealed record BlockedAttempt(
 public sealed record StandInRegister(
     [property: Id(0)] StandInCase[] Cases,
     [property: Id(1)] BlockedAttempt[] Refusals);
+
+/// <summary>A position's SKD standing as staff read it: no NIK, no photo; scores per section in the exam's order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PositionStanding(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] Casn.Domain.Results.Position Position,
+    [property: Id(2)] string[] Sections,
+    [property: Id(3)] StandingLine[] Lines,
+    [property: Id(4)] int Shortlisted);
+
+/// <summary>One line of a standing: <c>status</c> is passed, failed, absent or disqualified; only passed lines have a rank.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StandingLine(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Category,
+    [property: Id(3)] int[] SectionScores,
+    [property: Id(4)] int Total,
+    [property: Id(5)] string Status,
+    [property: Id(6)] int? Rank,
+    [property: Id(7)] bool Shortlisted,
+    [property: Id(8)] string CertificateCode);

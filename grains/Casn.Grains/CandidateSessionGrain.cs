@@ -60,6 +60,8 @@ public sealed partial class CandidateSessionGrain(
             _written = written;
             _session = new CandidateSession(stored, exam, options.Value.ToRules());
             await ObserveAndPersist();
+            // A result its position has not taken yet (the silo died in between) goes now, not at the next reminder.
+            if (ResultToReport()) ScheduleReport(TimeSpan.Zero);
         }
     }
 
@@ -269,9 +271,11 @@ public sealed partial class CandidateSessionGrain(
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
-        // Activation already observed the clock and set the timer; once finished and archived, the reminder goes.
+        // Activation already observed the clock and set the timer; once finished, archived and taken by its position's
+        // ranking, the reminder goes.
         if (_session?.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
-        if (_session?.State is null or { Status: SessionStatus.Finished, ArchivedAt: not null })
+        if (ResultToReport()) await ReportResult();
+        if (_session?.State is null or { Status: SessionStatus.Finished, ArchivedAt: not null } && !ResultToReport())
         {
             var reminder = await this.GetReminder(reminderName);
             if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -426,10 +430,13 @@ public sealed partial class CandidateSessionGrain(
             await blobs.Archives.Put(ArchiveName(Key), Encoding.UTF8.GetBytes(archive.ToJson()));
             await GrainFactory.GetGrain<ICertificateGrain>(archive.CertificateCode).Issue(CertificateGrain.Of(archive));
             session.State.ArchivedAt = Now;
+            session.State.CertificateCode = archive.CertificateCode;
             await store.Save(Key, session.State, _written);
             CasnMetrics.ArchivesWritten.Add(1);
             // The signed archive holds the whole log now: the live copy is kept a while for reads, then goes.
             await store.Log.Expire(Key, options.Value.ArchivedRetention);
+            // The position's ranking hears of it next, off the candidate's request: a timer now, the reminder after.
+            if (ResultToReport()) ScheduleReport(TimeSpan.Zero);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -446,6 +453,50 @@ public sealed partial class CandidateSessionGrain(
             _archiveRetry = this.RegisterGrainTimer(RetryArchive, new GrainTimerCreationOptions(_archiveRetryIn.Value, Timeout.InfiniteTimeSpan));
         }
     }
+
+    /// <summary>An archived result that its position's ranking has not taken yet (a sitting with a position only).</summary>
+    bool ResultToReport() =>
+        _session?.State is { Status: SessionStatus.Finished, ArchivedAt: not null, ResultReportedAt: null, Setup.PositionId.Length: > 0 };
+
+    /// <summary>
+    /// Sends the result to the position's ranking and records that it was taken. The report is idempotent, so a crash
+    /// between the two costs only a repeat; until it is recorded, the reminder sends it again each minute.
+    /// </summary>
+    async Task ReportResult()
+    {
+        if (!ResultToReport()) return;
+        var state = _session!.State;
+        try
+        {
+            await GrainFactory.GetGrain<IPositionRankingGrain>(PositionKey.Of(state.Setup!.ExamId, state.Setup.PositionId)).Report(
+                new Casn.Domain.Results.SittingResult(state.Setup.ParticipantNo, state.Setup.Name, state.Setup.Category, state.Result!.Scores,
+                    state.Result.Pass, state.Result.Reason, state.CertificateCode ?? ""));
+            state.ResultReportedAt = Now;
+            await store.Save(Key, state, _written);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            state.ResultReportedAt = null;
+            if (exception is SittingConflictException) DeactivateOnIdle();
+            LogReportFailed(logger, exception, Key);
+            await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
+            // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after.
+            _reportRetryIn = _reportRetryIn is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(_reportRetryIn.Value.Ticks * 2, ReminderPeriod.Ticks));
+            ScheduleReport(_reportRetryIn.Value);
+        }
+    }
+
+    IGrainTimer? _reportTimer;
+    TimeSpan? _reportRetryIn;
+
+    void ScheduleReport(TimeSpan due)
+    {
+        _reportTimer?.Dispose();
+        _reportTimer = this.RegisterGrainTimer(_ => ReportResult(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting session {SessionKey}'s result to its position failed; its reminder will try again")]
+    static partial void LogReportFailed(ILogger logger, Exception exception, string sessionKey);
 
     IGrainTimer? _archiveRetry;
     TimeSpan? _archiveRetryIn;

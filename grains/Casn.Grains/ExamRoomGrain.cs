@@ -65,7 +65,8 @@ public sealed class ExamRoomGrain(
         if (refusal is null)
         {
             registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
-                new SessionSetup(exam.Id, entry.ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible, entry.Seat))));
+                new SessionSetup(exam.Id, entry.ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible, entry.Seat,
+                    seats[i].Value!.PositionId))));
             refusal = registrations.FirstOrDefault(r => !r.IsOk)?.Fault;
         }
         if (refusal is not null)

@@ -28,7 +28,8 @@ public sealed record SessionSetup(
     [property: Id(2)] string Name,
     [property: Id(3)] string Category,
     [property: Id(4)] bool Accessible,
-    [property: Id(5)] string Seat);
+    [property: Id(5)] string Seat,
+    [property: Id(6)] string PositionId = "");
 
 /// <summary>How identity was confirmed at check-in. The face check plugs in here as another method.</summary>
 [GenerateSerializer, Immutable]
@@ -152,6 +153,12 @@ public sealed class SessionState
 
     /// <summary>Silence given back without a proctor so far; capped by <see cref="SessionRules.MaxCreditedPause"/>.</summary>
     [Id(28)] public TimeSpan CreditedPause { get; set; }
+
+    /// <summary>The code of the certificate issued with the signed archive; null until the archive is stored.</summary>
+    [Id(29)] public string? CertificateCode { get; set; }
+
+    /// <summary>When the position's ranking took this sitting's result; null until it has (re-sent by the reminder).</summary>
+    [Id(30)] public DateTimeOffset? ResultReportedAt { get; set; }
 
     /// <summary>A copy whose collections are shared with this one: for building the stored header, never for changing.</summary>
     public SessionState ShallowCopy() => (SessionState)MemberwiseClone();

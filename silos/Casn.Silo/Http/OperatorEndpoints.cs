@@ -25,6 +25,9 @@ public sealed record CandidateRecordView(
         : nationalId[..4] + new string('*', nationalId.Length - 8) + nationalId[^4..];
 }
 
+/// <summary>A position's definition: <c>openings</c> is how many the agency hires (the shortlist is the exam's factor times it).</summary>
+public sealed record PositionRequest(string? Agency, string? Title, int Openings);
+
 /// <summary>Exam and candidate registration: national operators write, every operator reads.</summary>
 public static class OperatorEndpoints
 {
@@ -41,6 +44,20 @@ public static class OperatorEndpoints
                 ? Results.Ok(summary)
                 : Problems.Of(ErrorCodes.ExamNotFound, $"Exam '{examId}' is not defined."))
             .Allow(Access.AnyOperator).WithSummary("An exam's summary; answer keys are never returned.");
+
+        exams.MapPut("/{examId}/positions/{positionId}", async (string examId, string positionId, PositionRequest body, IGrainFactory grains) =>
+            !Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64)
+                ? Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.")
+                : Problems.From(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId))
+                    .Define(new Casn.Domain.Results.Position(positionId, body.Agency ?? "", body.Title ?? "", body.Openings))))
+            .Allow(Access.NationalOperator).WithSummary("Define a position (formasi) of an exam: agency, title and openings. Its sittings' results are collected from then on, and before.");
+        exams.MapGet("/{examId}/positions/{positionId}/standing", async (string examId, string positionId, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
+            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetStanding() is { } standing
+                ? Results.Ok(standing)
+                : Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined."))
+            .Allow(Access.NationalOperator)
+            .WithSummary("A position's SKD standing by the exam's rules: ranked and shortlisted, then failed and disqualified. No NIK.");
 
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates").RequireRateLimiting(Limits.Staff);
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>

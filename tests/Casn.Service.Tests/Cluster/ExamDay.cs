@@ -38,9 +38,12 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
 
     public ICandidateSessionGrain Session(int n) => grains.GetGrain<ICandidateSessionGrain>($"{RoomKey}/{ParticipantNo(n)}");
 
+    /// <summary>The position every candidate of the day applied for.</summary>
+    public string PositionId { get; init; } = "POS-1";
+
     /// <summary>Candidate n as registered: to sit with this day's Kanreg, at its site.</summary>
     public CandidateProfile Profile(int n, string category = "general") =>
-        new(ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, "POS-1", false, Kanreg, Site);
+        new(ParticipantNo(n), $"Candidate {n}", $"31750000000{n:D5}", new DateOnly(1998, 5, 17), category, PositionId, false, Kanreg, Site);
 
     public async Task<ExamDay> Prepare(int candidates = 2, DateTimeOffset? startsAt = null, string category = "general")
     {

@@ -38,6 +38,8 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["GET /metrics"] = Operators,
         ["PUT /api/exams/{examId}"] = National,
         ["GET /api/exams/{examId}"] = Operators,
+        ["PUT /api/exams/{examId}/positions/{positionId}"] = National,
+        ["GET /api/exams/{examId}/positions/{positionId}/standing"] = National,
         ["PUT /api/candidates/{participantNo}"] = National,
         // Another Kanreg's operator is refused by the candidate's own record (403 candidate.other_kanreg).
         ["GET /api/candidates/{participantNo}"] = ThisKanreg,
@@ -138,7 +140,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
             .Replace("{room}", parts[4], StringComparison.Ordinal).Replace("{participantNo}", day.ParticipantNo(1), StringComparison.Ordinal)
             .Replace("{itemId}", item, StringComparison.Ordinal).Replace("{examId}", day.Exam.Id, StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal).Replace("{code}", "AAAA-BBBB-CCCC-DDDD", StringComparison.Ordinal)
-            .Replace("{image}", "registration", StringComparison.Ordinal);
+            .Replace("{image}", "registration", StringComparison.Ordinal).Replace("{positionId}", "POS-1", StringComparison.Ordinal);
 
         // Without a cookie jar: a cookie one role is given (the dashboard session) must not travel with the next role's requests.
         var direct = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });

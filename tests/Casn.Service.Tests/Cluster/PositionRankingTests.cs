@@ -1,0 +1,83 @@
+using Casn.Domain;
+using Casn.Domain.Audit;
+using Casn.Domain.Results;
+using Casn.Domain.Sessions;
+using Casn.Grains.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Casn.Service.Tests.Support;
+using static Casn.Service.Tests.Cluster.ExamDay;
+
+namespace Casn.Service.Tests.Cluster;
+
+/// <summary>#15: finished sittings reach their position's ranking, once each, and the standing follows the exam's rules.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class PositionRankingTests(ClusterFixture fixture)
+{
+    IGrainFactory Grains => fixture.Client;
+
+    [Fact]
+    public async Task Every_finished_sitting_reaches_its_positions_ranking_exactly_once()
+    {
+        var day = new ExamDay(Grains) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] };
+        await day.Prepare(candidates: 5);
+        var ranking = Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(day.Exam.Id, day.PositionId));
+        Ok(await ranking.Define(new Position(day.PositionId, "Kementerian Contoh", "Analis Kebijakan", 1)));
+        for (var n = 1; n <= 5; n++)
+        {
+            var token = await day.Start(n);
+            // Candidate n answers n items with their best option: different totals.
+            for (var i = 0; i < n; i++)
+            {
+                var item = day.PaperOf(n).Items[i];
+                Ok(await day.Session(n).SubmitAnswer(token, new AnswerSubmission(i + 1, item.Item.Id, item.BestChoice())));
+            }
+            if (n == 5) Ok(await day.Room.Disqualify(day.ParticipantNo(5), day.Proctor));
+            else Ok(await day.Session(n).Submit(token));
+        }
+
+        PositionStanding standing = null!;
+        await Eventually(async () => (standing = (await ranking.GetStanding())!).Lines.Length == 5, TimeSpan.FromSeconds(15), "five results in the ranking");
+        Assert.Equal(Enumerable.Range(1, 5).Select(day.ParticipantNo).Order(), standing.Lines.Select(l => l.ParticipantNo).Order());
+        Assert.Equal("disqualified", standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(5)).Status);
+        Assert.Null(standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(5)).Rank);
+        // Each line carries the certificate of the sitting's signed archive, and no national ID anywhere.
+        for (var n = 1; n <= 5; n++)
+        {
+            var view = (await day.Session(n).GetView())!;
+            var line = standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(n));
+            Assert.Equal((SessionArchive.CertificateCodeFor(view.Result!.AuditHead), view.Result.Scores.Total), (line.CertificateCode, line.Total));
+        }
+        Assert.DoesNotContain("31750000000", System.Text.Json.JsonSerializer.Serialize(standing));
+
+        // The sittings recorded that the ranking took their results (so their reminders stop), and a repeat changes nothing.
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Casn.Grains.SittingStore>();
+        await Eventually(async () => (await store.Load(day.Session(1).GetPrimaryKeyString()))!.Value.State.ResultReportedAt is not null,
+            TimeSpan.FromSeconds(10), "the report recorded by the sitting");
+        var first = standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(1));
+        Assert.Equal(5, await ranking.Report(new SittingResult(first.ParticipantNo, "Someone Else", "general",
+            new Casn.Domain.Scoring.ScoreSheet([], 999), null, FinishReason.Submitted, "FAKE")));
+        var after = (await ranking.GetStanding())!.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(1));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(first), System.Text.Json.JsonSerializer.Serialize(after));
+    }
+
+    [Fact]
+    public async Task A_position_is_defined_with_sane_values_for_a_defined_exam_and_its_standing_is_unknown_until_then()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        var positionId = $"POS-{Guid.NewGuid():N}"[..20];
+        var ranking = Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(day.Exam.Id, positionId));
+        Assert.Null(await ranking.GetStanding());
+
+        Fails(ErrorCodes.RequestInvalid, await ranking.Define(new Position(positionId, "Agency", "Title", 0)));
+        Fails(ErrorCodes.RequestInvalid, await ranking.Define(new Position(positionId, " ", "Title", 3)));
+        Fails(ErrorCodes.RequestInvalid, await ranking.Define(new Position("OTHER", "Agency", "Title", 3)));
+        Fails(ErrorCodes.ExamNotFound, await Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of("NO-SUCH-EXAM", positionId))
+            .Define(new Position(positionId, "Agency", "Title", 3)));
+        Assert.Null(await ranking.GetStanding());
+
+        Ok(await ranking.Define(new Position(positionId, "Agency", "Title", 3)));
+        var standing = (await ranking.GetStanding())!;
+        Assert.Equal((3, 0), (standing.Position.Openings, standing.Lines.Length));
+        Assert.Equal(day.Exam.Blueprint.SectionCodes, standing.Sections);
+    }
+}
