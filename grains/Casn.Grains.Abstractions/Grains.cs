@@ -236,6 +236,16 @@ public interface IPositionRankingGrain : IGrainWithStringKey
     /// <summary>The SKD standing by the exam's rules: ranked, shortlisted, failed, disqualified. Null until the position is defined.</summary>
     [AlwaysInterleave]
     Task<PositionStanding?> GetStanding();
+
+    /// <summary>
+    /// Takes an agency's SKB scores (CSV <c>participantNo,score</c>) for shortlisted candidates: the whole file, or nothing
+    /// with every bad line named (<c>skb.invalid</c>). Returns how many scores the file held.
+    /// </summary>
+    Task<Result<int>> ImportSkb(string csv);
+
+    /// <summary>The final selection: SKD and SKB weighted per exam, ranked, the openings chosen. Null until the position is defined.</summary>
+    [AlwaysInterleave]
+    Task<FinalSelectionView?> GetFinal();
 }
 
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>

@@ -275,3 +275,24 @@ public sealed record StandingLine(
     [property: Id(6)] int? Rank,
     [property: Id(7)] bool Shortlisted,
     [property: Id(8)] string CertificateCode);
+
+/// <summary>A position's final selection: the weights used, the ranked lines, and the shortlisted still waiting for an SKB score.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FinalSelectionView(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] Casn.Domain.Results.Position Position,
+    [property: Id(2)] decimal SkdWeight,
+    [property: Id(3)] decimal SkbWeight,
+    [property: Id(4)] FinalLine[] Lines,
+    [property: Id(5)] string[] WaitingForSkb);
+
+/// <summary>One line of the final selection: SKD and SKB on 0-100, the weighted final score, its rank, and whether chosen.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FinalLine(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] decimal Skd,
+    [property: Id(3)] decimal Skb,
+    [property: Id(4)] decimal Final,
+    [property: Id(5)] int Rank,
+    [property: Id(6)] bool Chosen);

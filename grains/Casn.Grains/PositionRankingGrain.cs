@@ -9,6 +9,9 @@ public sealed class PositionRankingState
 
     /// <summary>The results reported so far, by participant number: one each, however often a sitting reports.</summary>
     [Id(1)] public Dictionary<string, SittingResult> Results { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>SKB scores (0-100) the agency supplied, by participant number; a later file replaces a participant's score.</summary>
+    [Id(2)] public Dictionary<string, decimal> Skb { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -57,6 +60,42 @@ public sealed class PositionRankingGrain(
             }
         }
         return state.State.Results.Count;
+    }
+
+    async Task<Result<int>> IPositionRankingGrain.ImportSkb(string csv)
+    {
+        if (state.State.Position is not { } position || await exams.Find(ExamId) is not { } exam)
+            return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
+        var shortlisted = Selection.Standing(exam.Blueprint, position, state.State.Results.Values, absent: [])
+            .Where(r => r.Shortlisted).Select(r => r.ParticipantNo).ToHashSet(StringComparer.Ordinal);
+        var parsed = SkbScores.Parse(csv, shortlisted);
+        if (!parsed.IsOk) return parsed.Fault!;
+        var before = new Dictionary<string, decimal>(state.State.Skb, StringComparer.Ordinal);
+        foreach (var (participantNo, score) in parsed.Value!) state.State.Skb[participantNo] = score;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not applied: memory goes back to what storage holds.
+            state.State.Skb = before;
+            throw;
+        }
+        return parsed.Value!.Count;
+    }
+
+    async Task<FinalSelectionView?> IPositionRankingGrain.GetFinal()
+    {
+        if (state.State.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
+        var standing = Selection.Standing(exam.Blueprint, position, state.State.Results.Values, absent: []);
+        var weights = exam.Blueprint.FinalWeights ?? FinalWeights.Default;
+        var rows = Selection.Final(exam.Blueprint, position, standing, state.State.Skb, weights);
+        var names = state.State.Results;
+        var lines = rows.Select(r => new FinalLine(r.ParticipantNo, names.TryGetValue(r.ParticipantNo, out var result) ? result.Name : "",
+            r.Skd, r.Skb, r.Final, r.Rank, r.Chosen)).ToArray();
+        var waiting = standing.Where(r => r.Shortlisted && !state.State.Skb.ContainsKey(r.ParticipantNo)).Select(r => r.ParticipantNo).ToArray();
+        return new FinalSelectionView(ExamId, position, weights.Skd, weights.Skb, lines, waiting);
     }
 
     async Task<PositionStanding?> IPositionRankingGrain.GetStanding()

@@ -127,4 +127,17 @@ public class SelectionTests
         Assert.DoesNotContain("line 1:", bad.Fault.Message);
         Assert.Equal(ErrorCodes.SkbInvalid, SkbScores.Parse("participantNo,score\n", shortlist).Fault?.Code);
     }
+
+    [Theory]
+    [InlineData(0.5, 0.5, true)]
+    [InlineData(1, 0, true)]
+    [InlineData(0.5, 0.6, false)]
+    [InlineData(-0.2, 1.2, false)]
+    public void An_exams_own_final_weights_must_add_up_to_one(double skd, double skb, bool valid)
+    {
+        var exam = ExamFixtures.Skd();
+        exam = exam with { Blueprint = exam.Blueprint with { FinalWeights = new FinalWeights((decimal)skd, (decimal)skb) } };
+        var problems = ExamValidator.Validate(exam);
+        Assert.Equal(valid, !problems.Any(p => p.Contains("finalWeights", StringComparison.Ordinal)));
+    }
 }

@@ -58,7 +58,8 @@ public sealed record ExamBlueprint(
     [property: Id(4)] SectionDefinition[] Sections,
     [property: Id(5)] PassingCategory[] PassingCategories,
     [property: Id(6)] string[] TieBreak,
-    [property: Id(7)] int ShortlistFactor)
+    [property: Id(7)] int ShortlistFactor,
+    [property: Id(8)] Results.FinalWeights? FinalWeights = null)
 {
     public int ItemCount => Sections.Sum(s => s.ItemCount);
 

@@ -10,6 +10,8 @@ public static class ExamValidator
         if (blueprint is null) return ["blueprint is required."];
         if (!Keys.IsValidToken(blueprint.Id, 64)) problems.Add("id must be 1-64 letters, digits or '-'.");
         if (string.IsNullOrWhiteSpace(blueprint.Title)) problems.Add("title is required.");
+        if (blueprint.FinalWeights is { } weights && (weights.Skd < 0 || weights.Skb < 0 || weights.Skd + weights.Skb != 1))
+            problems.Add("finalWeights.skd and finalWeights.skb must not be negative and must add up to 1.");
         if (blueprint.Duration <= TimeSpan.Zero || blueprint.Duration > MaxDuration) problems.Add($"duration must be positive and at most {MaxDuration.TotalHours:0} hours.");
         if (blueprint.AccessibleDuration < blueprint.Duration || blueprint.AccessibleDuration > MaxDuration)
             problems.Add($"accessibleDuration must be at least duration and at most {MaxDuration.TotalHours:0} hours.");

@@ -39,8 +39,9 @@ public sealed record StandingRow(SittingResult? Result, string ParticipantNo, St
 /// <summary>A line of the final selection: SKD and SKB on 0-100, their weighted sum, its rank, and whether chosen.</summary>
 public sealed record FinalRow(string ParticipantNo, decimal Skd, decimal Skb, decimal Final, int Rank, bool Chosen);
 
-/// <summary>How SKD and SKB make the final score, per exam: 40 % and 60 % unless the exam says otherwise.</summary>
-public sealed record FinalWeights(decimal Skd, decimal Skb)
+/// <summary>How SKD and SKB make the final score, per exam (<see cref="ExamBlueprint.FinalWeights"/>): 40 % and 60 % unless the exam says otherwise.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FinalWeights([property: Id(0)] decimal Skd, [property: Id(1)] decimal Skb)
 {
     public static readonly FinalWeights Default = new(0.4m, 0.6m);
 }

@@ -31,6 +31,9 @@ public sealed record PositionRequest(string? Agency, string? Title, int Openings
 /// <summary>Exam and candidate registration: national operators write, every operator reads.</summary>
 public static class OperatorEndpoints
 {
+    /// <summary>An SKB file's ceiling: about 20 bytes a line, so room for 200,000 candidates.</summary>
+    public const long SkbBodyBytes = 4 * 1024 * 1024;
+
     public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
         var exams = app.MapGroup("/api/exams").WithTags("Exams").RequireRateLimiting(Limits.Staff);
@@ -58,6 +61,26 @@ public static class OperatorEndpoints
                 : Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined."))
             .Allow(Access.NationalOperator)
             .WithSummary("A position's SKD standing by the exam's rules: ranked and shortlisted, then failed and disqualified. No NIK.");
+
+        exams.MapPost("/{examId}/positions/{positionId}/skb", async (string examId, string positionId, HttpRequest http, IGrainFactory grains) =>
+        {
+            if (!Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64))
+                return Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.");
+            using var reader = new StreamReader(http.Body, System.Text.Encoding.UTF8);
+            var csv = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
+            var imported = await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).ImportSkb(csv);
+            return imported.IsOk ? Results.Ok(new { scores = imported.Value }) : Problems.Of(imported.Fault!);
+        })
+            // No Accepts("text/csv"): routing would answer another content type with 415 before access control has run.
+            .Allow(Access.NationalOperator).LimitBody(_ => SkbBodyBytes)
+            .WithSummary("An agency's SKB scores as CSV (participantNo,score; 0-100; an optional header line) for the position's shortlisted candidates. One bad line refuses the file, naming every bad line (skb.invalid).");
+        exams.MapGet("/{examId}/positions/{positionId}/final", async (string examId, string positionId, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
+            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetFinal() is { } final
+                ? Results.Ok(final)
+                : Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined."))
+            .Allow(Access.NationalOperator)
+            .WithSummary("A position's final selection: SKD and SKB on 0-100, weighted per exam (40/60 by default), ranked with the exam's tie-break; the openings are chosen.");
 
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates").RequireRateLimiting(Limits.Staff);
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>

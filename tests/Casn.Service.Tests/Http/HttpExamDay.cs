@@ -61,13 +61,16 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
             await Expect(200, await http.PutAsJsonAsync($"/api/candidates/{ParticipantNo(n)}", new
             {
                 participantNo = ParticipantNo(n), name = name?.Invoke(n) ?? $"Peserta {n}", nationalId = nationalId?.Invoke(n) ?? NationalId(n),
-                birthDate = "1999-02-03", category = "general", positionId = "POS-9", accessible = false, kanreg = Kanreg, site = Site,
+                birthDate = "1999-02-03", category = "general", positionId = PositionId, accessible = false, kanreg = Kanreg, site = Site,
             }));
         await Expect(200, await http.PutAsJsonAsync(RoomPath, new { examId = Exam.Id, name = "Ruang H", startsAt = StartsAt, seats = 10 }));
         await Expect(200, await http.PostAsJsonAsync(RoomPath + "/roster",
             Enumerable.Range(1, candidates).Select(n => new { participantNo = ParticipantNo(n), seat = $"S{n}" })));
         return this;
     }
+
+    /// <summary>The position every candidate of the day applied for.</summary>
+    public string PositionId { get; init; } = "POS-9";
 
     public static string NationalId(int n) => $"32010000000{n:D5}";
 

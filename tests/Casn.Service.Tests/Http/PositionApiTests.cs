@@ -34,6 +34,49 @@ public sealed class PositionApiTests(SiloFactory factory)
     }
 
     [Fact]
+    public async Task Skb_scores_for_the_shortlist_make_the_final_selection_and_a_bad_file_changes_nothing()
+    {
+        var day = await new HttpExamDay(factory.CreateClient) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] }.Prepare(candidates: 3);
+        var position = $"/api/exams/{day.Exam.Id}/positions/{day.PositionId}";
+        await Expect(200, await day.Operator.PutAsJsonAsync(position, new { agency = "Kementerian Contoh", title = "Analis", openings = 1 }));
+        // Everyone answers every item with its best option, except that candidate n leaves n - 1 TWK items blank:
+        // totals 550, 545 and 540, all passing, all within the shortlist of 3 x 1.
+        for (var n = 1; n <= 3; n++)
+        {
+            var workstation = await day.Start(n);
+            var items = day.PaperOf(n).Items;
+            var skipped = 0;
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i].Item.Section == "TWK" && skipped < n - 1) { skipped++; continue; }
+                await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(n)}/answers/{items[i].Item.Id}", new { sequence = i + 1, choice = items[i].BestChoice() }));
+            }
+            await Expect(200, await workstation.PostAsync(day.SessionPath(n) + "/submit", null));
+        }
+        await Cluster.ExamDay.Eventually(async () => (await Expect(200, await day.Operator.GetAsync(position + "/standing")))
+            .GetProperty("shortlisted").GetInt32() == 3, TimeSpan.FromSeconds(15), "three shortlisted");
+
+        var bad = $"participantNo,score\n{day.ParticipantNo(1)},50\n{day.ParticipantNo(2)},150\nNOT-LISTED,70\n";
+        var refused = await day.Operator.PostAsync(position + "/skb", new StringContent(bad, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(400, (int)refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("skb.invalid", problem.GetProperty("code").GetString());
+        Assert.Contains("line 3:", problem.GetProperty("detail").GetString());
+        Assert.Contains("line 4: NOT-LISTED is not on this position's SKD shortlist", problem.GetProperty("detail").GetString());
+        var untouched = await Expect(200, await day.Operator.GetAsync(position + "/final"));
+        Assert.Empty(untouched.GetProperty("lines").EnumerateArray());
+        Assert.Equal(3, untouched.GetProperty("waitingForSkb").GetArrayLength());
+
+        var good = $"participantNo,score\n{day.ParticipantNo(1)},50\n{day.ParticipantNo(2)},90\n{day.ParticipantNo(3)},60\n";
+        await Expect(200, await day.Operator.PostAsync(position + "/skb", new StringContent(good, System.Text.Encoding.UTF8, "text/csv")));
+        var final = await Expect(200, await day.Operator.GetAsync(position + "/final"));
+        // 0.4 x SKD (0-100) + 0.6 x SKB: 0.4 x 99.09 + 54 = 93.64; 0.4 x 98.18 + 36 = 75.27; 0.4 x 100 + 30 = 70.00. One opening.
+        Assert.Equal([(day.ParticipantNo(2), 93.64m, true), (day.ParticipantNo(3), 75.27m, false), (day.ParticipantNo(1), 70.00m, false)],
+            final.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("participantNo").GetString(), l.GetProperty("final").GetDecimal(), l.GetProperty("chosen").GetBoolean())));
+        Assert.Equal((0.4m, 0.6m), (final.GetProperty("skdWeight").GetDecimal(), final.GetProperty("skbWeight").GetDecimal()));
+    }
+
+    [Fact]
     public async Task Bad_positions_and_unknown_ones_get_their_codes()
     {
         var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);

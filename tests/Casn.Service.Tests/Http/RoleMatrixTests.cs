@@ -40,6 +40,8 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["GET /api/exams/{examId}"] = Operators,
         ["PUT /api/exams/{examId}/positions/{positionId}"] = National,
         ["GET /api/exams/{examId}/positions/{positionId}/standing"] = National,
+        ["POST /api/exams/{examId}/positions/{positionId}/skb"] = National,
+        ["GET /api/exams/{examId}/positions/{positionId}/final"] = National,
         ["PUT /api/candidates/{participantNo}"] = National,
         // Another Kanreg's operator is refused by the candidate's own record (403 candidate.other_kanreg).
         ["GET /api/candidates/{participantNo}"] = ThisKanreg,
