@@ -295,10 +295,11 @@ public static class Benchmarks
         var server = connection.GetServers()[0];
         var database = connection.GetDatabase();
         long entries = 0, entryBytes = 0, redisBytes = 0;
-        await foreach (var key in server.KeysAsync(pattern: "sitting:*", pageSize: 500))
+        // Sittings' logs only: a position's ranking keeps its log under log:{ranking/…}.
+        await foreach (var key in server.KeysAsync(pattern: "log:{KANREG-*", pageSize: 500))
         {
             redisBytes += (long)await database.ExecuteAsync("MEMORY", "USAGE", key.ToString(), "SAMPLES", "0");
-            if (!key.ToString().EndsWith(":log", StringComparison.Ordinal)) continue;
+            if (!key.ToString().EndsWith(":entries", StringComparison.Ordinal)) continue;
             foreach (var entry in await database.ListRangeAsync(key))
             {
                 entries++;

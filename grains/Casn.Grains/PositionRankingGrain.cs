@@ -2,29 +2,83 @@ using Casn.Domain.Results;
 
 namespace Casn.Grains;
 
+/// <summary>What of a position changes rarely: its definition and the SKB scores. The results are the log's entries.</summary>
 [GenerateSerializer]
-public sealed class PositionRankingState
+public sealed class PositionRankingHeader
 {
     [Id(0)] public Position? Position { get; set; }
 
-    /// <summary>The results reported so far, by participant number: one each, however often a sitting reports.</summary>
-    [Id(1)] public Dictionary<string, SittingResult> Results { get; set; } = new(StringComparer.Ordinal);
-
     /// <summary>SKB scores (0-100) the agency supplied, by participant number; a later file replaces a participant's score.</summary>
-    [Id(2)] public Dictionary<string, decimal> Skb { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public Dictionary<string, decimal> Skb { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
 /// One position of one exam: its definition and its sittings' results. The rules are <see cref="Selection"/>; this
-/// grain only keeps the results, durably, before it says it has them.
+/// grain only keeps the results, durably, before it says it has them. It keeps them the way a sitting keeps its answers
+/// (<see cref="ISittingLog"/>): a result is one appended entry and the header is written only when the position or its
+/// SKB scores change, so a report costs the same in a position of 100 as in one of 50,000 (a whole-state write per
+/// report made a position's total writes grow with the square of its candidates: `ranking_results_per_s_one_position`).
 /// </summary>
-public sealed class PositionRankingGrain(
-    [PersistentState("ranking")] IPersistentState<PositionRankingState> state,
-    ExamCatalog exams) : Grain, IPositionRankingGrain
+public sealed partial class PositionRankingGrain(
+    ISittingLog log,
+    Orleans.Serialization.Serializer serializer,
+    ExamCatalog exams,
+    ILogger<PositionRankingGrain> logger) : Grain, IPositionRankingGrain
 {
     public const int MaxOpenings = 100_000;
 
+    PositionRankingHeader _header = new();
+    readonly Dictionary<string, SittingResult> _results = new(StringComparer.Ordinal);
+    SittingVersion _version = SittingVersion.None;
+
+    /// <summary>The log's key: <c>ranking/{examId}/{positionId}</c>, apart from every sitting's.</summary>
+    string LogKey => "ranking/" + this.GetPrimaryKeyString();
+
     string ExamId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await Guard(() => log.Read(LogKey)) is not { } stored) return;
+        _header = serializer.Deserialize<PositionRankingHeader>(stored.Header) ?? new PositionRankingHeader();
+        foreach (var entry in stored.Entries)
+        {
+            var result = serializer.Deserialize<SittingResult>(entry)!;
+            _results.TryAdd(result.ParticipantNo, result);
+        }
+        _version = stored.Version;
+    }
+
+    /// <summary>Appends entries and, when given, a new header; on any failure this activation reloads before its next call.</summary>
+    async Task Write(byte[][] entries, PositionRankingHeader? header)
+    {
+        // A log is only read with its header, so the first write always carries one.
+        if (header is null && _version.HeaderVersion == 0) header = _header;
+        try
+        {
+            _version = await Guard(() => log.Append(LogKey, _version, entries, header is null ? null : serializer.SerializeToArray(header)));
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception exception) when (exception is not (SittingConflictException or StorageUnavailableException or OperationCanceledException))
+        {
+            LogStoreFailed(logger, exception, LogKey);
+            throw new StorageUnavailableException($"The store of ranking {this.GetPrimaryKeyString()} did not answer; retry the same request.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ranking store failed for {LogKey}")]
+    static partial void LogStoreFailed(ILogger logger, Exception exception, string logKey);
 
     async Task<Result<Position>> IPositionRankingGrain.Define(Position position)
     {
@@ -35,73 +89,57 @@ public sealed class PositionRankingGrain(
             return Faults.Of(ErrorCodes.RequestInvalid, "A position needs an agency and a title of 1-200 characters.");
         if (position.Openings is < 1 or > MaxOpenings)
             return Faults.Of(ErrorCodes.RequestInvalid, $"Openings must be 1-{MaxOpenings}.");
-        if (state.State.Position != position)
-        {
-            state.State.Position = position;
-            await state.WriteStateAsync();
-        }
+        if (_header.Position != position)
+            await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb });
+        _header.Position = position;
         return position;
     }
 
     async Task<int> IPositionRankingGrain.Report(SittingResult result)
     {
         // Idempotent: a sitting re-sends until it hears back, so the same participant may come again.
-        if (state.State.Results.TryAdd(result.ParticipantNo, result))
+        if (!_results.ContainsKey(result.ParticipantNo))
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                // Not stored, so not taken: the sitting will send it again.
-                state.State.Results.Remove(result.ParticipantNo);
-                throw;
-            }
+            // Stored first, then taken: a failure leaves nothing behind, and the sitting sends it again.
+            await Write([serializer.SerializeToArray(result)], header: null);
+            _results[result.ParticipantNo] = result;
         }
-        return state.State.Results.Count;
+        return _results.Count;
     }
 
     async Task<Result<int>> IPositionRankingGrain.ImportSkb(string csv)
     {
-        if (state.State.Position is not { } position || await exams.Find(ExamId) is not { } exam)
+        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam)
             return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
-        var shortlisted = Selection.Standing(exam.Blueprint, position, state.State.Results.Values, absent: [])
+        var shortlisted = Selection.Standing(exam.Blueprint, position, _results.Values, absent: [])
             .Where(r => r.Shortlisted).Select(r => r.ParticipantNo).ToHashSet(StringComparer.Ordinal);
         var parsed = SkbScores.Parse(csv, shortlisted);
         if (!parsed.IsOk) return parsed.Fault!;
-        var before = new Dictionary<string, decimal>(state.State.Skb, StringComparer.Ordinal);
-        foreach (var (participantNo, score) in parsed.Value!) state.State.Skb[participantNo] = score;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Not stored, so not applied: memory goes back to what storage holds.
-            state.State.Skb = before;
-            throw;
-        }
+        var skb = new Dictionary<string, decimal>(_header.Skb, StringComparer.Ordinal);
+        foreach (var (participantNo, score) in parsed.Value!) skb[participantNo] = score;
+        // Stored first, then applied: a failure leaves the scores as they were.
+        await Write([], new PositionRankingHeader { Position = position, Skb = skb });
+        _header.Skb = skb;
         return parsed.Value!.Count;
     }
 
     async Task<FinalSelectionView?> IPositionRankingGrain.GetFinal()
     {
-        if (state.State.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
-        var standing = Selection.Standing(exam.Blueprint, position, state.State.Results.Values, absent: []);
+        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
+        var standing = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
         var weights = exam.Blueprint.FinalWeights ?? FinalWeights.Default;
-        var rows = Selection.Final(exam.Blueprint, position, standing, state.State.Skb, weights);
-        var names = state.State.Results;
+        var rows = Selection.Final(exam.Blueprint, position, standing, _header.Skb, weights);
+        var names = _results;
         var lines = rows.Select(r => new FinalLine(r.ParticipantNo, names.TryGetValue(r.ParticipantNo, out var result) ? result.Name : "",
             r.Skd, r.Skb, r.Final, r.Rank, r.Chosen)).ToArray();
-        var waiting = standing.Where(r => r.Shortlisted && !state.State.Skb.ContainsKey(r.ParticipantNo)).Select(r => r.ParticipantNo).ToArray();
+        var waiting = standing.Where(r => r.Shortlisted && !_header.Skb.ContainsKey(r.ParticipantNo)).Select(r => r.ParticipantNo).ToArray();
         return new FinalSelectionView(ExamId, position, weights.Skd, weights.Skb, lines, waiting);
     }
 
     async Task<PositionStanding?> IPositionRankingGrain.GetStanding()
     {
-        if (state.State.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
-        var rows = Selection.Standing(exam.Blueprint, position, state.State.Results.Values, absent: []);
+        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
+        var rows = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
         var sections = exam.Blueprint.SectionCodes;
         var lines = rows.Select(r => new StandingLine(
             r.ParticipantNo,

@@ -4,8 +4,9 @@ using StackExchange.Redis;
 namespace Casn.Silo.Hosting;
 
 /// <summary>
-/// Sittings in Redis: the log is a list (<c>sitting:{key}:log</c>), one element per entry; the header is a hash
-/// (<c>sitting:{key}:head</c>, fields <c>h</c> the header and <c>v</c> its version). One Lua script checks the
+/// Logs in Redis (a sitting's, keyed by its session key; a position's ranking, by <c>ranking/{exam}/{position}</c>): the
+/// entries are a list (<c>log:{key}:entries</c>), one element each; the header is a hash (<c>log:{key}:head</c>, fields
+/// <c>h</c> the header and <c>v</c> its version). One Lua script checks the
 /// expected version, appends and, only when given, replaces the header. Redis applies a script as one unit and writes
 /// its effects to the append-only file as one MULTI/EXEC, so an answer is one small fsync'd append and the header
 /// and the log never disagree after a crash. The braces put both keys in one Redis Cluster slot.
@@ -36,7 +37,7 @@ public sealed class RedisSittingLog(ConfigurationOptions options) : ISittingLog,
         return {head[1], head[2], redis.call('LRANGE', KEYS[1], 0, -1)}
         """;
 
-    static RedisKey[] Keys(string sittingKey) => [$"sitting:{{{sittingKey}}}:log", $"sitting:{{{sittingKey}}}:head"];
+    static RedisKey[] Keys(string sittingKey) => [$"log:{{{sittingKey}}}:entries", $"log:{{{sittingKey}}}:head"];
 
 
     public async Task<StoredSitting?> Read(string sittingKey)

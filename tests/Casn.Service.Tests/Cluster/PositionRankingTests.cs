@@ -61,6 +61,30 @@ public sealed class PositionRankingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_report_appends_one_entry_and_a_repeat_or_a_reactivation_changes_nothing()
+    {
+        var day = await new ExamDay(Grains).Prepare(candidates: 1);
+        var positionId = $"POS-{Guid.NewGuid():N}"[..20];
+        var key = PositionKey.Of(day.Exam.Id, positionId);
+        var ranking = Grains.GetGrain<IPositionRankingGrain>(key);
+        Ok(await ranking.Define(new Position(positionId, "Agency", "Title", 1)));
+        var log = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Casn.Grains.ISittingLog>();
+        var defined = (await log.Read("ranking/" + key))!.Version;
+
+        SittingResult Result(int n) => new($"P{n}", $"Peserta {n}", "general", new Casn.Domain.Scoring.ScoreSheet([], 300 + n), null, FinishReason.Submitted, $"CODE-{n}");
+        for (var n = 1; n <= 3; n++) Assert.Equal(n, await ranking.Report(Result(n)));
+        Assert.Equal(3, await ranking.Report(Result(2)));
+        // One small entry per result, however many came before, and the header (definition, SKB) untouched.
+        Assert.Equal(defined with { Length = defined.Length + 3 }, (await log.Read("ranking/" + key))!.Version);
+
+        await fixture.Cluster.DeactivateAsync(ranking);
+        Assert.Equal(3, await ranking.Report(Result(3)));
+        var standing = (await ranking.GetStanding())!;
+        Assert.Equal(["P1", "P2", "P3"], standing.Lines.Select(l => l.ParticipantNo).Order());
+        Assert.Equal(("Agency", 1), (standing.Position.Agency, standing.Position.Openings));
+    }
+
+    [Fact]
     public async Task A_position_is_defined_with_sane_values_for_a_defined_exam_and_its_standing_is_unknown_until_then()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
