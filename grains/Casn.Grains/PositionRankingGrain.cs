@@ -19,7 +19,7 @@ public sealed class PositionRankingHeader
 /// SKB scores change, so a report costs the same in a position of 100 as in one of 50,000 (a whole-state write per
 /// report made a position's total writes grow with the square of its candidates: `ranking_results_per_s_one_position`).
 /// </summary>
-public sealed partial class PositionRankingGrain(
+public sealed class PositionRankingGrain(
     ISittingLog log,
     Orleans.Serialization.Serializer serializer,
     ExamCatalog exams,
@@ -64,21 +64,8 @@ public sealed partial class PositionRankingGrain(
         }
     }
 
-    async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception exception) when (exception is not (SittingConflictException or StorageUnavailableException or OperationCanceledException))
-        {
-            LogStoreFailed(logger, exception, LogKey);
-            throw new StorageUnavailableException($"The store of ranking {this.GetPrimaryKeyString()} did not answer; retry the same request.");
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The ranking store failed for {LogKey}")]
-    static partial void LogStoreFailed(ILogger logger, Exception exception, string logKey);
+    Task<T> Guard<T>(Func<Task<T>> call) =>
+        LogStoreCalls.Guard(call, logger, LogKey, $"The store of ranking {this.GetPrimaryKeyString()} did not answer; retry the same request.");
 
     async Task<Result<Position>> IPositionRankingGrain.Define(Position position)
     {

@@ -57,7 +57,7 @@ public sealed class SittingWritten
 /// Turns a sitting's state into header and entries and back, with Orleans' serializer (the same codec grain state
 /// uses, so the records' [Id] numbering governs compatibility), over whichever <see cref="ISittingLog"/> the silo has.
 /// </summary>
-public sealed partial class SittingStore(ISittingLog log, Serializer serializer, ILogger<SittingStore> logger)
+public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger<SittingStore> logger)
 {
     public ISittingLog Log => log;
 
@@ -104,11 +104,17 @@ public sealed partial class SittingStore(ISittingLog log, Serializer serializer,
         if (headerChanged) written.HeaderWithoutContact = headerKey;
     }
 
+    Task<T> Guard<T>(string sittingKey, Func<Task<T>> call) => LogStoreCalls.Guard(call, logger, sittingKey,
+        $"The store of sitting {sittingKey} did not answer. Retry the same request: a repeated answer is recognised by its sequence number.");
+}
+
+public static partial class LogStoreCalls
+{
     /// <summary>
     /// A store that cannot be reached is <see cref="StorageUnavailableException"/> to callers (retry the same request):
     /// the client library's own exceptions cannot cross to other silos or clients, and say nothing a caller can use.
     /// </summary>
-    async Task<T> Guard<T>(string sittingKey, Func<Task<T>> call)
+    public static async Task<T> Guard<T>(Func<Task<T>> call, ILogger logger, string key, string message)
     {
         try
         {
@@ -116,13 +122,13 @@ public sealed partial class SittingStore(ISittingLog log, Serializer serializer,
         }
         catch (Exception exception) when (exception is not (SittingConflictException or StorageUnavailableException or OperationCanceledException))
         {
-            LogStoreFailed(logger, exception, sittingKey);
-            throw new StorageUnavailableException($"The store of sitting {sittingKey} did not answer. Retry the same request: a repeated answer is recognised by its sequence number.");
+            LogStoreFailed(logger, exception, key);
+            throw new StorageUnavailableException(message);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The sitting store failed for {SittingKey}")]
-    static partial void LogStoreFailed(ILogger logger, Exception exception, string sittingKey);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The log store failed for {Key}")]
+    static partial void LogStoreFailed(ILogger logger, Exception exception, string key);
 }
 
 /// <summary>

@@ -94,31 +94,18 @@ public static class Selection
                 return (Row: r, Skd: skd, Skb: score, Final: Math.Round(weights.Skd * skd + weights.Skb * score, 2));
             })
             .OrderByDescending(c => c.Final)
-            .ThenByDescending(c => c.Row.Result!.Scores, new TieBreak(blueprint.TieBreak))
+            .ThenByDescending(c => c.Row.Result!.Scores, new Ranking.TieBreak(blueprint.TieBreak))
             .ThenBy(c => c.Row.ParticipantNo, StringComparer.Ordinal)
             .ToList();
         var rows = new List<FinalRow>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             var tied = i > 0 && candidates[i].Final == candidates[i - 1].Final
-                && new TieBreak(blueprint.TieBreak).Compare(candidates[i].Row.Result!.Scores, candidates[i - 1].Row.Result!.Scores) == 0;
+                && new Ranking.TieBreak(blueprint.TieBreak).Compare(candidates[i].Row.Result!.Scores, candidates[i - 1].Row.Result!.Scores) == 0;
             var rank = tied ? rows[i - 1].Rank : i + 1;
             rows.Add(new FinalRow(candidates[i].Row.ParticipantNo, candidates[i].Skd, candidates[i].Skb, candidates[i].Final, rank, rank <= position.Openings));
         }
         return rows;
-    }
-
-    sealed class TieBreak(string[] sections) : IComparer<ScoreSheet>
-    {
-        public int Compare(ScoreSheet? x, ScoreSheet? y)
-        {
-            foreach (var section in sections)
-            {
-                var difference = x!.SectionScoreOf(section).CompareTo(y!.SectionScoreOf(section));
-                if (difference != 0) return difference;
-            }
-            return 0;
-        }
     }
 }
 

@@ -86,7 +86,7 @@ public static class Ranking
         var ordered = entries
             .Where(e => e.Passed != false)
             .OrderByDescending(e => e.Sheet.Total)
-            .ThenByDescending(e => e.Sheet, new TieBreakComparer(keys))
+            .ThenByDescending(e => e.Sheet, new TieBreak(keys))
             .ThenBy(e => e.ParticipantNo, StringComparer.Ordinal)
             .ToList();
 
@@ -102,7 +102,8 @@ public static class Ranking
         return ranked;
     }
 
-    sealed class TieBreakComparer(string[] sections) : IComparer<ScoreSheet>
+    /// <summary>Orders score sheets by the exam's tie-break sections, in order (SKD: TKP, then TIU, then TWK).</summary>
+    public sealed class TieBreak(string[] sections) : IComparer<ScoreSheet>
     {
         public int Compare(ScoreSheet? x, ScoreSheet? y)
         {
