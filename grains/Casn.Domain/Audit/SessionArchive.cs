@@ -105,6 +105,9 @@ public sealed class ArchiveSigner : IDisposable
             code, KeyId, Convert.ToBase64String(signature));
     }
 
+    /// <summary>Signs a statement (an announcement's) with the archive key: ECDSA P-256 over SHA-256 of its UTF-8 bytes.</summary>
+    public byte[] SignStatement(string statement) => _key.SignData(Encoding.UTF8.GetBytes(statement), HashAlgorithmName.SHA256);
+
     public static string KeyIdOf(byte[] subjectPublicKeyInfo) => Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo))[..16];
 
     public void Dispose() => _key.Dispose();

@@ -1,0 +1,79 @@
+using Casn.Domain.Audit;
+using Casn.Domain.Exams;
+using Casn.Domain.Results;
+using Casn.Domain.Sessions;
+
+namespace Casn.Domain.Tests;
+
+/// <summary>#15: a signed announcement checks out against the published key and against each candidate's signed archive.</summary>
+public class AnnouncementTests
+{
+    static readonly ExamDefinition Exam = ExamFixtures.Skd();
+    static readonly DateTimeOffset T0 = new(2024, 10, 16, 8, 0, 0, TimeSpan.FromHours(7));
+    static readonly SessionRules Rules = new(TimeSpan.FromHours(4), MaxAnswers: 300, MaxPinAttempts: 3);
+    static readonly Position Analyst = new("POS-1", "Kementerian Contoh | Biro \"Umum\"", "Analis\nKebijakan", 1);
+
+    /// <summary>A finished, archived sitting that answered <paramref name="answered"/> items with their best option.</summary>
+    static (SittingResult Result, SessionArchive Archive) Sitting(ArchiveSigner signer, int answered, string name)
+    {
+        var session = ExamFixtures.StartedSession(Exam, Rules, T0);
+        var items = session.Paper.Items;
+        for (var i = 0; i < answered; i++)
+            Assert.True(session.Answer(T0.AddMinutes(1), i + 1, items[i].Item.Id, ExamFixtures.ShownPositionWorth(items[i], items[i].Item.Points.Max())).IsOk);
+        var final = session.Submit(T0.AddMinutes(5)).Value!;
+        var archive = signer.Archive("KANREG-V/SITE/2024-10-16/1/R01/2024-001", name, final, session.AuditTrail());
+        return (new SittingResult(final.ParticipantNo, name, final.Category, final.Scores, final.Pass, final.Reason, archive.CertificateCode), archive);
+    }
+
+    static Announcement Announce(ArchiveSigner signer, SittingResult result, int version = 1)
+    {
+        var standing = Selection.Standing(Exam.Blueprint, Analyst, [result], absent: ["2024-099"]);
+        var sections = Exam.Blueprint.SectionCodes;
+        return signer.Sign(new Announcement(Announcement.CurrentFormat, Exam.Id, Analyst.Id, Analyst.Agency, Analyst.Title, Analyst.Openings, version,
+            T0.AddDays(3), sections, Announcement.RowsOf(standing, sections), "", ""));
+    }
+
+    [Fact]
+    public void A_signed_announcement_verifies_with_the_public_key_and_against_the_candidates_archive()
+    {
+        using var signer = ArchiveSigner.Create();
+        var (result, archive) = Sitting(signer, answered: 40, "Siti | Rahma\nbinti \"X\"");
+        var announcement = Announcement.FromJson(Announce(signer, result).ToJson());
+
+        Assert.Equal(["2024-001", "2024-099"], announcement.Rows.Select(r => r.ParticipantNo));
+        Assert.Equal(("absent", ""), (announcement.Rows[1].Status, announcement.Rows[1].CertificateCode));
+        Assert.True(AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem).Intact);
+        var full = AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, code => code == archive.CertificateCode ? archive : null);
+        Assert.True(full.Intact, full.Message);
+        Assert.Contains("1 checked against their signed archives", full.Message);
+        // A name cannot smuggle a line into what is signed.
+        Assert.Equal(11 + announcement.Rows.Count, announcement.Statement().Split('\n').Length);
+    }
+
+    [Fact]
+    public void Any_change_to_a_row_or_the_position_breaks_the_signature_and_a_row_must_match_its_archive()
+    {
+        using var signer = ArchiveSigner.Create();
+        var (result, archive) = Sitting(signer, answered: 40, "Siti");
+        var announcement = Announce(signer, result);
+        var row = announcement.Rows[0];
+        foreach (var changed in new[]
+                 {
+                     announcement with { Rows = [row with { Total = row.Total + 1 }, announcement.Rows[1]] },
+                     announcement with { Rows = [row with { Name = "Someone Else" }, announcement.Rows[1]] },
+                     announcement with { Rows = [row with { Rank = 2 }, announcement.Rows[1]] },
+                     announcement with { Rows = [row with { Status = "passed" }, announcement.Rows[1] with { Status = "passed" }] },
+                     announcement with { Rows = [row] },
+                     announcement with { Openings = 2 },
+                     announcement with { Version = 2 },
+                 })
+            Assert.False(AnnouncementVerifier.Verify(changed, signer.PublicKeyPem).Intact);
+        using var other = ArchiveSigner.Create();
+        Assert.Contains("not with this public key", AnnouncementVerifier.Verify(announcement, other.PublicKeyPem).Message);
+
+        // Signed by the service, but a row whose certificate leads to no archive, or to another candidate's, fails.
+        Assert.Contains("no archive", AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, _ => null).Message);
+        var (_, otherArchive) = Sitting(signer, answered: 10, "Budi");
+        Assert.Contains("another candidate's or another score", AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, _ => otherArchive).Message);
+    }
+}
