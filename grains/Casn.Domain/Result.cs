@@ -35,6 +35,8 @@ public static class ErrorCodes
     public const string PositionUnknown = "position.unknown";
     /// <summary>An SKB score file with a bad line: the message names every bad line, and nothing of the file is applied.</summary>
     public const string SkbInvalid = "skb.invalid";
+    /// <summary>A position without an announcement yet (or an unknown one), asked for its latest.</summary>
+    public const string AnnouncementNotFound = "announcement.not_found";
     /// <summary>A candidate registered to sit with one Kanreg, rostered into another Kanreg's room.</summary>
     public const string CandidateOtherKanreg = "candidate.other_kanreg";
     /// <summary>A candidate registered to sit at one site of their Kanreg, rostered into a room at another site.</summary>

@@ -246,6 +246,12 @@ public interface IPositionRankingGrain : IGrainWithStringKey
     /// <summary>The final selection: SKD and SKB weighted per exam, ranked, the openings chosen. Null until the position is defined.</summary>
     [AlwaysInterleave]
     Task<FinalSelectionView?> GetFinal();
+
+    /// <summary>Freezes the standing as the next announcement version, signed with the archive key and stored; the latest is public.</summary>
+    Task<Result<AnnouncementSummary>> Announce();
+
+    /// <summary>The latest announcement as its signed JSON (what the public downloads and checks), or null before the first.</summary>
+    Task<string?> GetLatestAnnouncement();
 }
 
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>

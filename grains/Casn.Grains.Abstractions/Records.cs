@@ -296,3 +296,11 @@ public sealed record FinalLine(
     [property: Id(4)] decimal Final,
     [property: Id(5)] int Rank,
     [property: Id(6)] bool Chosen);
+
+/// <summary>What an announcement froze: its version, when, how many rows, and the key that signed it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AnnouncementSummary(
+    [property: Id(0)] int Version,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] int Rows,
+    [property: Id(3)] string KeyId);

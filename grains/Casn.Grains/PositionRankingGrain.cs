@@ -1,3 +1,4 @@
+using Casn.Domain.Audit;
 using Casn.Domain.Results;
 
 namespace Casn.Grains;
@@ -10,6 +11,9 @@ public sealed class PositionRankingHeader
 
     /// <summary>SKB scores (0-100) the agency supplied, by participant number; a later file replaces a participant's score.</summary>
     [Id(1)] public Dictionary<string, decimal> Skb { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The latest announcement's version; 0 before the first.</summary>
+    [Id(2)] public int AnnouncedVersion { get; set; }
 }
 
 /// <summary>
@@ -23,6 +27,9 @@ public sealed class PositionRankingGrain(
     ISittingLog log,
     Orleans.Serialization.Serializer serializer,
     ExamCatalog exams,
+    BlobStores blobs,
+    ArchiveSigner signer,
+    TimeProvider clock,
     ILogger<PositionRankingGrain> logger) : Grain, IPositionRankingGrain
 {
     public const int MaxOpenings = 100_000;
@@ -77,7 +84,7 @@ public sealed class PositionRankingGrain(
         if (position.Openings is < 1 or > MaxOpenings)
             return Faults.Of(ErrorCodes.RequestInvalid, $"Openings must be 1-{MaxOpenings}.");
         if (_header.Position != position)
-            await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb });
+            await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb, AnnouncedVersion = _header.AnnouncedVersion });
         _header.Position = position;
         return position;
     }
@@ -105,7 +112,7 @@ public sealed class PositionRankingGrain(
         var skb = new Dictionary<string, decimal>(_header.Skb, StringComparer.Ordinal);
         foreach (var (participantNo, score) in parsed.Value!) skb[participantNo] = score;
         // Stored first, then applied: a failure leaves the scores as they were.
-        await Write([], new PositionRankingHeader { Position = position, Skb = skb });
+        await Write([], new PositionRankingHeader { Position = position, Skb = skb, AnnouncedVersion = _header.AnnouncedVersion });
         _header.Skb = skb;
         return parsed.Value!.Count;
     }
@@ -121,6 +128,32 @@ public sealed class PositionRankingGrain(
             r.Skd, r.Skb, r.Final, r.Rank, r.Chosen)).ToArray();
         var waiting = standing.Where(r => r.Shortlisted && !_header.Skb.ContainsKey(r.ParticipantNo)).Select(r => r.ParticipantNo).ToArray();
         return new FinalSelectionView(ExamId, position, weights.Skd, weights.Skb, lines, waiting);
+    }
+
+    /// <summary>The blob of an announcement version: <c>announcements/{examId}/{positionId}/v{n}</c> in the archives container.</summary>
+    public static string AnnouncementName(string examId, string positionId, int version) => $"announcements/{examId}/{positionId}/v{version}";
+
+    async Task<Result<AnnouncementSummary>> IPositionRankingGrain.Announce()
+    {
+        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam)
+            return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
+        var version = _header.AnnouncedVersion + 1;
+        var sections = exam.Blueprint.SectionCodes;
+        var standing = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
+        var announcement = signer.Sign(new Announcement(Announcement.CurrentFormat, ExamId, position.Id, position.Agency, position.Title,
+            position.Openings, version, clock.GetUtcNow(), sections, Announcement.RowsOf(standing, sections), "", ""));
+        // The signed file first, then the version that points at it: a failure in between only leaves an unused file.
+        await blobs.Archives.Put(AnnouncementName(ExamId, position.Id, version), System.Text.Encoding.UTF8.GetBytes(announcement.ToJson()));
+        await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb, AnnouncedVersion = version });
+        _header.AnnouncedVersion = version;
+        return new AnnouncementSummary(version, announcement.At, announcement.Rows.Count, announcement.KeyId);
+    }
+
+    async Task<string?> IPositionRankingGrain.GetLatestAnnouncement()
+    {
+        if (_header.Position is not { } position || _header.AnnouncedVersion == 0) return null;
+        var bytes = await blobs.Archives.Get(AnnouncementName(ExamId, position.Id, _header.AnnouncedVersion));
+        return bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     async Task<PositionStanding?> IPositionRankingGrain.GetStanding()

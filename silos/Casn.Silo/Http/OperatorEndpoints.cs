@@ -82,6 +82,20 @@ public static class OperatorEndpoints
             .Allow(Access.NationalOperator)
             .WithSummary("A position's final selection: SKD and SKB on 0-100, weighted per exam (40/60 by default), ranked with the exam's tie-break; the openings are chosen.");
 
+        exams.MapPost("/{examId}/positions/{positionId}/announcements", async (string examId, string positionId, IGrainFactory grains) =>
+            !Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64)
+                ? Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.")
+                : Problems.From(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).Announce()))
+            .Allow(Access.NationalOperator)
+            .WithSummary("Freeze the position's standing as the next announcement version, signed with the archive key (check it with `casn audit verify-announcement`). The latest is public.");
+        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest", async (string examId, string positionId, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
+            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetLatestAnnouncement() is { } json
+                ? Results.Text(json, "application/json")
+                : Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement."))
+            .AllowPublic().WithTags("Exams")
+            .WithSummary("The latest signed announcement of a position: rank, participant number, name, section scores, total, status and certificate code. No NIK.");
+
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates").RequireRateLimiting(Limits.Staff);
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>
         {

@@ -58,6 +58,7 @@ public static class Problems
         [ErrorCodes.BoardViewersFull] = StatusCodes.Status503ServiceUnavailable,
         [ErrorCodes.BoardNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.CertificateNotFound] = StatusCodes.Status404NotFound,
+        [ErrorCodes.AnnouncementNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.FaceImageNotFound] = StatusCodes.Status404NotFound,
         [ErrorCodes.RequestTooLarge] = StatusCodes.Status413PayloadTooLarge,
         [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,

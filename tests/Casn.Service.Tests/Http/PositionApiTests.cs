@@ -31,6 +31,21 @@ public sealed class PositionApiTests(SiloFactory factory)
         var raw = await (await day.Operator.GetAsync(position + "/standing")).Content.ReadAsStringAsync();
         Assert.DoesNotContain(NationalId(1), raw);
         Assert.DoesNotContain("nationalId", raw, StringComparison.OrdinalIgnoreCase);
+
+        // Announced: a signed snapshot, public, that checks out with the published archive key and names no NIK.
+        await ExpectProblem(404, "announcement.not_found", await day.Anonymous.GetAsync(position + "/announcements/latest"));
+        Assert.Equal(1, (await Expect(200, await day.Operator.PostAsync(position + "/announcements", null))).GetProperty("version").GetInt32());
+        Assert.Equal(2, (await Expect(200, await day.Operator.PostAsync(position + "/announcements", null))).GetProperty("version").GetInt32());
+        var published = await day.Anonymous.GetAsync(position + "/announcements/latest");
+        Assert.Equal(200, (int)published.StatusCode);
+        var json = await published.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(NationalId(1), json);
+        var announcement = Casn.Domain.Results.Announcement.FromJson(json);
+        Assert.Equal(2, announcement.Version);
+        Assert.Contains(announcement.Rows, r => r.ParticipantNo == day.ParticipantNo(1) && r.CertificateCode == line.GetProperty("certificateCode").GetString());
+        var key = await Expect(200, await day.Anonymous.GetAsync("/api/archive/public-key"));
+        var check = Casn.Domain.Results.AnnouncementVerifier.Verify(announcement, key.GetProperty("pem").GetString()!);
+        Assert.True(check.Intact, check.Message);
     }
 
     [Fact]

@@ -42,6 +42,8 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["GET /api/exams/{examId}/positions/{positionId}/standing"] = National,
         ["POST /api/exams/{examId}/positions/{positionId}/skb"] = National,
         ["GET /api/exams/{examId}/positions/{positionId}/final"] = National,
+        ["POST /api/exams/{examId}/positions/{positionId}/announcements"] = National,
+        ["GET /api/exams/{examId}/positions/{positionId}/announcements/latest"] = Everyone,
         ["PUT /api/candidates/{participantNo}"] = National,
         // Another Kanreg's operator is refused by the candidate's own record (403 candidate.other_kanreg).
         ["GET /api/candidates/{participantNo}"] = ThisKanreg,
