@@ -27,6 +27,7 @@ public static class CasnCommand
                 ["face", "compare", .. var rest] => await Compare(Options(rest), stdout, stderr),
                 ["face", "check", var image, .. var rest] => await Check(image, Options(rest), stdout, stderr),
                 ["audit", "verify", var archive, .. var rest] => AuditCommand.Verify(archive, Options(rest), stdout),
+                ["audit", "verify-announcement", var announcement, .. var rest] => AuditCommand.VerifyAnnouncement(announcement, Options(rest), stdout),
                 ["token", "operator", .. var rest] => TokenCommand.Operator(Options(rest), Environment.GetEnvironmentVariable, stdout),
                 _ => Fail(stderr, Usage),
             };

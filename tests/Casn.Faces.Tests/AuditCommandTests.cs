@@ -3,6 +3,7 @@ using Casn.Cli;
 using Casn.Domain.Audit;
 using Casn.Domain.Exams;
 using Casn.Domain.Sessions;
+using Results = Casn.Domain.Results;
 
 namespace Casn.Faces.Tests;
 
@@ -91,5 +92,36 @@ public sealed class AuditCommandTests : IDisposable
     {
         _signer.Dispose();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_announcement_verifies_with_the_key_and_against_a_folder_of_archives_and_a_changed_row_fails()
+    {
+        var archive = SessionArchive.FromJson(await File.ReadAllTextAsync(ArchiveFile));
+        var result = new Results.SittingResult(archive.ParticipantNo, archive.Name, "general", archive.Result.Scores, archive.Result.Pass,
+            archive.Result.Reason, archive.CertificateCode);
+        var blueprint = Blueprints.SkdCpns2024;
+        var position = new Results.Position("POS-1", "Kementerian", "Analis", 1);
+        var standing = Results.Selection.Standing(blueprint, position, [result], absent: []);
+        var announcement = Results.AnnouncementSigning.Sign(_signer, new Results.Announcement(1, archive.ExamId, "POS-1", "Kementerian", "Analis", 1, 1,
+            DateTimeOffset.UnixEpoch, blueprint.SectionCodes, Results.Announcement.RowsOf(standing, blueprint.SectionCodes), "", ""));
+        var file = Path.Combine(_folder, "announcement.json");
+        await File.WriteAllTextAsync(file, announcement.ToJson());
+        var archives = Directory.CreateDirectory(Path.Combine(_folder, "archives")).FullName;
+        File.Copy(ArchiveFile, Path.Combine(archives, "sitting-1"));
+
+        var (code, output, _) = await Casn("audit", "verify-announcement", file, "--public-key", KeyFile, "--archives", archives);
+        Assert.Equal(0, code);
+        Assert.Contains("v1: ok: signature valid", output);
+        Assert.Contains("1 checked against their signed archives", output);
+
+        // Without the candidate's archive the row cannot be checked; with a changed total the signature fails.
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "none")).FullName;
+        Assert.Equal(1, (await Casn("audit", "verify-announcement", file, "--public-key", KeyFile, "--archives", empty)).Code);
+        var changed = announcement with { Rows = [announcement.Rows[0] with { Total = announcement.Rows[0].Total + 5 }] };
+        await File.WriteAllTextAsync(file, changed.ToJson());
+        (code, output, _) = await Casn("audit", "verify-announcement", file, "--public-key", KeyFile);
+        Assert.Equal(1, code);
+        Assert.Contains("broken: the signature does not match", output);
     }
 }
