@@ -76,4 +76,17 @@ public class AnnouncementTests
         var (_, otherArchive) = Sitting(signer, answered: 10, "Budi");
         Assert.Contains("another candidate's or another score", AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, _ => otherArchive).Message);
     }
+
+    [Fact]
+    public void The_csv_copy_quotes_what_needs_quoting_and_never_hands_a_spreadsheet_a_formula()
+    {
+        using var signer = ArchiveSigner.Create();
+        var (result, _) = Sitting(signer, answered: 40, "=HYPERLINK(\"http://x\",\"a, b\")");
+        var csv = Announce(signer, result).ToCsv().Split('\n');
+        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,certificateCode", csv[0]);
+        // 40 items answered: failed under the general rules, so listed without a rank.
+        Assert.StartsWith(",2024-001,\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",", csv[1]);
+        Assert.Contains(",failed,", csv[1]);
+        Assert.Equal(",2024-099,,,,,0,absent,", csv[2]);
+    }
 }

@@ -57,6 +57,30 @@ public sealed record Announcement(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// The rows as CSV for spreadsheets: <c>rank,participantNo,name,{sections},total,status,certificateCode</c>. Fields are
+    /// quoted when needed, and text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with '.
+    /// The signed JSON is the record; this is a convenience copy of it.
+    /// </summary>
+    public string ToCsv()
+    {
+        static string Field(string value)
+        {
+            if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) value = "'" + value;
+            return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        }
+        var csv = new StringBuilder();
+        csv.Append("rank,participantNo,name,").AppendJoin(',', Sections.Select(Field)).Append(",total,status,certificateCode\n");
+        foreach (var row in Rows)
+        {
+            csv.Append(row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "").Append(',').Append(Field(row.ParticipantNo)).Append(',').Append(Field(row.Name));
+            foreach (var score in Sections.Select((_, i) => i < row.SectionScores.Length ? row.SectionScores[i].ToString(CultureInfo.InvariantCulture) : ""))
+                csv.Append(',').Append(score);
+            csv.Append(CultureInfo.InvariantCulture, $",{row.Total},{row.Status},{row.CertificateCode}\n");
+        }
+        return csv.ToString();
+    }
+
     public static Announcement FromJson(string json) =>
         JsonSerializer.Deserialize<Announcement>(json, Json) ?? throw new InvalidDataException("The announcement is empty.");
 

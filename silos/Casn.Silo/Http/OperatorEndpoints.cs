@@ -95,6 +95,14 @@ public static class OperatorEndpoints
                 : Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement."))
             .AllowPublic().WithTags("Exams")
             .WithSummary("The latest signed announcement of a position: rank, participant number, name, section scores, total, status and certificate code. No NIK.");
+        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest/csv", async (string examId, string positionId, IGrainFactory grains) =>
+            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
+            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetLatestAnnouncement() is { } json
+                ? Results.File(System.Text.Encoding.UTF8.GetBytes(Casn.Domain.Results.Announcement.FromJson(json).ToCsv()), "text/csv; charset=utf-8",
+                    $"{examId}-{positionId}-announcement.csv")
+                : Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement."))
+            .AllowPublic().WithTags("Exams")
+            .WithSummary("The latest announcement's rows as CSV for spreadsheets (formula-like text neutralised). The signed JSON is the record.");
 
         var candidates = app.MapGroup("/api/candidates").WithTags("Candidates").RequireRateLimiting(Limits.Staff);
         candidates.MapPut("/{participantNo}", async (string participantNo, CandidateProfile profile, IGrainFactory grains) =>

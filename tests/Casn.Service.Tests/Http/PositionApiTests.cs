@@ -46,6 +46,12 @@ public sealed class PositionApiTests(SiloFactory factory)
         var key = await Expect(200, await day.Anonymous.GetAsync("/api/archive/public-key"));
         var check = Casn.Domain.Results.AnnouncementVerifier.Verify(announcement, key.GetProperty("pem").GetString()!);
         Assert.True(check.Intact, check.Message);
+
+        var csv = await day.Anonymous.GetAsync(position + "/announcements/latest/csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,certificateCode", lines[0]);
+        Assert.Contains(lines, l => l.Contains($",{day.ParticipantNo(1)},Peserta 1,", StringComparison.Ordinal) && l.EndsWith(line.GetProperty("certificateCode").GetString()!, StringComparison.Ordinal));
     }
 
     [Fact]

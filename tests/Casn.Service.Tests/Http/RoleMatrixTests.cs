@@ -44,6 +44,7 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["GET /api/exams/{examId}/positions/{positionId}/final"] = National,
         ["POST /api/exams/{examId}/positions/{positionId}/announcements"] = National,
         ["GET /api/exams/{examId}/positions/{positionId}/announcements/latest"] = Everyone,
+        ["GET /api/exams/{examId}/positions/{positionId}/announcements/latest/csv"] = Everyone,
         ["PUT /api/candidates/{participantNo}"] = National,
         // Another Kanreg's operator is refused by the candidate's own record (403 candidate.other_kanreg).
         ["GET /api/candidates/{participantNo}"] = ThisKanreg,
