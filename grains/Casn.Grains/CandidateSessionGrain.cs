@@ -61,7 +61,7 @@ public sealed partial class CandidateSessionGrain(
             _session = new CandidateSession(stored, exam, options.Value.ToRules());
             await ObserveAndPersist();
             // A result its position has not taken yet (the silo died in between) goes now, not at the next reminder.
-            if (ResultToReport()) ScheduleReport(TimeSpan.Zero);
+            if (ResultToReport()) _reportTimer = Once(_reportTimer, ReportResult, TimeSpan.Zero);
         }
     }
 
@@ -436,7 +436,7 @@ public sealed partial class CandidateSessionGrain(
             // The signed archive holds the whole log now: the live copy is kept a while for reads, then goes.
             await store.Log.Expire(Key, options.Value.ArchivedRetention);
             // The position's ranking hears of it next, off the candidate's request: a timer now, the reminder after.
-            if (ResultToReport()) ScheduleReport(TimeSpan.Zero);
+            if (ResultToReport()) _reportTimer = Once(_reportTimer, ReportResult, TimeSpan.Zero);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -445,13 +445,25 @@ public sealed partial class CandidateSessionGrain(
             if (exception is SittingConflictException) DeactivateOnIdle();
             CasnMetrics.ArchiveFailures.Add(1);
             LogArchiveFailed(logger, exception, Key);
-            // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after;
-            // never on someone's read.
+            // Never on someone's read.
             await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
-            _archiveRetryIn = _archiveRetryIn is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(_archiveRetryIn.Value.Ticks * 2, ReminderPeriod.Ticks));
-            _archiveRetry?.Dispose();
-            _archiveRetry = this.RegisterGrainTimer(RetryArchive, new GrainTimerCreationOptions(_archiveRetryIn.Value, Timeout.InfiniteTimeSpan));
+            _archiveRetryIn = NextRetry(_archiveRetryIn);
+            _archiveRetry = Once(_archiveRetry, RetryArchive, _archiveRetryIn.Value);
         }
+    }
+
+    /// <summary>
+    /// How long until a failed archive or report is tried again while this activation lives: 5 s, doubling to a minute;
+    /// the reminder tries each minute after that.
+    /// </summary>
+    static TimeSpan NextRetry(TimeSpan? previous) =>
+        previous is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(previous.Value.Ticks * 2, ReminderPeriod.Ticks));
+
+    /// <summary>A one-shot timer in place of <paramref name="previous"/>: the work runs once, after <paramref name="due"/>.</summary>
+    IGrainTimer Once(IGrainTimer? previous, Func<Task> work, TimeSpan due)
+    {
+        previous?.Dispose();
+        return this.RegisterGrainTimer(_ => work(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
     }
 
     /// <summary>An archived result that its position's ranking has not taken yet (a sitting with a position only).</summary>
@@ -480,20 +492,13 @@ public sealed partial class CandidateSessionGrain(
             if (exception is SittingConflictException) DeactivateOnIdle();
             LogReportFailed(logger, exception, Key);
             await this.RegisterOrUpdateReminder(ClockReminder, ReminderPeriod, ReminderPeriod);
-            // Soon while this activation lives (5 s, doubling to a minute), and each minute by the reminder after.
-            _reportRetryIn = _reportRetryIn is null ? TimeSpan.FromSeconds(5) : TimeSpan.FromTicks(Math.Min(_reportRetryIn.Value.Ticks * 2, ReminderPeriod.Ticks));
-            ScheduleReport(_reportRetryIn.Value);
+            _reportRetryIn = NextRetry(_reportRetryIn);
+            _reportTimer = Once(_reportTimer, ReportResult, _reportRetryIn.Value);
         }
     }
 
     IGrainTimer? _reportTimer;
     TimeSpan? _reportRetryIn;
-
-    void ScheduleReport(TimeSpan due)
-    {
-        _reportTimer?.Dispose();
-        _reportTimer = this.RegisterGrainTimer(_ => ReportResult(), new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan));
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting session {SessionKey}'s result to its position failed; its reminder will try again")]
     static partial void LogReportFailed(ILogger logger, Exception exception, string sessionKey);
@@ -501,7 +506,7 @@ public sealed partial class CandidateSessionGrain(
     IGrainTimer? _archiveRetry;
     TimeSpan? _archiveRetryIn;
 
-    async Task RetryArchive(CancellationToken cancellationToken)
+    async Task RetryArchive()
     {
         if (_session?.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }

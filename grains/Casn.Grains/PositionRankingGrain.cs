@@ -4,16 +4,16 @@ using Casn.Domain.Results;
 namespace Casn.Grains;
 
 /// <summary>What of a position changes rarely: its definition and the SKB scores. The results are the log's entries.</summary>
-[GenerateSerializer]
-public sealed class PositionRankingHeader
+[GenerateSerializer, Immutable]
+public sealed record PositionRankingHeader
 {
-    [Id(0)] public Position? Position { get; set; }
+    [Id(0)] public Position? Position { get; init; }
 
     /// <summary>SKB scores (0-100) the agency supplied, by participant number; a later file replaces a participant's score.</summary>
-    [Id(1)] public Dictionary<string, decimal> Skb { get; set; } = new(StringComparer.Ordinal);
+    [Id(1)] public Dictionary<string, decimal> Skb { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>The latest announcement's version; 0 before the first.</summary>
-    [Id(2)] public int AnnouncedVersion { get; set; }
+    [Id(2)] public int AnnouncedVersion { get; init; }
 }
 
 /// <summary>
@@ -55,7 +55,10 @@ public sealed class PositionRankingGrain(
         _version = stored.Version;
     }
 
-    /// <summary>Appends entries and, when given, a new header; on any failure this activation reloads before its next call.</summary>
+    /// <summary>
+    /// Appends entries and, when given, a new header, which becomes this activation's once stored (a failure leaves it as it
+    /// was); on any failure this activation reloads before its next call.
+    /// </summary>
     async Task Write(byte[][] entries, PositionRankingHeader? header)
     {
         // A log is only read with its header, so the first write always carries one.
@@ -69,7 +72,14 @@ public sealed class PositionRankingGrain(
             DeactivateOnIdle();
             throw;
         }
+        if (header is not null) _header = header;
     }
+
+    /// <summary>The defined position, its exam and the standing of the results so far; null while the position is not defined.</summary>
+    async Task<(Position Position, ExamDefinition Exam, IReadOnlyList<StandingRow> Standing)?> CurrentStanding() =>
+        _header.Position is { } position && await exams.Find(ExamId) is { } exam
+            ? (position, exam, Selection.Standing(exam.Blueprint, position, _results.Values, absent: []))
+            : null;
 
     Task<T> Guard<T>(Func<Task<T>> call) =>
         LogStoreCalls.Guard(call, logger, LogKey, $"The store of ranking {this.GetPrimaryKeyString()} did not answer; retry the same request.");
@@ -83,9 +93,7 @@ public sealed class PositionRankingGrain(
             return Faults.Of(ErrorCodes.RequestInvalid, "A position needs an agency and a title of 1-200 characters.");
         if (position.Openings is < 1 or > MaxOpenings)
             return Faults.Of(ErrorCodes.RequestInvalid, $"Openings must be 1-{MaxOpenings}.");
-        if (_header.Position != position)
-            await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb, AnnouncedVersion = _header.AnnouncedVersion });
-        _header.Position = position;
+        if (_header.Position != position) await Write([], _header with { Position = position });
         return position;
     }
 
@@ -103,28 +111,23 @@ public sealed class PositionRankingGrain(
 
     async Task<Result<int>> IPositionRankingGrain.ImportSkb(string csv)
     {
-        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam)
-            return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
-        var shortlisted = Selection.Standing(exam.Blueprint, position, _results.Values, absent: [])
-            .Where(r => r.Shortlisted).Select(r => r.ParticipantNo).ToHashSet(StringComparer.Ordinal);
+        if (await CurrentStanding() is not { } current) return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
+        var shortlisted = current.Standing.Where(r => r.Shortlisted).Select(r => r.ParticipantNo).ToHashSet(StringComparer.Ordinal);
         var parsed = SkbScores.Parse(csv, shortlisted);
         if (!parsed.IsOk) return parsed.Fault!;
         var skb = new Dictionary<string, decimal>(_header.Skb, StringComparer.Ordinal);
         foreach (var (participantNo, score) in parsed.Value!) skb[participantNo] = score;
         // Stored first, then applied: a failure leaves the scores as they were.
-        await Write([], new PositionRankingHeader { Position = position, Skb = skb, AnnouncedVersion = _header.AnnouncedVersion });
-        _header.Skb = skb;
+        await Write([], _header with { Skb = skb });
         return parsed.Value!.Count;
     }
 
     async Task<FinalSelectionView?> IPositionRankingGrain.GetFinal()
     {
-        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
-        var standing = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
+        if (await CurrentStanding() is not var (position, exam, standing)) return null;
         var weights = exam.Blueprint.FinalWeights ?? FinalWeights.Default;
         var rows = Selection.Final(exam.Blueprint, position, standing, _header.Skb, weights);
-        var names = _results;
-        var lines = rows.Select(r => new FinalLine(r.ParticipantNo, names.TryGetValue(r.ParticipantNo, out var result) ? result.Name : "",
+        var lines = rows.Select(r => new FinalLine(r.ParticipantNo, _results.TryGetValue(r.ParticipantNo, out var result) ? result.Name : "",
             r.Skd, r.Skb, r.Final, r.Rank, r.Chosen)).ToArray();
         var waiting = standing.Where(r => r.Shortlisted && !_header.Skb.ContainsKey(r.ParticipantNo)).Select(r => r.ParticipantNo).ToArray();
         return new FinalSelectionView(ExamId, position, weights.Skd, weights.Skb, lines, waiting);
@@ -135,17 +138,14 @@ public sealed class PositionRankingGrain(
 
     async Task<Result<AnnouncementSummary>> IPositionRankingGrain.Announce()
     {
-        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam)
-            return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
+        if (await CurrentStanding() is not var (position, exam, standing)) return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
         var version = _header.AnnouncedVersion + 1;
         var sections = exam.Blueprint.SectionCodes;
-        var standing = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
         var announcement = signer.Sign(new Announcement(Announcement.CurrentFormat, ExamId, position.Id, position.Agency, position.Title,
             position.Openings, version, clock.GetUtcNow(), sections, Announcement.RowsOf(standing, sections), "", ""));
         // The signed file first, then the version that points at it: a failure in between only leaves an unused file.
         await blobs.Archives.Put(AnnouncementName(ExamId, position.Id, version), System.Text.Encoding.UTF8.GetBytes(announcement.ToJson()));
-        await Write([], new PositionRankingHeader { Position = position, Skb = _header.Skb, AnnouncedVersion = version });
-        _header.AnnouncedVersion = version;
+        await Write([], _header with { AnnouncedVersion = version });
         return new AnnouncementSummary(version, announcement.At, announcement.Rows.Count, announcement.KeyId);
     }
 
@@ -158,19 +158,10 @@ public sealed class PositionRankingGrain(
 
     async Task<PositionStanding?> IPositionRankingGrain.GetStanding()
     {
-        if (_header.Position is not { } position || await exams.Find(ExamId) is not { } exam) return null;
-        var rows = Selection.Standing(exam.Blueprint, position, _results.Values, absent: []);
+        if (await CurrentStanding() is not var (position, exam, rows)) return null;
         var sections = exam.Blueprint.SectionCodes;
-        var lines = rows.Select(r => new StandingLine(
-            r.ParticipantNo,
-            r.Result?.Name ?? "",
-            r.Result?.Category ?? "",
-            r.Result is { } result ? [.. sections.Select(result.Scores.SectionScoreOf)] : [],
-            r.Result?.Scores.Total ?? 0,
-            r.Status.ToString().ToLowerInvariant(),
-            r.Rank,
-            r.Shortlisted,
-            r.Result?.CertificateCode ?? "")).ToArray();
+        var lines = rows.Select(r => new StandingLine(r.ParticipantNo, r.Result?.Name ?? "", r.Result?.Category ?? "", r.ScoresIn(sections),
+            r.Result?.Scores.Total ?? 0, r.StatusName, r.Rank, r.Shortlisted, r.Result?.CertificateCode ?? "")).ToArray();
         return new PositionStanding(ExamId, position, sections, lines, lines.Count(l => l.Shortlisted));
     }
 }

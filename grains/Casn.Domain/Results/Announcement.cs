@@ -33,9 +33,8 @@ public sealed record Announcement(
 
     /// <summary>The rows of a standing, in its order: ranked, then failed, disqualified and absent.</summary>
     public static IReadOnlyList<AnnouncementRow> RowsOf(IReadOnlyList<StandingRow> standing, string[] sections) =>
-        [.. standing.Select(r => new AnnouncementRow(r.Rank, r.ParticipantNo, r.Result?.Name ?? "",
-            r.Result is { } result ? [.. sections.Select(result.Scores.SectionScoreOf)] : [],
-            r.Result?.Scores.Total ?? 0, r.Status.ToString().ToLowerInvariant(), r.Result?.CertificateCode ?? ""))];
+        [.. standing.Select(r => new AnnouncementRow(r.Rank, r.ParticipantNo, r.Result?.Name ?? "", r.ScoresIn(sections),
+            r.Result?.Scores.Total ?? 0, r.StatusName, r.Result?.CertificateCode ?? ""))];
 
     /// <summary>
     /// What the signature covers, one fact per line so that a verifier in any language can rebuild it. Free text (agency,

@@ -34,7 +34,14 @@ public sealed record SittingResult(
     [property: Id(6)] string CertificateCode);
 
 /// <summary>A line of the SKD standing: ranked and shortlisted when passed, else only its status.</summary>
-public sealed record StandingRow(SittingResult? Result, string ParticipantNo, StandingStatus Status, int? Rank, bool Shortlisted);
+public sealed record StandingRow(SittingResult? Result, string ParticipantNo, StandingStatus Status, int? Rank, bool Shortlisted)
+{
+    /// <summary>The status as staff, the announcement and its CSV name it: passed, failed, absent, disqualified.</summary>
+    public string StatusName => Status.ToString().ToLowerInvariant();
+
+    /// <summary>The section scores in the exam's order; none for a candidate without a result (absent).</summary>
+    public int[] ScoresIn(string[] sections) => Result is { } result ? [.. sections.Select(result.Scores.SectionScoreOf)] : [];
+}
 
 /// <summary>A line of the final selection: SKD and SKB on 0-100, their weighted sum, its rank, and whether chosen.</summary>
 public sealed record FinalRow(string ParticipantNo, decimal Skd, decimal Skb, decimal Final, int Rank, bool Chosen);
@@ -85,6 +92,7 @@ public static class Selection
     public static IReadOnlyList<FinalRow> Final(ExamBlueprint blueprint, Position position, IReadOnlyList<StandingRow> standing,
         IReadOnlyDictionary<string, decimal> skb, FinalWeights weights)
     {
+        var tieBreak = new Ranking.TieBreak(blueprint.TieBreak);
         var candidates = standing
             .Where(r => r.Shortlisted && skb.ContainsKey(r.ParticipantNo))
             .Select(r =>
@@ -94,14 +102,14 @@ public static class Selection
                 return (Row: r, Skd: skd, Skb: score, Final: Math.Round(weights.Skd * skd + weights.Skb * score, 2));
             })
             .OrderByDescending(c => c.Final)
-            .ThenByDescending(c => c.Row.Result!.Scores, new Ranking.TieBreak(blueprint.TieBreak))
+            .ThenByDescending(c => c.Row.Result!.Scores, tieBreak)
             .ThenBy(c => c.Row.ParticipantNo, StringComparer.Ordinal)
             .ToList();
         var rows = new List<FinalRow>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             var tied = i > 0 && candidates[i].Final == candidates[i - 1].Final
-                && new Ranking.TieBreak(blueprint.TieBreak).Compare(candidates[i].Row.Result!.Scores, candidates[i - 1].Row.Result!.Scores) == 0;
+                && tieBreak.Compare(candidates[i].Row.Result!.Scores, candidates[i - 1].Row.Result!.Scores) == 0;
             var rank = tied ? rows[i - 1].Rank : i + 1;
             rows.Add(new FinalRow(candidates[i].Row.ParticipantNo, candidates[i].Skd, candidates[i].Skb, candidates[i].Final, rank, rank <= position.Openings));
         }
@@ -132,7 +140,7 @@ public static class SkbScores
             var fields = line.Split(',');
             if (fields.Length != 2) { problems.Add($"line {number}: expected 'participantNo,score', found {fields.Length} fields"); continue; }
             var (participantNo, text) = (fields[0].Trim(), fields[1].Trim());
-            if (!Keys.IsValidToken(participantNo, 32)) { problems.Add($"line {number}: '{Shorten(participantNo)}' is not a participant number"); continue; }
+            if (!SessionKey.IsValidParticipantNo(participantNo)) { problems.Add($"line {number}: '{Shorten(participantNo)}' is not a participant number"); continue; }
             if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var score) || score > 100)
             { problems.Add($"line {number}: score '{Shorten(text)}' is not a number from 0 to 100"); continue; }
             if (!shortlisted.Contains(participantNo)) { problems.Add($"line {number}: {participantNo} is not on this position's SKD shortlist"); continue; }

@@ -39,7 +39,6 @@ public sealed class RedisSittingLog(ConfigurationOptions options) : ISittingLog,
 
     static RedisKey[] Keys(string sittingKey) => [$"log:{{{sittingKey}}}:entries", $"log:{{{sittingKey}}}:head"];
 
-
     public async Task<StoredSitting?> Read(string sittingKey)
     {
         var result = await (await Db()).ScriptEvaluateAsync(ReadScript, Keys(sittingKey));

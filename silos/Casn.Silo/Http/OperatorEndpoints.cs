@@ -34,6 +34,21 @@ public static class OperatorEndpoints
     /// <summary>An SKB file's ceiling: about 20 bytes a line, so room for 200,000 candidates.</summary>
     public const long SkbBodyBytes = 4 * 1024 * 1024;
 
+    /// <summary>The ranking grain of a position, or null when the exam or position id is not a token (never a grain for a made-up key).</summary>
+    static IPositionRankingGrain? PositionOf(IGrainFactory grains, string examId, string positionId) =>
+        Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64) ? grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)) : null;
+
+    static IResult InvalidPositionKey() => Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.");
+
+    static IResult PositionUnknown(string examId, string positionId) =>
+        Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined.");
+
+    static IResult AnnouncementNotFound(string examId, string positionId) =>
+        Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement.");
+
+    static async Task<string?> LatestAnnouncement(IGrainFactory grains, string examId, string positionId) =>
+        PositionOf(grains, examId, positionId) is { } position ? await position.GetLatestAnnouncement() : null;
+
     public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
         var exams = app.MapGroup("/api/exams").WithTags("Exams").RequireRateLimiting(Limits.Staff);
@@ -49,58 +64,49 @@ public static class OperatorEndpoints
             .Allow(Access.AnyOperator).WithSummary("An exam's summary; answer keys are never returned.");
 
         exams.MapPut("/{examId}/positions/{positionId}", async (string examId, string positionId, PositionRequest body, IGrainFactory grains) =>
-            !Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64)
-                ? Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.")
-                : Problems.From(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId))
-                    .Define(new Casn.Domain.Results.Position(positionId, body.Agency ?? "", body.Title ?? "", body.Openings))))
+            PositionOf(grains, examId, positionId) is { } position
+                ? Problems.From(await position.Define(new Casn.Domain.Results.Position(positionId, body.Agency ?? "", body.Title ?? "", body.Openings)))
+                : InvalidPositionKey())
             .Allow(Access.NationalOperator).WithSummary("Define a position (formasi) of an exam: agency, title and openings. Its sittings' results are collected from then on, and before.");
         exams.MapGet("/{examId}/positions/{positionId}/standing", async (string examId, string positionId, IGrainFactory grains) =>
-            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
-            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetStanding() is { } standing
+            PositionOf(grains, examId, positionId) is { } position && await position.GetStanding() is { } standing
                 ? Results.Ok(standing)
-                : Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined."))
+                : PositionUnknown(examId, positionId))
             .Allow(Access.NationalOperator)
             .WithSummary("A position's SKD standing by the exam's rules: ranked and shortlisted, then failed and disqualified. No NIK.");
 
         exams.MapPost("/{examId}/positions/{positionId}/skb", async (string examId, string positionId, HttpRequest http, IGrainFactory grains) =>
         {
-            if (!Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64))
-                return Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.");
+            if (PositionOf(grains, examId, positionId) is not { } position) return InvalidPositionKey();
             using var reader = new StreamReader(http.Body, System.Text.Encoding.UTF8);
-            var csv = await reader.ReadToEndAsync(http.HttpContext.RequestAborted);
-            var imported = await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).ImportSkb(csv);
+            var imported = await position.ImportSkb(await reader.ReadToEndAsync(http.HttpContext.RequestAborted));
             return imported.IsOk ? Results.Ok(new { scores = imported.Value }) : Problems.Of(imported.Fault!);
         })
             // No Accepts("text/csv"): routing would answer another content type with 415 before access control has run.
             .Allow(Access.NationalOperator).LimitBody(_ => SkbBodyBytes)
             .WithSummary("An agency's SKB scores as CSV (participantNo,score; 0-100; an optional header line) for the position's shortlisted candidates. One bad line refuses the file, naming every bad line (skb.invalid).");
         exams.MapGet("/{examId}/positions/{positionId}/final", async (string examId, string positionId, IGrainFactory grains) =>
-            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
-            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetFinal() is { } final
+            PositionOf(grains, examId, positionId) is { } position && await position.GetFinal() is { } final
                 ? Results.Ok(final)
-                : Problems.Of(ErrorCodes.PositionUnknown, $"Position '{positionId}' of exam '{examId}' is not defined."))
+                : PositionUnknown(examId, positionId))
             .Allow(Access.NationalOperator)
             .WithSummary("A position's final selection: SKD and SKB on 0-100, weighted per exam (40/60 by default), ranked with the exam's tie-break; the openings are chosen.");
 
         exams.MapPost("/{examId}/positions/{positionId}/announcements", async (string examId, string positionId, IGrainFactory grains) =>
-            !Keys.IsValidToken(examId, 64) || !Keys.IsValidToken(positionId, 64)
-                ? Problems.Of(ErrorCodes.KeyInvalid, "Exam and position ids must be 1-64 letters, digits or '-'.")
-                : Problems.From(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).Announce()))
+            PositionOf(grains, examId, positionId) is { } position ? Problems.From(await position.Announce()) : InvalidPositionKey())
             .Allow(Access.NationalOperator)
             .WithSummary("Freeze the position's standing as the next announcement version, signed with the archive key (check it with `casn audit verify-announcement`). The latest is public.");
         app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest", async (string examId, string positionId, IGrainFactory grains) =>
-            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
-            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetLatestAnnouncement() is { } json
+            await LatestAnnouncement(grains, examId, positionId) is { } json
                 ? Results.Text(json, "application/json")
-                : Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement."))
+                : AnnouncementNotFound(examId, positionId))
             .AllowPublic().WithTags("Exams")
             .WithSummary("The latest signed announcement of a position: rank, participant number, name, section scores, total, status and certificate code. No NIK.");
         app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest/csv", async (string examId, string positionId, IGrainFactory grains) =>
-            Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
-            && await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId)).GetLatestAnnouncement() is { } json
+            await LatestAnnouncement(grains, examId, positionId) is { } json
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(Casn.Domain.Results.Announcement.FromJson(json).ToCsv()), "text/csv; charset=utf-8",
                     $"{examId}-{positionId}-announcement.csv")
-                : Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement."))
+                : AnnouncementNotFound(examId, positionId))
             .AllowPublic().WithTags("Exams")
             .WithSummary("The latest announcement's rows as CSV for spreadsheets (formula-like text neutralised). The signed JSON is the record.");
 
