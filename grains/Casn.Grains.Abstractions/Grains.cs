@@ -247,11 +247,11 @@ public interface IPositionRankingGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<FinalSelectionView?> GetFinal();
 
-    /// <summary>Freezes the standing as the next announcement version, signed with the archive key and stored; the latest is public.</summary>
+    /// <summary>
+    /// Freezes the standing as the next announcement version, signed with the archive key and stored; the latest is public,
+    /// read from blob storage without this grain (see <c>PositionRankingGrain.LatestAnnouncementName</c>).
+    /// </summary>
     Task<Result<AnnouncementSummary>> Announce();
-
-    /// <summary>The latest announcement as its signed JSON (what the public downloads and checks), or null before the first.</summary>
-    Task<string?> GetLatestAnnouncement();
 }
 
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>

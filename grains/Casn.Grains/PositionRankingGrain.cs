@@ -136,6 +136,12 @@ public sealed class PositionRankingGrain(
     /// <summary>The blob of an announcement version: <c>announcements/{examId}/{positionId}/v{n}</c> in the archives container.</summary>
     public static string AnnouncementName(string examId, string positionId, int version) => $"announcements/{examId}/{positionId}/v{version}";
 
+    /// <summary>
+    /// A copy of the latest version, <c>announcements/{examId}/{positionId}/latest</c>, which the public reads straight from
+    /// blob storage: a stranger asking for made-up positions finds nothing there and wakes no grain.
+    /// </summary>
+    public static string LatestAnnouncementName(string examId, string positionId) => $"announcements/{examId}/{positionId}/latest";
+
     async Task<Result<AnnouncementSummary>> IPositionRankingGrain.Announce()
     {
         if (await CurrentStanding() is not var (position, exam, standing)) return Faults.Of(ErrorCodes.PositionUnknown, "The position is not defined.");
@@ -143,17 +149,13 @@ public sealed class PositionRankingGrain(
         var sections = exam.Blueprint.SectionCodes;
         var announcement = signer.Sign(new Announcement(Announcement.CurrentFormat, ExamId, position.Id, position.Agency, position.Title,
             position.Openings, version, clock.GetUtcNow(), sections, Announcement.RowsOf(standing, sections), "", ""));
-        // The signed file first, then the version that points at it: a failure in between only leaves an unused file.
-        await blobs.Archives.Put(AnnouncementName(ExamId, position.Id, version), System.Text.Encoding.UTF8.GetBytes(announcement.ToJson()));
+        // The signed file first, then the version that points at it (a failure in between only leaves an unused file), and only
+        // then the public copy: the public never sees a version that could still be replaced.
+        var json = System.Text.Encoding.UTF8.GetBytes(announcement.ToJson());
+        await blobs.Archives.Put(AnnouncementName(ExamId, position.Id, version), json);
         await Write([], _header with { AnnouncedVersion = version });
+        await blobs.Archives.Put(LatestAnnouncementName(ExamId, position.Id), json);
         return new AnnouncementSummary(version, announcement.At, announcement.Rows.Count, announcement.KeyId);
-    }
-
-    async Task<string?> IPositionRankingGrain.GetLatestAnnouncement()
-    {
-        if (_header.Position is not { } position || _header.AnnouncedVersion == 0) return null;
-        var bytes = await blobs.Archives.Get(AnnouncementName(ExamId, position.Id, _header.AnnouncedVersion));
-        return bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
     }
 
     async Task<PositionStanding?> IPositionRankingGrain.GetStanding()

@@ -46,8 +46,12 @@ public static class OperatorEndpoints
     static IResult AnnouncementNotFound(string examId, string positionId) =>
         Problems.Of(ErrorCodes.AnnouncementNotFound, $"Position '{positionId}' of exam '{examId}' has no announcement.");
 
-    static async Task<string?> LatestAnnouncement(IGrainFactory grains, string examId, string positionId) =>
-        PositionOf(grains, examId, positionId) is { } position ? await position.GetLatestAnnouncement() : null;
+    /// <summary>The latest announcement's signed JSON, read from blob storage: a public read of a made-up position activates nothing.</summary>
+    static async Task<string?> LatestAnnouncement(Casn.Grains.BlobStores blobs, string examId, string positionId) =>
+        Keys.IsValidToken(examId, 64) && Keys.IsValidToken(positionId, 64)
+        && await blobs.Archives.Get(Casn.Grains.PositionRankingGrain.LatestAnnouncementName(examId, positionId)) is { } bytes
+            ? System.Text.Encoding.UTF8.GetString(bytes)
+            : null;
 
     public static void MapOperatorEndpoints(this IEndpointRouteBuilder app)
     {
@@ -96,14 +100,14 @@ public static class OperatorEndpoints
             PositionOf(grains, examId, positionId) is { } position ? Problems.From(await position.Announce()) : InvalidPositionKey())
             .Allow(Access.NationalOperator)
             .WithSummary("Freeze the position's standing as the next announcement version, signed with the archive key (check it with `casn audit verify-announcement`). The latest is public.");
-        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest", async (string examId, string positionId, IGrainFactory grains) =>
-            await LatestAnnouncement(grains, examId, positionId) is { } json
+        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest", async (string examId, string positionId, Casn.Grains.BlobStores blobs) =>
+            await LatestAnnouncement(blobs, examId, positionId) is { } json
                 ? Results.Text(json, "application/json")
                 : AnnouncementNotFound(examId, positionId))
             .AllowPublic().WithTags("Exams")
             .WithSummary("The latest signed announcement of a position: rank, participant number, name, section scores, total, status and certificate code. No NIK.");
-        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest/csv", async (string examId, string positionId, IGrainFactory grains) =>
-            await LatestAnnouncement(grains, examId, positionId) is { } json
+        app.MapGet("/api/exams/{examId}/positions/{positionId}/announcements/latest/csv", async (string examId, string positionId, Casn.Grains.BlobStores blobs) =>
+            await LatestAnnouncement(blobs, examId, positionId) is { } json
                 ? Results.File(System.Text.Encoding.UTF8.GetBytes(Casn.Domain.Results.Announcement.FromJson(json).ToCsv()), "text/csv; charset=utf-8",
                     $"{examId}-{positionId}-announcement.csv")
                 : AnnouncementNotFound(examId, positionId))

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Casn.Service.Tests.Support;
 using static Casn.Service.Tests.Http.HttpExamDay;
 
@@ -107,5 +108,15 @@ public sealed class PositionApiTests(SiloFactory factory)
         await ExpectProblem(400, "request.invalid_key", await day.Operator.PutAsJsonAsync($"{exam}/POS%20X", new { agency = "A", title = "T", openings = 1 }));
         await ExpectProblem(404, "exam.not_found", await day.Operator.PutAsJsonAsync("/api/exams/NO-SUCH-EXAM/positions/POS-X", new { agency = "A", title = "T", openings = 1 }));
         await ExpectProblem(400, "position.unknown", await day.Operator.GetAsync($"{exam}/POS-NEVER-DEFINED/standing"));
+
+        // A stranger asking for made-up positions' announcements gets 404s and wakes no grain for them.
+        var madeUp = $"POS-MADEUP-{Guid.NewGuid():N}"[..24];
+        for (var n = 0; n < 20; n++)
+        {
+            await ExpectProblem(404, "announcement.not_found", await day.Anonymous.GetAsync($"{exam}/{madeUp}{n}/announcements/latest"));
+            await ExpectProblem(404, "announcement.not_found", await day.Anonymous.GetAsync($"{exam}/{madeUp}{n}/announcements/latest/csv"));
+        }
+        var management = factory.Services.GetRequiredService<IGrainFactory>().GetGrain<Orleans.Runtime.IManagementGrain>(0);
+        Assert.DoesNotContain(await management.GetDetailedGrainStatistics(), a => (a.GrainId.Key.ToString() ?? "").Contains(madeUp, StringComparison.Ordinal));
     }
 }
