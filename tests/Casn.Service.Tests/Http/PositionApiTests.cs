@@ -13,8 +13,9 @@ public sealed class PositionApiTests(SiloFactory factory)
     [Fact]
     public async Task A_defined_positions_standing_lists_finished_sittings_with_their_certificates_and_no_national_id()
     {
-        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
-        var position = $"/api/exams/{day.Exam.Id}/positions/POS-9";
+        // A position of its own: announcements live in blob storage, which outlives one test host (a shared folder here).
+        var day = await new HttpExamDay(factory.CreateClient) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] }.Prepare(candidates: 1);
+        var position = $"/api/exams/{day.Exam.Id}/positions/{day.PositionId}";
         await Expect(200, await day.Operator.PutAsJsonAsync(position, new { agency = "Kementerian Contoh", title = "Analis", openings = 2 }));
         var workstation = await day.Start(1);
         var submitted = await Expect(200, await workstation.PostAsync(day.SessionPath(1) + "/submit", null));
