@@ -23,6 +23,9 @@ public static class BoardStatuses
     public const string Finished = "finished";
     public const string Passed = "passed";
     public const string Failed = "failed";
+
+    /// <summary>Never checked in before the room closed.</summary>
+    public const string Absent = "absent";
 }
 
 /// <summary>
@@ -54,7 +57,8 @@ public sealed record BoardSummary(
     [property: Id(5)] int Passed,
     [property: Id(6)] int Failed,
     [property: Id(7)] int[] Histogram,
-    [property: Id(8)] long SumOfTotals)
+    [property: Id(8)] long SumOfTotals,
+    [property: Id(9)] int Absent = 0)
 {
     public const int BinWidth = 50;
     public const int Bins = 14;
@@ -70,13 +74,13 @@ public sealed record BoardSummary(
         int Count(string status) => rows.Count(r => r.Status == status);
         return new(rows.Count, Count(BoardStatuses.NotStarted), Count(BoardStatuses.InProgress), Count(BoardStatuses.Paused),
             Count(BoardStatuses.Finished) + Count(BoardStatuses.Passed) + Count(BoardStatuses.Failed), Count(BoardStatuses.Passed),
-            Count(BoardStatuses.Failed), histogram, rows.Sum(r => (long)r.Total));
+            Count(BoardStatuses.Failed), histogram, rows.Sum(r => (long)r.Total), Count(BoardStatuses.Absent));
     }
 
     public static BoardSummary Sum(IEnumerable<BoardSummary> parts) => parts.Aggregate(Empty, (a, b) => new(
         a.Candidates + b.Candidates, a.NotStarted + b.NotStarted, a.InProgress + b.InProgress, a.Paused + b.Paused,
         a.Finished + b.Finished, a.Passed + b.Passed, a.Failed + b.Failed,
-        [.. a.Histogram.Zip(b.Histogram, (x, y) => x + y)], a.SumOfTotals + b.SumOfTotals));
+        [.. a.Histogram.Zip(b.Histogram, (x, y) => x + y)], a.SumOfTotals + b.SumOfTotals, a.Absent + b.Absent));
 }
 
 /// <summary>One part of an aggregate board: a room of a Kanreg, a Kanreg of the nation.</summary>

@@ -193,7 +193,8 @@ public sealed record Certificate(
     [property: Id(12)] string Statement)
 {
     /// <summary>How a result reads on a receipt: passed or failed the exam's passing rules, or ranked where it has none.</summary>
-    public static string OutcomeOf(Casn.Domain.Scoring.PassOutcome? pass) => pass is null ? "ranked" : pass.Passed ? "passed" : "failed";
+    public static string OutcomeOf(Casn.Domain.Scoring.PassOutcome? pass, FinishReason reason) =>
+        reason == FinishReason.Absent ? "absent" : pass is null ? "ranked" : pass.Passed ? "passed" : "failed";
 }
 
 /// <summary>What the retention rule did for one candidate; purges are also kept on the candidate's record.</summary>

@@ -263,6 +263,7 @@ public sealed partial class CandidateSessionGrain(
             SessionStatus.Registered or SessionStatus.CheckedIn => BoardStatuses.NotStarted,
             SessionStatus.InProgress => BoardStatuses.InProgress,
             SessionStatus.Suspended => BoardStatuses.Paused,
+            _ when state.FinishReason == FinishReason.Absent => BoardStatuses.Absent,
             _ => state.Result?.Pass is { } pass ? (pass.Passed ? BoardStatuses.Passed : BoardStatuses.Failed) : BoardStatuses.Finished,
         };
         return new BoardRow(state.Setup!.ParticipantNo, state.Setup.Name, [.. sheet.Sections.Select(s => s.Score)], sheet.Total, status,

@@ -27,7 +27,7 @@ public sealed class CertificateGrain([PersistentState("certificate")] IPersisten
     {
         var result = archive.Result;
         return new Certificate(archive.CertificateCode, archive.ParticipantNo, archive.Name, archive.ExamId, result.Scores.Sections,
-            result.Scores.Total, Certificate.OutcomeOf(result.Pass), result.Reason.ToString(), result.FinishedAt, result.AuditHead, archive.KeyId, archive.Signature,
+            result.Scores.Total, Certificate.OutcomeOf(result.Pass, result.Reason), result.Reason.ToString(), result.FinishedAt, result.AuditHead, archive.KeyId, archive.Signature,
             SessionArchive.Statement(archive.SessionKey, result, archive.CertificateCode));
     }
 }

@@ -215,19 +215,40 @@ public sealed class ExamRoomGrain(
             return null;
         });
 
-    Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action) =>
-        MoveTo(RoomStatus.Closed, from: RoomStatus.Open, RoomIncidentKinds.RoomClosed, action, async p => (await SessionOf(p).CloseByRoom(action)).Value?.Line);
+    /// <summary>
+    /// Closes the room and every sitting on its roster: those going end as they stand, and those never checked in are
+    /// absent (their sittings finish too, so their positions hear of it). Closing a closed room tells them all again: the
+    /// room is stored closed before it tells anyone, so a crash in between is mended by the proctor closing again, and a
+    /// sitting already closed does not change.
+    /// </summary>
+    async Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action)
+    {
+        Task<SeatLine?> CloseSitting(string participantNo) => SessionOf(participantNo).CloseByRoom(action).ContinueWith(t => t.Result.Value?.Line,
+            TaskContinuationOptions.ExecuteSynchronously);
+        if (Rules is { IsSetUp: true } && Room.Status == RoomStatus.Closed && ExamRoom.IsValidAction(action))
+        {
+            await Tell(Room.SeatByParticipant.Keys, CloseSitting);
+            return await View();
+        }
+        return await MoveTo(RoomStatus.Closed, from: RoomStatus.Open, RoomIncidentKinds.RoomClosed, action, CloseSitting, everyone: true);
+    }
 
-    /// <summary>Moves the room on, records it, then tells every checked-in candidate's session (taking back their new lines).</summary>
-    async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task<SeatLine?>> tellSession)
+    /// <summary>Moves the room on, records it, then tells the checked-in candidates' sessions, or everyone on the roster (taking back their new lines).</summary>
+    async Task<Result<RoomView>> MoveTo(RoomStatus to, RoomStatus from, string kind, ProctorAction action, Func<string, Task<SeatLine?>> tellSession,
+        bool everyone = false)
     {
         if (Rules is not { IsSetUp: true } room) return RoomNotFound();
         if (!ExamRoom.IsValidAction(action)) return ExamRoom.ReasonRequired();
         if (room.Move(from, to) is { } refused) return refused;
         AddIncident(new RoomIncident(Now, "", kind, action.By, action.Reason));
         await state.WriteStateAsync();
-        foreach (var line in await Task.WhenAll(Room.CheckedIn.Select(tellSession))) Apply(line);
+        await Tell(everyone ? Room.SeatByParticipant.Keys : Room.CheckedIn, tellSession);
         return await View();
+    }
+
+    async Task Tell(IEnumerable<string> participants, Func<string, Task<SeatLine?>> tellSession)
+    {
+        foreach (var line in await Task.WhenAll(participants.ToArray().Select(tellSession))) Apply(line);
     }
 
     Task<Result<SessionView>> IExamRoomGrain.Suspend(string participantNo, ProctorAction action) =>

@@ -78,7 +78,7 @@ public sealed class PositionRankingGrain(
     /// <summary>The defined position, its exam and the standing of the results so far; null while the position is not defined.</summary>
     async Task<(Position Position, ExamDefinition Exam, IReadOnlyList<StandingRow> Standing)?> CurrentStanding() =>
         _header.Position is { } position && await exams.Find(ExamId) is { } exam
-            ? (position, exam, Selection.Standing(exam.Blueprint, position, _results.Values, absent: []))
+            ? (position, exam, Selection.Standing(exam.Blueprint, position, _results.Values))
             : null;
 
     Task<T> Guard<T>(Func<Task<T>> call) =>
@@ -162,8 +162,8 @@ public sealed class PositionRankingGrain(
     {
         if (await CurrentStanding() is not var (position, exam, rows)) return null;
         var sections = exam.Blueprint.SectionCodes;
-        var lines = rows.Select(r => new StandingLine(r.ParticipantNo, r.Result?.Name ?? "", r.Result?.Category ?? "", r.ScoresIn(sections),
-            r.Result?.Scores.Total ?? 0, r.StatusName, r.Rank, r.Shortlisted, r.Result?.CertificateCode ?? "")).ToArray();
+        var lines = rows.Select(r => new StandingLine(r.ParticipantNo, r.Result.Name, r.Result.Category, r.ScoresIn(sections),
+            r.Result.Scores.Total, r.StatusName, r.Rank, r.Shortlisted, r.Result.CertificateCode)).ToArray();
         return new PositionStanding(ExamId, position, sections, lines, lines.Count(l => l.Shortlisted));
     }
 }

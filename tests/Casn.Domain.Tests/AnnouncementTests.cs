@@ -25,9 +25,24 @@ public class AnnouncementTests
         return (new SittingResult(final.ParticipantNo, name, final.Category, final.Scores, final.Pass, final.Reason, archive.CertificateCode), archive);
     }
 
-    static Announcement Announce(ArchiveSigner signer, SittingResult result, int version = 1)
+    /// <summary>Participant 2024-099, who never checked in: the room's close ends the sitting as absent, archived like any other.</summary>
+    static (SittingResult Result, SessionArchive Archive) AbsentSitting(ArchiveSigner signer)
     {
-        var standing = Selection.Standing(Exam.Blueprint, Analyst, [result], absent: ["2024-099"]);
+        var setup = new SessionSetup(Exam.Id, "2024-099", "Budi", "general", false, "A2");
+        var session = new CandidateSession(CandidateSession.NewState(setup, Exam), Exam, Rules);
+        Assert.True(session.CloseByRoom(T0.AddHours(2), "proctor-1").Value);
+        var final = session.State.Result!;
+        Assert.Equal((FinishReason.Absent, false, "absent"), (final.Reason, final.Pass!.Passed, final.Pass.Unmet.Single()));
+        var archive = signer.Archive("KANREG-V/SITE/2024-10-16/1/R01/2024-099", "Budi", final, session.AuditTrail());
+        return (new SittingResult(final.ParticipantNo, "Budi", final.Category, final.Scores, final.Pass, final.Reason, archive.CertificateCode), archive);
+    }
+
+    static Announcement Announce(ArchiveSigner signer, SittingResult result, int version = 1) =>
+        Announce(signer, [result, AbsentSitting(signer).Result], version);
+
+    static Announcement Announce(ArchiveSigner signer, SittingResult[] results, int version = 1)
+    {
+        var standing = Selection.Standing(Exam.Blueprint, Analyst, results);
         var sections = Exam.Blueprint.SectionCodes;
         return signer.Sign(new Announcement(Announcement.CurrentFormat, Exam.Id, Analyst.Id, Analyst.Agency, Analyst.Title, Analyst.Openings, version,
             T0.AddDays(3), sections, Announcement.RowsOf(standing, sections), "", ""));
@@ -38,14 +53,16 @@ public class AnnouncementTests
     {
         using var signer = ArchiveSigner.Create();
         var (result, archive) = Sitting(signer, answered: 40, "Siti | Rahma\nbinti \"X\"");
-        var announcement = Announcement.FromJson(Announce(signer, result).ToJson());
+        var (absent, absentArchive) = AbsentSitting(signer);
+        var announcement = Announcement.FromJson(Announce(signer, [result, absent]).ToJson());
 
         Assert.Equal(["2024-001", "2024-099"], announcement.Rows.Select(r => r.ParticipantNo));
-        Assert.Equal(("absent", ""), (announcement.Rows[1].Status, announcement.Rows[1].CertificateCode));
+        Assert.Equal(("absent", absent.CertificateCode, 0), (announcement.Rows[1].Status, announcement.Rows[1].CertificateCode, announcement.Rows[1].SectionScores.Length));
         Assert.True(AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem).Intact);
-        var full = AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, code => code == archive.CertificateCode ? archive : null);
+        var archives = new[] { archive, absentArchive }.ToDictionary(a => a.CertificateCode);
+        var full = AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, archives.GetValueOrDefault);
         Assert.True(full.Intact, full.Message);
-        Assert.Contains("1 checked against their signed archives", full.Message);
+        Assert.Contains("2 checked against their signed archives", full.Message);
         // A name cannot smuggle a line into what is signed.
         Assert.Equal(11 + announcement.Rows.Count, announcement.Statement().Split('\n').Length);
     }
@@ -75,6 +92,14 @@ public class AnnouncementTests
         Assert.Contains("no archive", AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, _ => null).Message);
         var (_, otherArchive) = Sitting(signer, answered: 10, "Budi");
         Assert.Contains("another candidate's or another score", AnnouncementVerifier.Verify(announcement, signer.PublicKeyPem, _ => otherArchive).Message);
+
+        // Even signed with the service's key, a row's status must be what its archive shows: 40 answers failed, not passed.
+        var promoted = signer.Sign(announcement with { Rows = [row with { Status = "passed", Rank = 1 }, announcement.Rows[1]] });
+        Assert.Contains("the row says passed but the signed archive says failed",
+            AnnouncementVerifier.Verify(promoted, signer.PublicKeyPem, _ => archive).Message);
+        // And a row without a certificate has nothing standing behind it.
+        var unbacked = signer.Sign(announcement with { Rows = [row with { CertificateCode = "" }, announcement.Rows[1]] });
+        Assert.Contains("no certificate code", AnnouncementVerifier.Verify(unbacked, signer.PublicKeyPem, _ => archive).Message);
     }
 
     [Fact]
@@ -87,6 +112,6 @@ public class AnnouncementTests
         // 40 items answered: failed under the general rules, so listed without a rank.
         Assert.StartsWith(",2024-001,\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",", csv[1]);
         Assert.Contains(",failed,", csv[1]);
-        Assert.Equal(",2024-099,,,,,0,absent,", csv[2]);
+        Assert.Matches("^,2024-099,Budi,,,,0,absent,[0-9A-Z-]+$", csv[2]);
     }
 }

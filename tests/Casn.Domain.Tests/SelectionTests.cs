@@ -18,7 +18,12 @@ public class SelectionTests
     static SittingResult Result(string no, int twk, int tiu, int tkp, string category = "general", FinishReason reason = FinishReason.Submitted)
     {
         var sheet = Sheet(twk, tiu, tkp);
-        var pass = reason == FinishReason.Disqualified ? new PassOutcome(false, ["disqualified"]) : PassingRules.Evaluate(Skd, category, sheet);
+        var pass = reason switch
+        {
+            FinishReason.Disqualified => new PassOutcome(false, ["disqualified"]),
+            FinishReason.Absent => new PassOutcome(false, ["absent"]),
+            _ => PassingRules.Evaluate(Skd, category, sheet),
+        };
         return new SittingResult(no, $"Peserta {no}", category, sheet, pass, reason, $"CERT-{no}");
     }
 
@@ -32,7 +37,7 @@ public class SelectionTests
             Result("C-FAIL", 100, 84, 200, "cumlaude"),         // cum laude: TIU 84
             Result("D-PASS", 40, 60, 186, "disability"),        // disability: TIU >= 60, total 286
             Result("P-FAIL", 40, 60, 185, "papua"),             // papua: total 285 < 286
-        ], absent: []);
+        ]);
 
         Assert.Equal(["C-PASS", "G-PASS", "D-PASS"], standing.Where(r => r.Status == StandingStatus.Passed).Select(r => r.ParticipantNo));
         // C-PASS and G-PASS both total 311: C-PASS has more TKP (the first tie-break), so it ranks first.
@@ -49,7 +54,7 @@ public class SelectionTests
         var results = tkp.Select((points, n) => Result($"P{n}", 100, 100, points)).ToList();
         // Same total as P4-P6 but less TKP: ranked after them, outside the shortlist.
         results.Add(Result("P8", 101, 100, 199));
-        var standing = Selection.Standing(Skd, TwoOpenings, results, absent: []);
+        var standing = Selection.Standing(Skd, TwoOpenings, results);
 
         Assert.Equal(["P0", "P1", "P2", "P3", "P4", "P5", "P6", "P8", "P7"], standing.Select(r => r.ParticipantNo));
         Assert.Equal([1, 2, 3, 4, 5, 5, 5, 8, 9], standing.Select(r => r.Rank!.Value));
@@ -63,12 +68,15 @@ public class SelectionTests
             Result("A1", 100, 120, 200),
             Result("DQ", 150, 175, 225, reason: FinishReason.Disqualified),  // the best score, disqualified by the proctor
             Result("TO", 100, 110, 190, reason: FinishReason.TimedOut),      // out of time: scored as it stood, and ranked
-        ], absent: ["NOSHOW", "A1", "NOSHOW"]);
+            Result("NOSHOW", 0, 0, 0, reason: FinishReason.Absent),          // never checked in: the room's close ended it
+        ]);
 
-        Assert.Equal([("A1", StandingStatus.Passed), ("TO", StandingStatus.Passed), ("DQ", StandingStatus.Disqualified), ("NOSHOW", StandingStatus.Absent)],
+        Assert.Equal([("A1", StandingStatus.Passed), ("TO", StandingStatus.Passed), ("NOSHOW", StandingStatus.Absent), ("DQ", StandingStatus.Disqualified)],
             standing.Select(r => (r.ParticipantNo, r.Status)));
         Assert.Equal([1, 2], standing.Where(r => r.Rank is not null).Select(r => r.Rank!.Value));
-        Assert.Null(standing.Single(r => r.ParticipantNo == "NOSHOW").Result);
+        // An absent candidate sat nothing: no section scores, rather than zeros that read as a sitting.
+        Assert.Empty(standing.Single(r => r.ParticipantNo == "NOSHOW").ScoresIn(Skd.SectionCodes));
+        Assert.Equal([100, 110, 190], standing.Single(r => r.ParticipantNo == "TO").ScoresIn(Skd.SectionCodes));
     }
 
     [Fact]
@@ -79,7 +87,7 @@ public class SelectionTests
             Result("MID", 110, 110, 220),       // 440 = 80.00
             Result("LOW-SKD", 65, 80, 185),     // 330 = 60.00
             Result("NO-SKB", 100, 120, 200),    // shortlisted, but the agency sent no SKB score
-        ], absent: []);
+        ]);
         var skb = new Dictionary<string, decimal> { ["HIGH-SKD"] = 50, ["MID"] = 80, ["LOW-SKD"] = 95 };
 
         var final = Selection.Final(Skd, TwoOpenings, standing, skb, FinalWeights.Default);
@@ -99,7 +107,7 @@ public class SelectionTests
             Result("A", 100, 100, 220),  // 420: more TKP than B
             Result("B", 110, 110, 200),  // 420
             Result("C", 110, 110, 200),  // identical to B
-        ], absent: []);
+        ]);
         var skb = new Dictionary<string, decimal> { ["A"] = 70, ["B"] = 70, ["C"] = 70 };
 
         var final = Selection.Final(Skd, TwoOpenings, standing, skb, FinalWeights.Default);

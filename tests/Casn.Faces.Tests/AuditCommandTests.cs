@@ -102,7 +102,7 @@ public sealed class AuditCommandTests : IDisposable
             archive.Result.Reason, archive.CertificateCode);
         var blueprint = Blueprints.SkdCpns2024;
         var position = new Results.Position("POS-1", "Kementerian", "Analis", 1);
-        var standing = Results.Selection.Standing(blueprint, position, [result], absent: []);
+        var standing = Results.Selection.Standing(blueprint, position, [result]);
         var announcement = Results.AnnouncementSigning.Sign(_signer, new Results.Announcement(1, archive.ExamId, "POS-1", "Kementerian", "Analis", 1, 1,
             DateTimeOffset.UnixEpoch, blueprint.SectionCodes, Results.Announcement.RowsOf(standing, blueprint.SectionCodes), "", ""));
         var file = Path.Combine(_folder, "announcement.json");

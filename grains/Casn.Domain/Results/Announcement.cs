@@ -33,8 +33,8 @@ public sealed record Announcement(
 
     /// <summary>The rows of a standing, in its order: ranked, then failed, disqualified and absent.</summary>
     public static IReadOnlyList<AnnouncementRow> RowsOf(IReadOnlyList<StandingRow> standing, string[] sections) =>
-        [.. standing.Select(r => new AnnouncementRow(r.Rank, r.ParticipantNo, r.Result?.Name ?? "", r.ScoresIn(sections),
-            r.Result?.Scores.Total ?? 0, r.StatusName, r.Result?.CertificateCode ?? ""))];
+        [.. standing.Select(r => new AnnouncementRow(r.Rank, r.ParticipantNo, r.Result.Name, r.ScoresIn(sections),
+            r.Result.Scores.Total, r.StatusName, r.Result.CertificateCode))];
 
     /// <summary>
     /// What the signature covers, one fact per line so that a verifier in any language can rebuild it. Free text (agency,
@@ -133,7 +133,8 @@ public static class AnnouncementVerifier
         for (var i = 0; i < announcement.Rows.Count; i++)
         {
             var row = announcement.Rows[i];
-            if (row.CertificateCode.Length == 0) continue;
+            if (row.CertificateCode.Length == 0)
+                return new(false, i + 1, $"row {i + 1} ({row.ParticipantNo}): no certificate code, so no archive stands behind it");
             if (archiveByCertificate(row.CertificateCode) is not { } archive)
                 return new(false, i + 1, $"row {i + 1} ({row.ParticipantNo}): no archive with certificate {row.CertificateCode}");
             var archiveCheck = ArchiveVerifier.Verify(archive, publicKeyPem);
@@ -142,6 +143,12 @@ public static class AnnouncementVerifier
             if (archive.ParticipantNo != row.ParticipantNo || archive.ExamId != announcement.ExamId || archive.Result.Scores.Total != row.Total
                 || archive.CertificateCode != row.CertificateCode)
                 return new(false, i + 1, $"row {i + 1} ({row.ParticipantNo}): the archive with its certificate is another candidate's or another score");
+            // The status follows from the archive as the ranking worked it out: a "passed" row cannot stand on a failed,
+            // absent or disqualified sitting.
+            var archived = Selection.StatusOf(new SittingResult(archive.ParticipantNo, archive.Name, "", archive.Result.Scores, archive.Result.Pass,
+                archive.Result.Reason, archive.CertificateCode));
+            if (!string.Equals(archived.ToString(), row.Status, StringComparison.OrdinalIgnoreCase))
+                return new(false, i + 1, $"row {i + 1} ({row.ParticipantNo}): the row says {row.Status} but the signed archive says {archived.ToString().ToLowerInvariant()}");
             checkedRows++;
         }
         return new(true, null, $"signature valid (key {announcement.KeyId}); {announcement.Rows.Count} rows; {checkedRows} checked against their signed archives");

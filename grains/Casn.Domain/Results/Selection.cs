@@ -34,13 +34,15 @@ public sealed record SittingResult(
     [property: Id(6)] string CertificateCode);
 
 /// <summary>A line of the SKD standing: ranked and shortlisted when passed, else only its status.</summary>
-public sealed record StandingRow(SittingResult? Result, string ParticipantNo, StandingStatus Status, int? Rank, bool Shortlisted)
+public sealed record StandingRow(SittingResult Result, StandingStatus Status, int? Rank, bool Shortlisted)
 {
+    public string ParticipantNo => Result.ParticipantNo;
+
     /// <summary>The status as staff, the announcement and its CSV name it: passed, failed, absent, disqualified.</summary>
     public string StatusName => Status.ToString().ToLowerInvariant();
 
-    /// <summary>The section scores in the exam's order; none for a candidate without a result (absent).</summary>
-    public int[] ScoresIn(string[] sections) => Result is { } result ? [.. sections.Select(result.Scores.SectionScoreOf)] : [];
+    /// <summary>The section scores in the exam's order; none for an absent candidate, who sat nothing.</summary>
+    public int[] ScoresIn(string[] sections) => Status == StandingStatus.Absent ? [] : [.. sections.Select(Result.Scores.SectionScoreOf)];
 }
 
 /// <summary>A line of the final selection: SKD and SKB on 0-100, their weighted sum, its rank, and whether chosen.</summary>
@@ -61,26 +63,29 @@ public sealed record FinalWeights([property: Id(0)] decimal Skd, [property: Id(1
 public static class Selection
 {
     /// <summary>
-    /// Everyone on the position's list, finished or not: passed candidates ranked (ties share a rank, and everyone tied at
-    /// the shortlist's edge goes on), then the failed, the disqualified and the absent, each listed by participant number.
+    /// Everyone whose sitting has ended: passed candidates ranked (ties share a rank, and everyone tied at the shortlist's
+    /// edge goes on), then the failed, the absent and the disqualified, each listed by participant number. An absent
+    /// candidate's sitting ends too, when the room closes (<see cref="FinishReason.Absent"/>), so one list holds everyone.
     /// </summary>
-    public static IReadOnlyList<StandingRow> Standing(ExamBlueprint blueprint, Position position, IEnumerable<SittingResult> results, IEnumerable<string> absent)
+    public static IReadOnlyList<StandingRow> Standing(ExamBlueprint blueprint, Position position, IEnumerable<SittingResult> results)
     {
         var byParticipant = results.ToDictionary(r => r.ParticipantNo, StringComparer.Ordinal);
         var passed = byParticipant.Values.Where(r => StatusOf(r) == StandingStatus.Passed).ToList();
         var ranked = Ranking.Rank(blueprint, passed.Select(r => new RankingEntry(r.ParticipantNo, r.Scores, true)), position.Openings);
-        var rows = ranked.Select(r => new StandingRow(byParticipant[r.ParticipantNo], r.ParticipantNo, StandingStatus.Passed, r.Rank, r.Shortlisted)).ToList();
+        var rows = ranked.Select(r => new StandingRow(byParticipant[r.ParticipantNo], StandingStatus.Passed, r.Rank, r.Shortlisted)).ToList();
         rows.AddRange(byParticipant.Values.Where(r => StatusOf(r) != StandingStatus.Passed)
             .OrderBy(r => StatusOf(r)).ThenBy(r => r.ParticipantNo, StringComparer.Ordinal)
-            .Select(r => new StandingRow(r, r.ParticipantNo, StatusOf(r), null, false)));
-        rows.AddRange(absent.Where(no => !byParticipant.ContainsKey(no)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(no => new StandingRow(null, no, StandingStatus.Absent, null, false)));
+            .Select(r => new StandingRow(r, StatusOf(r), null, false)));
         return rows;
     }
 
-    /// <summary>A sitting disqualified by its proctor is disqualified whatever it scored; a failed pass rule fails; exams without rules only rank.</summary>
+    /// <summary>
+    /// A sitting disqualified by its proctor is disqualified whatever it scored; a no-show is absent; a failed pass rule
+    /// fails; exams without rules only rank.
+    /// </summary>
     public static StandingStatus StatusOf(SittingResult result) =>
         result.Reason == FinishReason.Disqualified ? StandingStatus.Disqualified
+        : result.Reason == FinishReason.Absent ? StandingStatus.Absent
         : result.Pass is { Passed: false } ? StandingStatus.Failed
         : StandingStatus.Passed;
 
@@ -97,19 +102,19 @@ public static class Selection
             .Where(r => r.Shortlisted && skb.ContainsKey(r.ParticipantNo))
             .Select(r =>
             {
-                var skd = Math.Round(100m * r.Result!.Scores.Total / blueprint.MaxScore, 2);
+                var skd = Math.Round(100m * r.Result.Scores.Total / blueprint.MaxScore, 2);
                 var score = skb[r.ParticipantNo];
                 return (Row: r, Skd: skd, Skb: score, Final: Math.Round(weights.Skd * skd + weights.Skb * score, 2));
             })
             .OrderByDescending(c => c.Final)
-            .ThenByDescending(c => c.Row.Result!.Scores, tieBreak)
+            .ThenByDescending(c => c.Row.Result.Scores, tieBreak)
             .ThenBy(c => c.Row.ParticipantNo, StringComparer.Ordinal)
             .ToList();
         var rows = new List<FinalRow>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
         {
             var tied = i > 0 && candidates[i].Final == candidates[i - 1].Final
-                && tieBreak.Compare(candidates[i].Row.Result!.Scores, candidates[i - 1].Row.Result!.Scores) == 0;
+                && tieBreak.Compare(candidates[i].Row.Result.Scores, candidates[i - 1].Row.Result.Scores) == 0;
             var rank = tied ? rows[i - 1].Rank : i + 1;
             rows.Add(new FinalRow(candidates[i].Row.ParticipantNo, candidates[i].Skd, candidates[i].Skb, candidates[i].Final, rank, rank <= position.Openings));
         }

@@ -78,7 +78,7 @@ public sealed class SeatProjection
                 case SessionStatus.CheckedIn: checkedIn++; break;
                 case SessionStatus.InProgress: inProgress++; break;
                 case SessionStatus.Suspended: suspended++; break;
-                case SessionStatus.Finished: finished++; break;
+                case SessionStatus.Finished when entry.Line.FinishReason != FinishReason.Absent: finished++; break;
                 default: absent++; break;
             }
         }

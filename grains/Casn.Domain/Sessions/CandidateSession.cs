@@ -376,11 +376,16 @@ public sealed class CandidateSession
         return Finish(now, FinishReason.Submitted, Setup.ParticipantNo);
     }
 
+    /// <summary>
+    /// The room closes: a sitting still going ends as it stands, and a candidate who never checked in is absent. Both are
+    /// finished, archived and reported to their position like any other, so a no-show is on the record, signed. Closing a
+    /// finished sitting again changes nothing (the room may tell it twice).
+    /// </summary>
     public Result<bool> CloseByRoom(DateTimeOffset now, string by)
     {
         Observe(now);
-        if (_state.Status is SessionStatus.Registered or SessionStatus.Finished) return false;
-        Finish(now, FinishReason.RoomClosed, by);
+        if (_state.Status == SessionStatus.Finished) return false;
+        Finish(now, _state.Status == SessionStatus.Registered ? FinishReason.Absent : FinishReason.RoomClosed, by);
         return true;
     }
 
@@ -392,8 +397,12 @@ public sealed class CandidateSession
         // The finishing entry closes the chain; the result names the head it leads to.
         Record(at, SessionEventKinds.Finished, by, reason.ToString());
         var scores = RunningScore();
-        var pass = reason == FinishReason.Disqualified ? new PassOutcome(false, ["disqualified"])
-            : PassingRules.Evaluate(Exam.Blueprint, Setup.Category, scores);
+        var pass = reason switch
+        {
+            FinishReason.Disqualified => new PassOutcome(false, ["disqualified"]),
+            FinishReason.Absent => new PassOutcome(false, ["absent"]),
+            _ => PassingRules.Evaluate(Exam.Blueprint, Setup.Category, scores),
+        };
         _state.Result = new FinalResult(Setup.ParticipantNo, Exam.Id, scores, pass, reason, at, Setup.Category, _state.AuditHead!);
         return _state.Result;
     }

@@ -18,6 +18,9 @@ public enum FinishReason
     TimedOut = 2,
     Disqualified = 3,
     RoomClosed = 4,
+
+    /// <summary>Never checked in: the room closed with the candidate still on its roster.</summary>
+    Absent = 5,
 }
 
 /// <summary>What a room knows about a candidate when it puts them on its roster.</summary>

@@ -41,7 +41,7 @@ public static class CertificateEndpoints
                     if (!result.IsOk) return (Result<Receipt>)result.Fault!;
                     var r = result.Value!;
                     var code = SessionArchive.CertificateCodeFor(r.AuditHead);
-                    return (Result<Receipt>)new Receipt(r.ParticipantNo, r.ExamId, r.Scores, Certificate.OutcomeOf(r.Pass), r.Reason.ToString(), r.FinishedAt, r.AuditHead, code,
+                    return (Result<Receipt>)new Receipt(r.ParticipantNo, r.ExamId, r.Scores, Certificate.OutcomeOf(r.Pass, r.Reason), r.Reason.ToString(), r.FinishedAt, r.AuditHead, code,
                         VerifyPath(code), site.Link(VerifyPath(code)));
                 }))
             .AllowCandidate().RequireRateLimiting(Limits.Workstation).WithTags("Workstation").WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");

@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const outcomes = { passed: "Memenuhi nilai ambang batas", failed: "Tidak memenuhi nilai ambang batas", ranked: "Peringkat (tanpa ambang batas)" };
+const outcomes = { passed: "Memenuhi nilai ambang batas", failed: "Tidak memenuhi nilai ambang batas", ranked: "Peringkat (tanpa ambang batas)", absent: "Tidak hadir" };
 
 async function show(code) {
   $("message").hidden = true;

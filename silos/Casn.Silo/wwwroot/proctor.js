@@ -20,7 +20,7 @@ const texts = {
     reportIncidents: "Kejadian dan keputusan", reportProctor: "Pengawas", colSeat: "Kursi", colParticipant: "No. peserta", colName: "Nama",
     colStatus: "Status", colAnswered: "Dijawab", colTime: "Waktu", colKind: "Jenis", colBy: "Oleh", colReason: "Keterangan",
     status: { "not-arrived": "Belum hadir", "checked-in": "Sudah check-in", "in-progress": "Mengerjakan", "contact-lost": "Kontak terputus",
-      suspended: "Dijeda", finished: "Selesai" },
+      suspended: "Dijeda", finished: "Selesai", absent: "Tidak hadir" },
     roomStatus: { Scheduled: "Terjadwal", Open: "Dibuka", Closed: "Ditutup" },
     counts: (a) => [["Terdaftar", a.rostered], ["Hadir", a.rostered - a.absent], ["Mengerjakan", a.inProgress], ["Dijeda", a.suspended], ["Selesai", a.finished]],
     answered: (n, of) => `${n}/${of} dijawab`, contactAgo: (s) => s < 30 ? "kontak < 30 dtk" : `kontak ${Math.round(s)} dtk lalu`,
@@ -52,7 +52,7 @@ const texts = {
     reportIncidents: "Incidents and decisions", reportProctor: "Proctor", colSeat: "Seat", colParticipant: "Participant no.", colName: "Name",
     colStatus: "Status", colAnswered: "Answered", colTime: "Time", colKind: "Kind", colBy: "By", colReason: "Details",
     status: { "not-arrived": "Not arrived", "checked-in": "Checked in", "in-progress": "In progress", "contact-lost": "Contact lost",
-      suspended: "Suspended", finished: "Finished" },
+      suspended: "Suspended", finished: "Finished", absent: "Absent" },
     roomStatus: { Scheduled: "Scheduled", Open: "Open", Closed: "Closed" },
     counts: (a) => [["Rostered", a.rostered], ["Present", a.rostered - a.absent], ["In progress", a.inProgress], ["Suspended", a.suspended], ["Finished", a.finished]],
     answered: (n, of) => `${n}/${of} answered`, contactAgo: (s) => s < 30 ? "contact < 30 s" : `contact ${Math.round(s)} s ago`,
@@ -102,7 +102,7 @@ function seatState(line) {
     case "CheckedIn": return "checked-in";
     case "InProgress": return line.contactLost || line.awaitingProctor ? "contact-lost" : "in-progress";
     case "Suspended": return "suspended";
-    default: return "finished";
+    default: return line.finishReason === "Absent" ? "absent" : "finished";
   }
 }
 

@@ -67,7 +67,9 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
 
         Assert.Equal(RoomStatus.Closed, closed.Status);
         Assert.Equal(new Attendance(3, 0, 0, 0, 2, 1), closed.Attendance);
-        Assert.All(closed.Seats.Where(c => c.Status == SessionStatus.Finished), c => Assert.Equal(FinishReason.RoomClosed, c.FinishReason));
+        // Everyone's sitting ends: the absentee's as absent (so their position hears of it), the others' as the room closed.
+        Assert.All(closed.Seats, c => Assert.Equal(SessionStatus.Finished, c.Status));
+        Assert.Equal([FinishReason.RoomClosed, FinishReason.RoomClosed, FinishReason.Absent], closed.Seats.OrderBy(c => c.ParticipantNo).Select(c => c.FinishReason));
         Assert.Equal(1, (await day.Session(1).GetView())!.Result!.Scores.Sections.Sum(s => s.Answered));
         Fails(ErrorCodes.RoomClosed, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(3), "manual", day.Proctor)));
         Fails(ErrorCodes.SessionFinished, await day.Session(1).SubmitAnswer(token, new AnswerSubmission(2, day.PaperOf(1).Items[1].Item.Id, 0)));

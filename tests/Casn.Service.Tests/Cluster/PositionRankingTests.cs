@@ -61,6 +61,39 @@ public sealed class PositionRankingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Closing_the_room_finishes_everyone_on_its_roster_and_a_no_show_reaches_the_ranking_as_absent()
+    {
+        var day = new ExamDay(Grains) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] };
+        await day.Prepare(candidates: 3);
+        var ranking = Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(day.Exam.Id, day.PositionId));
+        Ok(await ranking.Define(new Position(day.PositionId, "Kementerian Contoh", "Analis Kebijakan", 1)));
+        // 1 sits and submits; 2 is checked in but never logs in (present, closed by the room); 3 never comes.
+        Ok(await day.Session(1).Submit(await day.Start(1)));
+        await day.CheckIn(2);
+        Ok(await day.Room.Close(day.Proctor));
+
+        PositionStanding standing = null!;
+        await Eventually(async () => (standing = (await ranking.GetStanding())!).Lines.Length == 3, TimeSpan.FromSeconds(15), "three results in the ranking");
+        var absent = standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(3));
+        Assert.Equal(("absent", 0, null), (absent.Status, absent.SectionScores.Length, absent.Rank));
+        Assert.NotEqual("absent", standing.Lines.Single(l => l.ParticipantNo == day.ParticipantNo(2)).Status);
+        // The no-show's sitting is signed and archived like any other: its certificate says so.
+        var view = (await day.Session(3).GetView())!;
+        Assert.Equal((SessionStatus.Finished, FinishReason.Absent), (view.Status, view.Result!.Reason));
+        Assert.Equal(SessionArchive.CertificateCodeFor(view.Result.AuditHead), absent.CertificateCode);
+        await Eventually(async () => await Grains.GetGrain<ICertificateGrain>(absent.CertificateCode).Get() is { Outcome: "absent" },
+            TimeSpan.FromSeconds(10), "the absent candidate's certificate");
+        // The room's attendance counts the no-show as absent, not finished.
+        var attendance = Ok(await day.Room.GetView()).Attendance;
+        Assert.Equal((2, 1), (attendance.Finished, attendance.Absent));
+
+        // A second close (a proctor mending a crash mid-close) tells everyone again and changes nothing.
+        Ok(await day.Room.Close(day.Proctor));
+        Assert.Equal(FinishReason.Absent, (await day.Session(3).GetView())!.Result!.Reason);
+        Assert.Equal(3, (await ranking.GetStanding())!.Lines.Length);
+    }
+
+    [Fact]
     public async Task A_report_appends_one_entry_and_a_repeat_or_a_reactivation_changes_nothing()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
