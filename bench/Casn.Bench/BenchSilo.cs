@@ -79,6 +79,7 @@ public sealed record BenchRoom(string RoomKey, ExamDefinition Exam, string[] Ses
     {
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         Ok(await grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
+        Ok(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(exam.Id, "POS-1")).Define(new Casn.Domain.Results.Position("POS-1", "Bench", "Bench", 10)));
         var roomNo = Interlocked.Increment(ref _rooms);
         var startsAt = DateTimeOffset.UtcNow.AddHours(1);
         var site = $"SITE-{Environment.ProcessId}";

@@ -115,6 +115,7 @@ public static class BoardBench
         var operatorClient = client(tokens.Issue(StaffGrant.Operator("bench", "Bench", StaffClaims.National, TimeSpan.FromHours(2))).Token);
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         await Ok(await Retrying(() => operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options)));
+        await Ok(await Retrying(() => operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}/positions/POS-1", new { agency = "Bench", title = "Bench", openings = 10 })));
         var run = Interlocked.Increment(ref _rooms);
         var startsAt = DateTimeOffset.UtcNow.AddHours(1);
         var roomKey = $"KANREG-B/BOARD-{Environment.ProcessId}/{startsAt.UtcDateTime:yyyy-MM-dd}/1/R{run:D2}";

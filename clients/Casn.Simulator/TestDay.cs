@@ -54,6 +54,8 @@ public sealed class TestDay(Func<HttpClient> newClient, SimulationOptions option
             AccessibleDuration = options.Duration * 1.3,
         });
         await Ensure(await staff.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, Json, cancellationToken));
+        await Ensure(await staff.PutAsJsonAsync($"/api/exams/{exam.Id}/positions/POS-SIM",
+            new { agency = "Simulasi", title = "Formasi simulasi", openings = Math.Max(1, seats.Count / 10) }, Json, cancellationToken));
 
         progress?.Invoke($"registering {seats.Count} candidates with photos");
         await Parallel.ForEachAsync(seats, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (seat, token) =>

@@ -254,6 +254,21 @@ public interface IPositionRankingGrain : IGrainWithStringKey
     Task<Result<AnnouncementSummary>> Announce();
 }
 
+/// <summary>
+/// Every defined position, nationally (key <see cref="National"/>): position id → the exams that define it. Registration and
+/// rosters check a candidate's position here (through each silo's <c>PositionCatalog</c>), not by waking ranking grains.
+/// </summary>
+public interface IPositionDirectoryGrain : IGrainWithStringKey
+{
+    public const string National = "national";
+
+    Task Add(string examId, string positionId);
+
+    /// <summary>The exams that define the position; none when nobody has.</summary>
+    [AlwaysInterleave]
+    Task<string[]> ExamsOf(string positionId);
+}
+
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>
 public static class PositionKey
 {

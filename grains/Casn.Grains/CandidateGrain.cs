@@ -39,6 +39,7 @@ public sealed partial class CandidateGrain(
     BiometricProtector protector,
     BlobStores blobs,
     FaceVerification faces,
+    PositionCatalog positions,
     IOptions<BiometricOptions> biometrics,
     TimeProvider clock,
     ILogger<CandidateGrain> logger) : Grain, ICandidateGrain, IRemindable
@@ -62,6 +63,8 @@ public sealed partial class CandidateGrain(
         if (!Keys.IsValidToken(profile.Kanreg, 32) || profile.Site is not null && !Keys.IsValidToken(profile.Site, 32))
             return Faults.Of(ErrorCodes.CandidateInvalid, "Kanreg (required) and site must be 1-32 letters, digits or '-': where the candidate chose to sit.");
         if (await Blocked(profile.NationalId, "registration", null) is { } blocked) return blocked;
+        if (!await positions.IsDefined(profile.PositionId))
+            return Faults.Of(ErrorCodes.PositionUnknown, $"Position '{profile.PositionId}' is not defined: a national operator defines it first (PUT /api/exams/{{examId}}/positions/{{positionId}}).");
         if (state.State.Profile is { } current && (current.Kanreg != profile.Kanreg || current.Site != profile.Site))
         {
             // Where a candidate sits is changed by a recorded move once they hold a seat; before that, a

@@ -18,3 +18,24 @@ public sealed class ExamCatalog(IGrainFactory grains)
         return definition;
     }
 }
+
+/// <summary>
+/// A per-silo cache of defined positions (<see cref="IPositionDirectoryGrain"/>). A position, once defined, stays defined,
+/// so only the first question per position and silo reaches the directory; unknown ones are asked again each time (they are
+/// refused, and only staff can ask).
+/// </summary>
+public sealed class PositionCatalog(IGrainFactory grains)
+{
+    readonly ConcurrentDictionary<string, string[]> _examsByPosition = new(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="positionId"/> is defined for <paramref name="examId"/>, or for any exam when that is null.</summary>
+    public async Task<bool> IsDefined(string positionId, string? examId = null)
+    {
+        if (!_examsByPosition.TryGetValue(positionId, out var exams) || examId is not null && !exams.Contains(examId))
+        {
+            exams = await grains.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ExamsOf(positionId);
+            if (exams.Length > 0) _examsByPosition[positionId] = exams;
+        }
+        return examId is null ? exams.Length > 0 : exams.Contains(examId);
+    }
+}

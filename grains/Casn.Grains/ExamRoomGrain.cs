@@ -11,6 +11,7 @@ namespace Casn.Grains;
 public sealed class ExamRoomGrain(
     [PersistentState("room")] IPersistentState<RoomState> state,
     ExamCatalog exams,
+    PositionCatalog positions,
     IOptions<RoomOptions> options,
     TimeProvider clock) : Grain, IExamRoomGrain
 {
@@ -60,7 +61,7 @@ public sealed class ExamRoomGrain(
         // exam), so two rooms rostering the same person at once cannot both win. Seats claimed by a roster
         // that is then refused are given back: all of it is taken, or none.
         var seats = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
-        var refusal = RosterRefusal(newEntries, seats, exam);
+        var refusal = RosterRefusal(newEntries, seats, exam) ?? await UnknownPositions(newEntries, seats, exam);
         Result<SessionView>[]? registrations = null;
         if (refusal is null)
         {
@@ -101,6 +102,20 @@ public sealed class ExamRoomGrain(
         var badCategory = entries.Where((e, i) => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(seats[i].Value!.Category) is null).ToList();
         return badCategory.Count > 0
             ? Faults.Of(ErrorCodes.CategoryUnknown, $"Category not in exam {exam.Id}: {string.Join(", ", badCategory.Select(e => e.ParticipantNo).Take(20))}.")
+            : null;
+    }
+
+    /// <summary>
+    /// Each candidate's position must be one of this exam's: their result goes to that position's ranking. Checked at the
+    /// roster, where the exam is known (a registration names no exam, so it checks only that the position exists).
+    /// </summary>
+    async Task<Fault?> UnknownPositions(RosterEntry[] entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
+    {
+        var unknown = new List<string>();
+        for (var i = 0; i < entries.Length; i++)
+            if (!await positions.IsDefined(seats[i].Value!.PositionId, exam.Id)) unknown.Add(entries[i].ParticipantNo);
+        return unknown.Count > 0
+            ? Faults.Of(ErrorCodes.PositionUnknown, $"Position not defined for exam {exam.Id}: {string.Join(", ", unknown.Take(20))}.")
             : null;
     }
 

@@ -70,3 +70,26 @@ public sealed class KanregDirectoryGrain([PersistentState("kanregs")] IPersisten
 
     public Task<bool> Has(string region) => Task.FromResult(state.State.Kanregs.Contains(region));
 }
+
+[GenerateSerializer]
+public sealed class PositionDirectoryState
+{
+    [Id(0)] public Dictionary<string, SortedSet<string>> ExamsByPosition { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// The defined positions, nationally: tens of thousands of ids at most (a national selection's formasi), each with its
+/// exams. Written once per position; every silo caches what it read.
+/// </summary>
+public sealed class PositionDirectoryGrain([PersistentState("positions")] IPersistentState<PositionDirectoryState> state) : Grain, IPositionDirectoryGrain
+{
+    public async Task Add(string examId, string positionId)
+    {
+        if (!state.State.ExamsByPosition.TryGetValue(positionId, out var exams))
+            state.State.ExamsByPosition[positionId] = exams = new SortedSet<string>(StringComparer.Ordinal);
+        if (exams.Add(examId)) await state.WriteStateAsync();
+    }
+
+    public Task<string[]> ExamsOf(string positionId) =>
+        Task.FromResult(state.State.ExamsByPosition.TryGetValue(positionId, out var exams) ? exams.ToArray() : []);
+}

@@ -108,6 +108,7 @@ public static class GrainServices
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ExamCatalog>();
+        services.AddSingleton<PositionCatalog>();
         // Sittings keep their log in memory unless the silo's composition names another store (Redis).
         services.TryAddSingleton<ISittingLog, MemorySittingLog>();
         services.AddSingleton<SittingStore>();

@@ -94,6 +94,8 @@ public sealed class PositionRankingGrain(
         if (position.Openings is < 1 or > MaxOpenings)
             return Faults.Of(ErrorCodes.RequestInvalid, $"Openings must be 1-{MaxOpenings}.");
         if (_header.Position != position) await Write([], _header with { Position = position });
+        // Stored here first, then made known: a failure in between is mended by the same request sent again.
+        await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).Add(ExamId, position.Id);
         return position;
     }
 

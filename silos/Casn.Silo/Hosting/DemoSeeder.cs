@@ -15,6 +15,8 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
     public const string Region = "KANREG-V";
     public const string Site = "JAKARTA-01";
     public const int CandidatesPerRoom = 20;
+    /// <summary>The position (formasi) every demo candidate applied for: its results page is results.html?exam=…&amp;position=FORMASI-ANALIS-01.</summary>
+    public const string DemoPosition = "FORMASI-ANALIS-01";
 
     static readonly string[] GivenNames = ["Siti", "Budi", "Dewi", "Agus", "Rina", "Andi", "Putri", "Wahyu", "Sri", "Eko"];
     static readonly string[] FamilyNames = ["Rahayu", "Santoso", "Lestari", "Pratama", "Wulandari", "Hidayat", "Saputra", "Kurniawan"];
@@ -23,6 +25,8 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
     {
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         Ensure(await grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
+        Ensure(await grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(exam.Id, DemoPosition)).Define(
+            new Casn.Domain.Results.Position(DemoPosition, "Kementerian Contoh", "Analis Kebijakan Ahli Pertama", 4)));
         var now = clock.GetUtcNow();
         // A room's key carries the date its start falls on.
         var startsAt = now.AddHours(1);
@@ -47,7 +51,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, StaffTokens tokens,
                 var category = n % 10 == 0 ? "cumlaude" : n % 13 == 0 ? "disability" : "general";
                 Ensure(await grains.GetGrain<ICandidateGrain>(participantNo).Register(new CandidateProfile(
                     participantNo, $"{GivenNames[n % GivenNames.Length]} {FamilyNames[n % FamilyNames.Length]}",
-                    $"3175{n:D12}", new DateOnly(1995, 1, 1).AddDays(n * 37), category, "FORMASI-ANALIS-01", n == 13, Region, Site)));
+                    $"3175{n:D12}", new DateOnly(1995, 1, 1).AddDays(n * 37), category, DemoPosition, n == 13, Region, Site)));
                 roster.Add(new RosterEntry(participantNo, $"S{seat:D2}"));
             }
             Ensure(await room.AddToRoster([.. roster]));

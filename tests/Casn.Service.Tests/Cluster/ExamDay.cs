@@ -49,11 +49,20 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
     {
         if (startsAt is { } start) StartsAt = start;
         Ok(await grains.GetGrain<IExamGrain>(Exam.Id).Define(Exam));
+        // Registration names a defined position (position.unknown otherwise).
+        await DefinePosition(grains, Exam.Id, PositionId);
         for (var n = 1; n <= candidates; n++)
             Ok(await grains.GetGrain<ICandidateGrain>(ParticipantNo(n)).Register(Profile(n, category)));
         Ok(await Room.Setup(new RoomSetup(Exam.Id, "Room 1", StartsAt, Math.Max(40, candidates))));
         Ok(await Room.AddToRoster([.. Enumerable.Range(1, candidates).Select(n => new RosterEntry(ParticipantNo(n), $"S{n:D2}"))]));
         return this;
+    }
+
+    /// <summary>Defines a position as tests use it (agency and title made up), unless a test has already defined it its own way.</summary>
+    public static async Task DefinePosition(IGrainFactory grains, string examId, string positionId)
+    {
+        var ranking = grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(examId, positionId));
+        if (await ranking.GetStanding() is null) Ok(await ranking.Define(new Casn.Domain.Results.Position(positionId, "Kementerian Uji", "Analis Uji", 10)));
     }
 
     public async Task<string> CheckIn(int n) =>

@@ -1,3 +1,4 @@
+using Casn.Service.Tests.Support;
 using Casn.Domain;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
@@ -23,6 +24,7 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
         var small = new ExamDay(Grains);
         Ok(await Grains.GetGrain<IExamGrain>(small.Exam.Id).Define(small.Exam));
         Ok(await small.Room.Setup(new RoomSetup(small.Exam.Id, "Small", small.StartsAt, 1)));
+        await DefinePosition(Grains, small.Exam.Id, small.PositionId);
         for (var n = 1; n <= 2; n++)
             Ok(await Grains.GetGrain<ICandidateGrain>(small.ParticipantNo(n)).Register(small.Profile(n)));
         Fails(ErrorCodes.RoomFull, await small.Room.AddToRoster([new RosterEntry(small.ParticipantNo(1), "A"), new RosterEntry(small.ParticipantNo(2), "B")]));
@@ -33,9 +35,33 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
     {
         var day = new ExamDay(Grains);
         Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
+        await DefinePosition(Grains, day.Exam.Id, day.PositionId);
         Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Register(day.Profile(1, category: "astronaut")));
         Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", day.StartsAt, 5)));
         Fails(ErrorCodes.CategoryUnknown, await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
+    }
+
+    [Fact]
+    public async Task A_candidate_must_name_a_defined_position_to_register_and_one_of_the_rooms_exam_to_be_seated()
+    {
+        var day = new ExamDay(Grains) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] };
+        Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
+        var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
+        Fails(ErrorCodes.PositionUnknown, await candidate.Register(day.Profile(1)));
+        Assert.Null(await candidate.GetProfile());
+
+        // Defined, but for another exam: registration takes it (it names no exam), the room of this exam does not.
+        var other = TestExams.Skd($"O{Guid.NewGuid():N}"[..8]);
+        Ok(await Grains.GetGrain<IExamGrain>(other.Id).Define(other));
+        await DefinePosition(Grains, other.Id, day.PositionId);
+        Ok(await candidate.Register(day.Profile(1)));
+        Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", day.StartsAt, 5)));
+        var refused = day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]);
+        Fails(ErrorCodes.PositionUnknown, await refused);
+        Assert.Contains(day.ParticipantNo(1), (await refused).Fault!.Message);
+        // The refused roster gave the seat back: once the position is this exam's too, the same roster goes through.
+        await DefinePosition(Grains, day.Exam.Id, day.PositionId);
+        Ok(await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
     }
 
     [Fact]

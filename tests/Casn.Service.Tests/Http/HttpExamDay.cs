@@ -57,6 +57,8 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
         if (startsAt is { } start) StartsAt = start;
         var http = Operator;
         await Expect(200, await http.PutAsJsonAsync($"/api/exams/{Exam.Id}", Exam, Json));
+        // Registration names a defined position (position.unknown otherwise).
+        await Expect(200, await http.PutAsJsonAsync($"/api/exams/{Exam.Id}/positions/{PositionId}", new { agency = "Kementerian Uji", title = "Analis Uji", openings = 10 }));
         for (var n = 1; n <= candidates; n++)
             await Expect(200, await http.PutAsJsonAsync($"/api/candidates/{ParticipantNo(n)}", new
             {

@@ -109,6 +109,13 @@ public sealed class PositionApiTests(SiloFactory factory)
         await ExpectProblem(400, "request.invalid_key", await day.Operator.PutAsJsonAsync($"{exam}/POS%20X", new { agency = "A", title = "T", openings = 1 }));
         await ExpectProblem(404, "exam.not_found", await day.Operator.PutAsJsonAsync("/api/exams/NO-SUCH-EXAM/positions/POS-X", new { agency = "A", title = "T", openings = 1 }));
         await ExpectProblem(400, "position.unknown", await day.Operator.GetAsync($"{exam}/POS-NEVER-DEFINED/standing"));
+        // Registration names a defined position.
+        await ExpectProblem(400, "position.unknown", await day.Operator.PutAsJsonAsync($"/api/candidates/{day.ParticipantNo(7)}", new
+        {
+            participantNo = day.ParticipantNo(7), name = "Peserta 7", nationalId = HttpExamDay.NationalId(7), birthDate = "1999-02-03", category = "general",
+            positionId = "POS-NEVER-DEFINED", accessible = false, kanreg = HttpExamDay.Kanreg, site = day.Site,
+        }));
+        await ExpectProblem(404, "candidate.not_found", await day.Operator.GetAsync($"/api/candidates/{day.ParticipantNo(7)}"));
 
         // A stranger asking for made-up positions' announcements gets 404s and wakes no grain for them.
         var madeUp = $"POS-MADEUP-{Guid.NewGuid():N}"[..24];

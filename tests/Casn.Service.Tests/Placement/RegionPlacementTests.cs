@@ -51,6 +51,7 @@ public sealed class RegionPlacementTests(RegionalClusterFixture fixture) : IClas
     {
         var exam = TestExams.Skd("P");
         Ok(await Grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
+        await ExamDay.DefinePosition(Grains, exam.Id, "POS-1");
         var startsAt = DateTimeOffset.UtcNow.AddHours(1);
 
         var keys = new List<(string Key, string Region)>();
