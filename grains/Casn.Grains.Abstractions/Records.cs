@@ -190,7 +190,8 @@ public sealed record Certificate(
     [property: Id(9)] string AuditHead,
     [property: Id(10)] string KeyId,
     [property: Id(11)] string Signature,
-    [property: Id(12)] string Statement)
+    [property: Id(12)] string Statement,
+    [property: Id(13)] string PositionId = "")
 {
     /// <summary>How a result reads on a receipt: passed or failed the exam's passing rules, or ranked where it has none.</summary>
     public static string OutcomeOf(Casn.Domain.Scoring.PassOutcome? pass, FinishReason reason) =>

@@ -429,7 +429,7 @@ public sealed partial class CandidateSessionGrain(
         {
             var archive = archiveSigner.Archive(Key, session.State.Setup!.Name, session.State.Result!, session.AuditTrail());
             await blobs.Archives.Put(ArchiveName(Key), Encoding.UTF8.GetBytes(archive.ToJson()));
-            await GrainFactory.GetGrain<ICertificateGrain>(archive.CertificateCode).Issue(CertificateGrain.Of(archive));
+            await GrainFactory.GetGrain<ICertificateGrain>(archive.CertificateCode).Issue(CertificateGrain.Of(archive, session.State.Setup.PositionId));
             session.State.ArchivedAt = Now;
             session.State.CertificateCode = archive.CertificateCode;
             await store.Save(Key, session.State, _written);

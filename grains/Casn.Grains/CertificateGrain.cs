@@ -22,12 +22,15 @@ public sealed class CertificateGrain([PersistentState("certificate")] IPersisten
 
     public Task<Certificate?> Get() => Task.FromResult(state.State.Certificate);
 
-    /// <summary>The public face of an archive: what it attests and the signature over it.</summary>
-    public static Certificate Of(SessionArchive archive)
+    /// <summary>
+    /// The public face of an archive: what it attests and the signature over it, and the position the candidate applied for
+    /// (not signed: it only leads to that position's public announcement, which is signed itself).
+    /// </summary>
+    public static Certificate Of(SessionArchive archive, string positionId)
     {
         var result = archive.Result;
         return new Certificate(archive.CertificateCode, archive.ParticipantNo, archive.Name, archive.ExamId, result.Scores.Sections,
             result.Scores.Total, Certificate.OutcomeOf(result.Pass, result.Reason), result.Reason.ToString(), result.FinishedAt, result.AuditHead, archive.KeyId, archive.Signature,
-            SessionArchive.Statement(archive.SessionKey, result, archive.CertificateCode));
+            SessionArchive.Statement(archive.SessionKey, result, archive.CertificateCode), positionId);
     }
 }

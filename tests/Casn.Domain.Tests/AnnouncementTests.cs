@@ -83,6 +83,7 @@ public class AnnouncementTests
                      announcement with { Rows = [row] },
                      announcement with { Openings = 2 },
                      announcement with { Version = 2 },
+                     announcement with { Rows = [row, announcement.Rows[1] with { Shortlisted = true }] },
                  })
             Assert.False(AnnouncementVerifier.Verify(changed, signer.PublicKeyPem).Intact);
         using var other = ArchiveSigner.Create();
@@ -108,10 +109,10 @@ public class AnnouncementTests
         using var signer = ArchiveSigner.Create();
         var (result, _) = Sitting(signer, answered: 40, "=HYPERLINK(\"http://x\",\"a, b\")");
         var csv = Announce(signer, result).ToCsv().Split('\n');
-        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,certificateCode", csv[0]);
+        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,shortlisted,certificateCode", csv[0]);
         // 40 items answered: failed under the general rules, so listed without a rank.
         Assert.StartsWith(",2024-001,\"'=HYPERLINK(\"\"http://x\"\",\"\"a, b\"\")\",", csv[1]);
         Assert.Contains(",failed,", csv[1]);
-        Assert.Matches("^,2024-099,Budi,,,,0,absent,[0-9A-Z-]+$", csv[2]);
+        Assert.Matches("^,2024-099,Budi,,,,0,absent,,[0-9A-Z-]+$", csv[2]);
     }
 }

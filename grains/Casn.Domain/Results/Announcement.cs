@@ -8,7 +8,7 @@ using Casn.Domain.Exams;
 namespace Casn.Domain.Results;
 
 /// <summary>One public line of an announcement: no NIK, no photo; the certificate code ties it to a signed session archive.</summary>
-public sealed record AnnouncementRow(int? Rank, string ParticipantNo, string Name, int[] SectionScores, int Total, string Status, string CertificateCode);
+public sealed record AnnouncementRow(int? Rank, string ParticipantNo, string Name, int[] SectionScores, int Total, string Status, bool Shortlisted, string CertificateCode);
 
 /// <summary>
 /// A position's results as announced: a frozen, versioned snapshot of the SKD standing, signed with the archive key
@@ -34,7 +34,7 @@ public sealed record Announcement(
     /// <summary>The rows of a standing, in its order: ranked, then failed, disqualified and absent.</summary>
     public static IReadOnlyList<AnnouncementRow> RowsOf(IReadOnlyList<StandingRow> standing, string[] sections) =>
         [.. standing.Select(r => new AnnouncementRow(r.Rank, r.ParticipantNo, r.Result.Name, r.ScoresIn(sections),
-            r.Result.Scores.Total, r.StatusName, r.Result.CertificateCode))];
+            r.Result.Scores.Total, r.StatusName, r.Shortlisted, r.Result.CertificateCode))];
 
     /// <summary>
     /// What the signature covers, one fact per line so that a verifier in any language can rebuild it. Free text (agency,
@@ -49,7 +49,7 @@ public sealed record Announcement(
         foreach (var row in Rows)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"{(row.Rank is { } rank ? rank.ToString(CultureInfo.InvariantCulture) : "-")} {row.ParticipantNo} {Text(row.Name)} {string.Join(',', row.SectionScores)} {row.Total} {row.Status} {(row.CertificateCode.Length == 0 ? "-" : row.CertificateCode)}\n");
+                $"{(row.Rank is { } rank ? rank.ToString(CultureInfo.InvariantCulture) : "-")} {row.ParticipantNo} {Text(row.Name)} {string.Join(',', row.SectionScores)} {row.Total} {row.Status} {(row.Shortlisted ? "shortlisted" : "-")} {(row.CertificateCode.Length == 0 ? "-" : row.CertificateCode)}\n");
         }
         return text.ToString();
     }
@@ -57,7 +57,7 @@ public sealed record Announcement(
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>
-    /// The rows as CSV for spreadsheets: <c>rank,participantNo,name,{sections},total,status,certificateCode</c>. Fields are
+    /// The rows as CSV for spreadsheets: <c>rank,participantNo,name,{sections},total,status,shortlisted,certificateCode</c>. Fields are
     /// quoted when needed, and text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with '.
     /// The signed JSON is the record; this is a convenience copy of it.
     /// </summary>
@@ -69,13 +69,13 @@ public sealed record Announcement(
             return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
         }
         var csv = new StringBuilder();
-        csv.Append("rank,participantNo,name,").AppendJoin(',', Sections.Select(Field)).Append(",total,status,certificateCode\n");
+        csv.Append("rank,participantNo,name,").AppendJoin(',', Sections.Select(Field)).Append(",total,status,shortlisted,certificateCode\n");
         foreach (var row in Rows)
         {
             csv.Append(row.Rank?.ToString(CultureInfo.InvariantCulture) ?? "").Append(',').Append(Field(row.ParticipantNo)).Append(',').Append(Field(row.Name));
             foreach (var score in Sections.Select((_, i) => i < row.SectionScores.Length ? row.SectionScores[i].ToString(CultureInfo.InvariantCulture) : ""))
                 csv.Append(',').Append(score);
-            csv.Append(CultureInfo.InvariantCulture, $",{row.Total},{row.Status},{row.CertificateCode}\n");
+            csv.Append(CultureInfo.InvariantCulture, $",{row.Total},{row.Status},{(row.Shortlisted ? "yes" : "")},{row.CertificateCode}\n");
         }
         return csv.ToString();
     }

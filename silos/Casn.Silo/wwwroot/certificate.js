@@ -24,6 +24,11 @@ async function show(code) {
     ...data.sections.map((s) => el("tr", null, el("td", null, s.section), el("td", null, s.score))),
     el("tr", null, el("th", null, "Total"), el("th", { id: "total" }, data.total)));
   $("outcome").textContent = outcomes[data.outcome] || data.outcome;
+  // The candidate's own row in their position's public announcement (the page says so when it is not announced yet).
+  if (data.positionId) {
+    $("results").href = "results.html?" + new URLSearchParams({ exam: data.examId, position: data.positionId, participant: data.participantNo });
+  }
+  $("results-link").hidden = !data.positionId;
   $("head").textContent = data.auditHead;
   $("key").textContent = data.keyId;
   $("signature").textContent = data.signature;

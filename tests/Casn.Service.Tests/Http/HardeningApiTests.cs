@@ -92,7 +92,7 @@ public sealed class SecurityHeaderTests(SiloFactory factory)
         var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
         var pin = await day.CheckIn(1);
         await day.Open();
-        foreach (var page in new[] { "/", "/index.html", "/board.html", "/certificate.html", "/operator.html", "/summary.html" })
+        foreach (var page in new[] { "/", "/index.html", "/board.html", "/certificate.html", "/operator.html", "/summary.html", "/results.html" })
         {
             using var response = await day.Anonymous.GetAsync(page);
             Assert.Equal(200, (int)response.StatusCode);

@@ -52,7 +52,7 @@ public sealed class PositionApiTests(SiloFactory factory)
         var csv = await day.Anonymous.GetAsync(position + "/announcements/latest/csv");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,certificateCode", lines[0]);
+        Assert.Equal("rank,participantNo,name,TWK,TIU,TKP,total,status,shortlisted,certificateCode", lines[0]);
         Assert.Contains(lines, l => l.Contains($",{day.ParticipantNo(1)},Peserta 1,", StringComparison.Ordinal) && l.EndsWith(line.GetProperty("certificateCode").GetString()!, StringComparison.Ordinal));
     }
 
