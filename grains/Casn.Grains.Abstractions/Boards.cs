@@ -58,7 +58,8 @@ public sealed record BoardSummary(
     [property: Id(6)] int Failed,
     [property: Id(7)] int[] Histogram,
     [property: Id(8)] long SumOfTotals,
-    [property: Id(9)] int Absent = 0)
+    [property: Id(9)] int Absent = 0,
+    [property: Id(10)] ExamCounts[]? Exams = null)
 {
     public const int BinWidth = 50;
     public const int Bins = 14;
@@ -67,20 +68,46 @@ public sealed record BoardSummary(
 
     public double MeanTotal => Candidates == 0 ? 0 : (double)SumOfTotals / Candidates;
 
-    public static BoardSummary Of(IReadOnlyCollection<BoardRow> rows)
+    /// <summary>A room's counts; <paramref name="examId"/> is the room's exam, so the sums above it can count per exam.</summary>
+    public static BoardSummary Of(IReadOnlyCollection<BoardRow> rows, string examId = "", string examTitle = "")
     {
         var histogram = new int[Bins];
         foreach (var row in rows) histogram[Math.Clamp(row.Total / BinWidth, 0, Bins - 1)]++;
         int Count(string status) => rows.Count(r => r.Status == status);
+        var finished = Count(BoardStatuses.Finished) + Count(BoardStatuses.Passed) + Count(BoardStatuses.Failed);
         return new(rows.Count, Count(BoardStatuses.NotStarted), Count(BoardStatuses.InProgress), Count(BoardStatuses.Paused),
-            Count(BoardStatuses.Finished) + Count(BoardStatuses.Passed) + Count(BoardStatuses.Failed), Count(BoardStatuses.Passed),
-            Count(BoardStatuses.Failed), histogram, rows.Sum(r => (long)r.Total), Count(BoardStatuses.Absent));
+            finished, Count(BoardStatuses.Passed), Count(BoardStatuses.Failed), histogram, rows.Sum(r => (long)r.Total), Count(BoardStatuses.Absent),
+            examId.Length == 0 ? null : [new ExamCounts(examId, examTitle, finished, Count(BoardStatuses.Passed))]);
     }
 
     public static BoardSummary Sum(IEnumerable<BoardSummary> parts) => parts.Aggregate(Empty, (a, b) => new(
         a.Candidates + b.Candidates, a.NotStarted + b.NotStarted, a.InProgress + b.InProgress, a.Paused + b.Paused,
         a.Finished + b.Finished, a.Passed + b.Passed, a.Failed + b.Failed,
-        [.. a.Histogram.Zip(b.Histogram, (x, y) => x + y)], a.SumOfTotals + b.SumOfTotals, a.Absent + b.Absent));
+        [.. a.Histogram.Zip(b.Histogram, (x, y) => x + y)], a.SumOfTotals + b.SumOfTotals, a.Absent + b.Absent,
+        ExamCounts.Merge([.. a.Exams ?? [], .. b.Exams ?? []])));
+}
+
+/// <summary>
+/// One exam's counts on a summary board: sittings finished, passed (under the exam's rules), and shortlisted for SKB across
+/// its positions (the nation's board only: rankings are national, not per room).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ExamCounts(
+    [property: Id(0)] string ExamId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] int Finished,
+    [property: Id(3)] int Passed,
+    [property: Id(4)] int Shortlisted = 0)
+{
+    /// <summary>Adds up the counts of the same exam, in exam id order; null when there are none.</summary>
+    public static ExamCounts[]? Merge(IEnumerable<ExamCounts> counts)
+    {
+        var merged = counts.GroupBy(c => c.ExamId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ExamCounts(g.Key, g.Select(c => c.Title).FirstOrDefault(t => t.Length > 0) ?? "", g.Sum(c => c.Finished),
+                g.Sum(c => c.Passed), g.Sum(c => c.Shortlisted)))
+            .ToArray();
+        return merged.Length == 0 ? null : merged;
+    }
 }
 
 /// <summary>One part of an aggregate board: a room of a Kanreg, a Kanreg of the nation.</summary>
@@ -114,6 +141,10 @@ public interface ISummaryBoardGrain : IPublishedBoard
 
     [OneWay]
     Task Report(string part, BoardSummary summary);
+
+    /// <summary>The nation's board only: candidates shortlisted for SKB per exam, summed over its positions (from the position directory).</summary>
+    [OneWay]
+    Task ReportShortlisted(Dictionary<string, int> byExam);
 }
 
 /// <summary>Receives a board's snapshots; one per silo, which serves that silo's viewers.</summary>
@@ -129,7 +160,7 @@ public interface IBoardObserver : IGrainObserver
 public interface ILiveBoardGrain : IPublishedBoard
 {
     [OneWay]
-    Task Update(BoardRow row, string examTitle, string[] sections);
+    Task Update(BoardRow row, string examId, string examTitle, string[] sections);
 
     /// <summary>A sitting withdrawn from the room (the candidate moved): its line goes.</summary>
     [OneWay]
@@ -141,4 +172,5 @@ public interface ILiveBoardGrain : IPublishedBoard
 public sealed record BoardRows(
     [property: Id(0)] string ExamTitle,
     [property: Id(1)] string[] Sections,
-    [property: Id(2)] BoardRow[] Rows);
+    [property: Id(2)] BoardRow[] Rows,
+    [property: Id(3)] string ExamId = "");

@@ -267,6 +267,13 @@ public interface IPositionDirectoryGrain : IGrainWithStringKey
     /// <summary>The exams that define the position; none when nobody has.</summary>
     [AlwaysInterleave]
     Task<string[]> ExamsOf(string positionId);
+
+    /// <summary>A position's ranking says how many it shortlists now (a count, not a change, so a repeat is harmless).</summary>
+    Task ReportShortlist(string examId, string positionId, int shortlisted);
+
+    /// <summary>Candidates shortlisted per exam, summed over its positions: what the nation's board shows.</summary>
+    [AlwaysInterleave]
+    Task<Dictionary<string, int>> ShortlistedByExam();
 }
 
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>

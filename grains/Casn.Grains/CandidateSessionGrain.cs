@@ -410,7 +410,7 @@ public sealed partial class CandidateSessionGrain(
         ScheduleWakeUp();
         // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
-        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), blueprint.Title, blueprint.SectionCodes);
+        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), _session.Exam.Id, blueprint.Title, blueprint.SectionCodes);
         PublishLine();
         if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }

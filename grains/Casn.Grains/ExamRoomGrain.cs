@@ -316,7 +316,7 @@ public sealed class ExamRoomGrain(
         if (Room.Setup is not { } setup) return RoomNotFound();
         var exam = (await exams.Find(setup.ExamId))!;
         var rows = await Task.WhenAll(Room.SeatByParticipant.Keys.Select(p => SessionOf(p).GetBoardRow()));
-        return new BoardRows(exam.Blueprint.Title, exam.Blueprint.SectionCodes, [.. rows.OfType<BoardRow>()]);
+        return new BoardRows(exam.Blueprint.Title, exam.Blueprint.SectionCodes, [.. rows.OfType<BoardRow>()], exam.Id);
     }
 
     async Task IExamRoomGrain.ReportIncident(RoomIncident incident)

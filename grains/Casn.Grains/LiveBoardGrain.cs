@@ -143,6 +143,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     /// <summary>Lines waiting out <see cref="BoardOptions.PublicDelay"/>, oldest first.</summary>
     readonly Queue<(DateTimeOffset Due, BoardRow Row)> _held = new();
     readonly TimeSpan _delay = options.Value.PublicDelay;
+    string _examId = "";
     string _examTitle = "";
     string[] _sections = [];
 
@@ -152,13 +153,13 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     {
         var room = await GrainFactory.GetGrain<IExamRoomGrain>(Key).GetBoardRows();
         if (!room.IsOk) return;
-        (_examTitle, _sections) = (room.Value!.ExamTitle, room.Value.Sections);
+        (_examId, _examTitle, _sections) = (room.Value!.ExamId, room.Value.ExamTitle, room.Value.Sections);
         foreach (var row in room.Value.Rows) _rows[row.ParticipantNo] = row;
     }
 
-    Task ILiveBoardGrain.Update(BoardRow row, string examTitle, string[] sections)
+    Task ILiveBoardGrain.Update(BoardRow row, string examId, string examTitle, string[] sections)
     {
-        (_examTitle, _sections) = (examTitle, sections);
+        (_examId, _examTitle, _sections) = (examId, examTitle, sections);
         if (_delay > TimeSpan.Zero)
         {
             _held.Enqueue((Now + _delay, row));
@@ -194,7 +195,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
     protected override BoardSnapshot Build(long version, DateTimeOffset at)
     {
         var rows = _rows.Values.OrderByDescending(r => r.Total).ThenBy(r => r.ParticipantNo, StringComparer.Ordinal).ToArray();
-        return new BoardSnapshot(Key, version, at, _examTitle, _sections, rows, BoardSummary.Of(rows));
+        return new BoardSnapshot(Key, version, at, _examTitle, _sections, rows, BoardSummary.Of(rows, _examId, _examTitle));
     }
 
     protected override async Task AfterPublish(BoardSnapshot snapshot)
@@ -214,8 +215,11 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
     : PublishingBoard(options, clock, logger), ISummaryBoardGrain
 {
     readonly SortedDictionary<string, BoardSummary> _parts = new(StringComparer.Ordinal);
+    Dictionary<string, int> _shortlistedByExam = new(StringComparer.Ordinal);
 
     string Key => this.GetPrimaryKeyString();
+
+    bool IsNational => Key == ISummaryBoardGrain.National;
 
     /// <summary>The Kanreg of a Kanreg's board; null for a site's or the nation's.</summary>
     string? Region => Key.StartsWith("kanreg:", StringComparison.Ordinal) ? Key["kanreg:".Length..] : null;
@@ -225,6 +229,12 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
 
     protected override async Task Load()
     {
+        if (IsNational)
+        {
+            // Shortlists come from the position directory, which keeps them: a restarted national board shows them at once.
+            _shortlistedByExam = await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ShortlistedByExam();
+            return;
+        }
         var region = Region ?? SitePrefix?[..SitePrefix.IndexOf('/', StringComparison.Ordinal)];
         if (region is null) return;
         foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(region).GetRooms())
@@ -240,8 +250,27 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
         return Task.CompletedTask;
     }
 
-    protected override BoardSnapshot Build(long version, DateTimeOffset at) => new(Key, version, at, Region ?? SitePrefix?.TrimEnd('/') ?? "Nasional", [], [],
-        BoardSummary.Sum(_parts.Values), [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
+    public Task ReportShortlisted(Dictionary<string, int> byExam)
+    {
+        if (!IsNational) return Task.CompletedTask;
+        _shortlistedByExam = byExam;
+        Changed();
+        return Task.CompletedTask;
+    }
+
+    protected override BoardSnapshot Build(long version, DateTimeOffset at)
+    {
+        var summary = BoardSummary.Sum(_parts.Values);
+        if (IsNational)
+        {
+            // The shortlists join the exams' counts; an exam with a shortlist but no sittings on a board yet still shows.
+            summary = summary with
+            {
+                Exams = ExamCounts.Merge([.. summary.Exams ?? [], .. _shortlistedByExam.Select(e => new ExamCounts(e.Key, "", 0, 0, e.Value))]),
+            };
+        }
+        return new(Key, version, at, Region ?? SitePrefix?.TrimEnd('/') ?? "Nasional", [], [], summary, [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
+    }
 
     protected override Task AfterPublish(BoardSnapshot snapshot) => Region is { } region
         ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(region, snapshot.Summary!)

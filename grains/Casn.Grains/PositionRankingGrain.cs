@@ -23,7 +23,7 @@ public sealed record PositionRankingHeader
 /// SKB scores change, so a report costs the same in a position of 100 as in one of 50,000 (a whole-state write per
 /// report made a position's total writes grow with the square of its candidates: `ranking_results_per_s_one_position`).
 /// </summary>
-public sealed class PositionRankingGrain(
+public sealed partial class PositionRankingGrain(
     ISittingLog log,
     Orleans.Serialization.Serializer serializer,
     ExamCatalog exams,
@@ -53,7 +53,39 @@ public sealed class PositionRankingGrain(
             _results.TryAdd(result.ParticipantNo, result);
         }
         _version = stored.Version;
+        // The nation's board learns this position's shortlist again, in case the last word was lost.
+        if (_results.Count > 0) ScheduleShortlistReport();
     }
+
+    int? _shortlistReported;
+    IGrainTimer? _shortlistTimer;
+
+    /// <summary>Says the shortlist's size to the position directory a second after the results change: once per burst, not per result.</summary>
+    void ScheduleShortlistReport() =>
+        _shortlistTimer ??= this.RegisterGrainTimer(ReportShortlist, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan));
+
+    async Task ReportShortlist()
+    {
+        // Disposed once done: disposing a timer in its own callback cancels the callback.
+        using var done = _shortlistTimer;
+        _shortlistTimer = null;
+        if (await CurrentStanding() is not var (position, _, standing)) return;
+        var shortlisted = standing.Count(r => r.Shortlisted);
+        if (shortlisted == _shortlistReported) return;
+        try
+        {
+            await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ReportShortlist(ExamId, position.Id, shortlisted);
+            _shortlistReported = shortlisted;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogShortlistReportFailed(logger, exception, this.GetPrimaryKeyString());
+            ScheduleShortlistReport();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling the position directory ranking {Key}'s shortlist failed; trying again")]
+    static partial void LogShortlistReportFailed(ILogger logger, Exception exception, string key);
 
     /// <summary>
     /// Appends entries and, when given, a new header, which becomes this activation's once stored (a failure leaves it as it
@@ -96,6 +128,8 @@ public sealed class PositionRankingGrain(
         if (_header.Position != position) await Write([], _header with { Position = position });
         // Stored here first, then made known: a failure in between is mended by the same request sent again.
         await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).Add(ExamId, position.Id);
+        // New openings move the shortlist's edge.
+        if (_results.Count > 0) ScheduleShortlistReport();
         return position;
     }
 
@@ -107,6 +141,7 @@ public sealed class PositionRankingGrain(
             // Stored first, then taken: a failure leaves nothing behind, and the sitting sends it again.
             await Write([serializer.SerializeToArray(result)], header: null);
             _results[result.ParticipantNo] = result;
+            ScheduleShortlistReport();
         }
         return _results.Count;
     }

@@ -6,10 +6,12 @@ const $ = (id) => document.getElementById(id);
 const texts = {
   id: { title: "Papan Rekap", national: "Nasional", candidates: "Peserta", inProgress: "Sedang ujian", paused: "Dijeda", finished: "Selesai",
         passed: "Memenuhi ambang batas", mean: "Rata-rata total", distribution: "Sebaran nilai total", part: "Bagian",
+        exams: "Per ujian", exam: "Ujian", shortlisted: "Lolos ke SKB",
         updated: (s) => `Diperbarui ${s} detik lalu`, waiting: "Menunggu data…", stale: (s) => `Data terakhir ${s} detik lalu`,
         down: "Koneksi ke server terputus — mencoba lagi. Angka di bawah mungkin tidak terbaru.", switchTo: "English" },
   en: { title: "Summary board", national: "National", candidates: "Candidates", inProgress: "In progress", paused: "Paused", finished: "Finished",
         passed: "Passed threshold", mean: "Mean total", distribution: "Distribution of totals", part: "Part",
+        exams: "Per exam", exam: "Exam", shortlisted: "Shortlisted for SKB",
         updated: (s) => `Updated ${s} s ago`, waiting: "Waiting for data…", stale: (s) => `Last data ${s} s ago`,
         down: "Connection to the server lost — retrying. Figures below may be out of date.", switchTo: "Bahasa Indonesia" },
 };
@@ -82,7 +84,31 @@ function render() {
     }
     return tr;
   }));
+  renderExams(t, s.exams || []);
   live.tick();
+}
+
+/** Finished, passed and (nationally) shortlisted per exam; shortlists come from the positions' rankings. */
+function renderExams(t, exams) {
+  $("exams-section").hidden = exams.length === 0;
+  $("exams-title").textContent = t.exams;
+  const columns = [t.exam, t.finished, t.passed, ...(scope ? [] : [t.shortlisted])];
+  $("exams-head").replaceChildren(...columns.map((h) => {
+    const th = document.createElement("th");
+    th.textContent = h;
+    return th;
+  }));
+  $("exams-body").replaceChildren(...exams.map((e) => {
+    const tr = document.createElement("tr");
+    tr.dataset.exam = e.examId;
+    for (const [name, value] of [["exam", e.title || e.examId], ["finished", e.finished], ["passed", e.passed], ...(scope ? [] : [["shortlisted", e.shortlisted]])]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      td.dataset.figure = name;
+      tr.append(td);
+    }
+    return tr;
+  }));
 }
 
 render();

@@ -31,6 +31,9 @@ public sealed class SummaryPageTests(BrowserFixture fixture)
         var national = await fixture.Browser.NewPageAsync();
         await national.GotoAsync($"{http.BaseAddress}summary.html");
         await Assertions.Expect(national.Locator("tr[data-part='KANREG-H']")).ToBeVisibleAsync();
+        // The nation's board counts per exam too, with a column for the SKB shortlists.
+        await Assertions.Expect(national.Locator($"#exams-body tr[data-exam='{day.Exam.Id}'] td[data-figure='shortlisted']")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("td[data-figure='shortlisted']")).ToHaveCountAsync(0);
         await national.ClickAsync("#language");
         await Assertions.Expect(national.Locator("#scope")).ToHaveTextAsync("National");
     }

@@ -122,7 +122,10 @@ public sealed class LiveBoardTests(ClusterFixture fixture)
         var mine = snapshot.Parts!.Single(p => p.Name == first.RoomKey).Summary;
         Assert.Equal((3, 1, 2), (mine.Candidates, mine.NotStarted, mine.InProgress));
         Assert.Equal(mine.Candidates, mine.Histogram.Sum());
-        Assert.Equal(BoardSummary.Sum(snapshot.Parts!.Select(p => p.Summary)) with { Histogram = snapshot.Summary!.Histogram }, snapshot.Summary);
+        var sum = BoardSummary.Sum(snapshot.Parts!.Select(p => p.Summary));
+        Assert.Equal(sum with { Histogram = snapshot.Summary!.Histogram, Exams = snapshot.Summary.Exams }, snapshot.Summary);
+        Assert.Equal(sum.Exams, snapshot.Summary.Exams);
+        Assert.Contains(snapshot.Summary.Exams!, e => e.ExamId == first.Exam.Id);
         Assert.Equal(BoardSummary.Sum(snapshot.Parts!.Select(p => p.Summary)).Histogram, snapshot.Summary.Histogram);
         Assert.Empty(snapshot.Rows);
 

@@ -94,6 +94,30 @@ public sealed class PositionRankingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_nations_board_counts_each_exams_finished_passed_and_shortlisted_candidates()
+    {
+        // An exam of its own (its duration makes its id), so other tests' sittings do not count here.
+        var day = new ExamDay(Grains, duration: TimeSpan.FromMinutes(97)) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] };
+        await day.Prepare(candidates: 2);
+        Ok(await day.Session(1).Submit(await day.Start(1)));
+        var ranking = Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(day.Exam.Id, day.PositionId));
+        Ok(await ranking.Define(new Position(day.PositionId, "Agency", "Title", 1)));
+        // Five ranked results (no pass rule on them): one opening x 3 shortlists three.
+        for (var n = 1; n <= 5; n++)
+            await ranking.Report(new SittingResult($"S{n}", $"Peserta {n}", "general", new Casn.Domain.Scoring.ScoreSheet([], 300 + n), null, FinishReason.Submitted, $"CODE-{n}"));
+
+        // The directory keeps the shortlists (so a restarted national board shows them at once) and tells the nation's board.
+        var directory = Grains.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National);
+        await Eventually(async () => (await directory.ShortlistedByExam()).GetValueOrDefault(day.Exam.Id) == 3, TimeSpan.FromSeconds(10), "the shortlist in the directory");
+        var national = Grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National);
+        ExamCounts? Counts(BoardSnapshot snapshot) => snapshot.Summary!.Exams?.SingleOrDefault(e => e.ExamId == day.Exam.Id);
+        await Eventually(async () => Counts(await national.GetSnapshot()) is { Shortlisted: 3 }, TimeSpan.FromSeconds(10), "the shortlist on the nation's board");
+        await Eventually(async () => Counts(await national.GetSnapshot()) is { Finished: 1 }, TimeSpan.FromSeconds(10), "the finished sitting on the nation's board");
+        var counts = Counts(await national.GetSnapshot())!;
+        Assert.Equal((day.Exam.Blueprint.Title, 0, 3), (counts.Title, counts.Passed, counts.Shortlisted));
+    }
+
+    [Fact]
     public async Task A_report_appends_one_entry_and_a_repeat_or_a_reactivation_changes_nothing()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 1);
