@@ -49,6 +49,25 @@ public sealed class PositionApiTests(SiloFactory factory)
         var check = Casn.Domain.Results.AnnouncementVerifier.Verify(announcement, key.GetProperty("pem").GetString()!);
         Assert.True(check.Intact, check.Message);
 
+        // And as an outsider checks it: the CLI, with the public key and the candidate's signed archive from storage.
+        var folder = Directory.CreateTempSubdirectory("casn-announcement-").FullName;
+        try
+        {
+            var (file, keyFile, archives) = (Path.Combine(folder, "announcement.json"), Path.Combine(folder, "key.pem"), Directory.CreateDirectory(Path.Combine(folder, "archives")).FullName);
+            await File.WriteAllTextAsync(file, json);
+            await File.WriteAllTextAsync(keyFile, key.GetProperty("pem").GetString());
+            var blobs = factory.Services.GetRequiredService<Casn.Grains.BlobStores>();
+            var archive = await blobs.Archives.Get(Casn.Grains.CandidateSessionGrain.ArchiveName($"{day.RoomKey}/{day.ParticipantNo(1)}"));
+            await File.WriteAllBytesAsync(Path.Combine(archives, "sitting-1.json"), archive!);
+            var (stdout, stderr) = (new StringWriter(), new StringWriter());
+            Assert.Equal(0, await Casn.Cli.CasnCommand.RunAsync(["audit", "verify-announcement", file, "--public-key", keyFile, "--archives", archives], stdout, stderr));
+            Assert.Contains("1 checked against their signed archives", stdout.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
         var csv = await day.Anonymous.GetAsync(position + "/announcements/latest/csv");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
