@@ -40,6 +40,7 @@ public sealed partial class CandidateGrain(
     BlobStores blobs,
     FaceVerification faces,
     PositionCatalog positions,
+    ExamCatalog exams,
     IOptions<BiometricOptions> biometrics,
     TimeProvider clock,
     ILogger<CandidateGrain> logger) : Grain, ICandidateGrain, IRemindable
@@ -63,8 +64,13 @@ public sealed partial class CandidateGrain(
         if (!Keys.IsValidToken(profile.Kanreg, 32) || profile.Site is not null && !Keys.IsValidToken(profile.Site, 32))
             return Faults.Of(ErrorCodes.CandidateInvalid, "Kanreg (required) and site must be 1-32 letters, digits or '-': where the candidate chose to sit.");
         if (await Blocked(profile.NationalId, "registration", null) is { } blocked) return blocked;
-        if (!await positions.IsDefined(profile.PositionId))
+        var positionExams = await positions.ExamsOf(profile.PositionId);
+        if (positionExams.Length == 0)
             return Faults.Of(ErrorCodes.PositionUnknown, $"Position '{profile.PositionId}' is not defined: a national operator defines it first (PUT /api/exams/{{examId}}/positions/{{positionId}}).");
+        // A refusal is checked against the directory itself: the position may have joined another exam since it was cached.
+        if (await CategoryFault(profile.Category, positionExams) is not null
+            && await CategoryFault(profile.Category, await positions.ExamsOf(profile.PositionId, fresh: true)) is { } category)
+            return category;
         if (state.State.Profile is { } current && (current.Kanreg != profile.Kanreg || current.Site != profile.Site))
         {
             // Where a candidate sits is changed by a recorded move once they hold a seat; before that, a
@@ -76,6 +82,22 @@ public sealed partial class CandidateGrain(
         state.State.Profile = profile;
         await state.WriteStateAsync();
         return RecordOf()!;
+    }
+
+    /// <summary>
+    /// The category must be one of the passing-rule categories of an exam the candidate's position belongs to (exams without
+    /// passing rules, which only rank, take any). Refused here rather than at the roster, where it would fail a whole room.
+    /// </summary>
+    async Task<Fault?> CategoryFault(string category, string[] examIds)
+    {
+        var known = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var examId in examIds)
+        {
+            if (await exams.Find(examId) is not { } exam) continue;
+            if (!exam.Blueprint.HasPassingRules || exam.Blueprint.FindCategory(category) is not null) return null;
+            foreach (var rule in exam.Blueprint.PassingCategories) known.Add(rule.Code);
+        }
+        return Faults.Of(ErrorCodes.CategoryUnknown, $"Category '{category}' is not one of the position's exams ({string.Join(", ", known)}).");
     }
 
     Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);

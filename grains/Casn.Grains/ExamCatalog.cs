@@ -31,11 +31,21 @@ public sealed class PositionCatalog(IGrainFactory grains)
     /// <summary>Whether <paramref name="positionId"/> is defined for <paramref name="examId"/>, or for any exam when that is null.</summary>
     public async Task<bool> IsDefined(string positionId, string? examId = null)
     {
-        if (!_examsByPosition.TryGetValue(positionId, out var exams) || examId is not null && !exams.Contains(examId))
+        var exams = await ExamsOf(positionId, examId);
+        return examId is null ? exams.Length > 0 : exams.Contains(examId);
+    }
+
+    /// <summary>
+    /// The exams that define the position: from the cache, or asked again when <paramref name="fresh"/>, or when
+    /// <paramref name="mustHave"/> is not among those cached (a position may join more exams after it was cached).
+    /// </summary>
+    public async Task<string[]> ExamsOf(string positionId, string? mustHave = null, bool fresh = false)
+    {
+        if (fresh || !_examsByPosition.TryGetValue(positionId, out var exams) || mustHave is not null && !exams.Contains(mustHave))
         {
             exams = await grains.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ExamsOf(positionId);
             if (exams.Length > 0) _examsByPosition[positionId] = exams;
         }
-        return examId is null ? exams.Length > 0 : exams.Contains(examId);
+        return exams;
     }
 }

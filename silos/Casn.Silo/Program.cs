@@ -21,7 +21,7 @@ builder.AddCasnLimits();
 // Unreadable bodies then reach ProblemExceptionHandler (and get a code) in every environment.
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi();
+builder.Services.AddCasnOpenApi();
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 builder.Services.AddHostedService<FaceModelsCheck>();
 builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Configuration.GetSection(Casn.Silo.Boards.BoardFeedOptions.Section))
@@ -45,6 +45,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseBodyLimits();
 app.MapOpenApi().AllowPublic();
+app.MapCasnApiDocs();
 app.MapPrometheusScrapingEndpoint("/metrics").Allow(Access.AnyOperator);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowPublic();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowPublic();
@@ -57,7 +58,7 @@ app.MapBoardEndpoints();
 app.MapCertificateEndpoints();
 app.MapOperationsEndpoints();
 // The dashboard shows the whole cluster (its live log, every grain and reminder): national operators only.
-app.MapOrleansDashboard("/dashboard").Allow(Access.NationalOperator);
+app.MapOrleansDashboard("/dashboard").Allow(Access.NationalOperator).ExcludeFromDescription();
 app.Run();
 
 /// <summary>Visible to the HTTP tests' WebApplicationFactory.</summary>

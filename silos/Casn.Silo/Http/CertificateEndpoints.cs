@@ -20,19 +20,19 @@ public static class CertificateEndpoints
     public static void MapCertificateEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/archive/public-key", (ArchiveSigner signer) => Results.Ok(new ArchivePublicKey(signer.KeyId, signer.PublicKeyPem)))
-            .AllowPublic().WithTags("Certificates").WithSummary("The public key that signs result archives and certificates (PEM, EC P-256).");
+            .AllowPublic().WithTags("Certificates").Produces<ArchivePublicKey>().WithSummary("The public key that signs result archives and certificates (PEM, EC P-256).");
 
         var certificates = app.MapGroup("/api/certificates/{code}").WithTags("Certificates").AllowPublic();
         certificates.MapGet("", async (string code, IGrainFactory grains) =>
                 IsCode(code) && await grains.GetGrain<ICertificateGrain>(code.ToUpperInvariant()).Get() is { } certificate
                     ? Results.Ok(certificate)
                     : NotFound(code))
-            .WithSummary("What a receipt's code attests: participant, scores, outcome, chain head, and the signed statement.");
+            .Produces<Certificate>().WithSummary("What a receipt's code attests: participant, scores, outcome, chain head, and the signed statement.");
         certificates.MapGet("/qr.svg", (string code, PublicSite site) =>
                 IsCode(code)
                     ? Results.Text(QrSvg(site.Link(VerifyPath(code.ToUpperInvariant()))), "image/svg+xml")
                     : NotFound(code))
-            .WithSummary("A QR code of the page that checks this code, for the printed receipt.");
+            .Produces<string>(StatusCodes.Status200OK, "image/svg+xml").WithSummary("A QR code of the page that checks this code, for the printed receipt.");
 
         app.MapGet("/api/sessions/" + SessionRoute.Template + "/receipt", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, PublicSite site) =>
                 WorkstationEndpoints.WithToken(route, http, grains, async (session, credential) =>
@@ -44,7 +44,7 @@ public static class CertificateEndpoints
                     return (Result<Receipt>)new Receipt(r.ParticipantNo, r.ExamId, r.Scores, Certificate.OutcomeOf(r.Pass, r.Reason), r.Reason.ToString(), r.FinishedAt, r.AuditHead, code,
                         VerifyPath(code), site.Link(VerifyPath(code)));
                 }))
-            .AllowCandidate().RequireRateLimiting(Limits.Workstation).WithTags("Workstation").WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");
+            .AllowCandidate().RequireRateLimiting(Limits.Workstation).WithTags("Workstation").Produces<Receipt>().WithSummary("The candidate's receipt once finished: scores, chain head and certificate code.");
     }
 
     /// <summary>The public page that checks a code.</summary>

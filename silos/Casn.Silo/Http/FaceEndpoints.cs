@@ -23,7 +23,7 @@ public static class FaceEndpoints
             var image = await ReadImage(http, faces.Value.MaxImageBytes);
             if (!image.IsOk) return Problems.Of(image.Fault!);
             return Problems.From(await grains.GetGrain<ICandidateGrain>(participantNo).Enrol(image.Value!));
-        }).Allow(Access.NationalOperator).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Candidates").WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
+        }).Allow(Access.NationalOperator).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Candidates").Produces<EnrolmentReceipt>().WithSummary("Enrol the registration photo (raw image body). Stored sealed; never returned.");
 
         app.MapPost("/api/rooms/" + RoomRoute.Template + "/checkins/{participantNo}/face",
             async ([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? reason,
@@ -35,7 +35,7 @@ public static class FaceEndpoints
                 if (!image.IsOk) return Problems.Of(image.Fault!);
                 var request = new CheckInRequest(participantNo, "face", new ProctorAction(user.StaffId(), reason ?? "face check-in"), image.Value);
                 return Problems.From(await grains.GetGrain<IExamRoomGrain>(key.Value!.ToString()).CheckIn(request));
-            }).Allow(Access.RoomProctor).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Rooms").WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
+            }).Allow(Access.RoomProctor).RequireRateLimiting(Limits.Staff).LimitBody(ImageBodyLimit).WithTags("Rooms").Produces<CheckInReceipt>().WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
 
         app.MapPost("/api/sessions/" + SessionRoute.Template + "/face-frames",
             ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces) =>
@@ -44,7 +44,7 @@ public static class FaceEndpoints
                     var image = await ReadImage(http, faces.Value.MaxImageBytes);
                     return image.IsOk ? await session.SubmitFaceFrame(token, image.Value!) : image.Fault!;
                 }))
-            .AllowCandidate().RequireRateLimiting(Limits.Workstation).LimitBody(ImageBodyLimit).WithTags("Workstation").WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
+            .AllowCandidate().RequireRateLimiting(Limits.Workstation).LimitBody(ImageBodyLimit).WithTags("Workstation").Produces<Casn.Domain.Sessions.ClockView>().WithSummary("A camera frame when the clock says faceCheckDue (raw image body). A different face suspends the session at once.");
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class FaceEndpoints
                 return Results.File(bytes, bytes is [0x89, 0x50, ..] ? "image/png" : "image/jpeg");
             })
             .Allow(Access.RoomProctor).RequireRateLimiting(Limits.Staff).WithTags("Rooms")
-            .WithSummary("For the room's proctor: the registration photo ('registration') or a failed check's capture (its incident's evidence id).");
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg","image/png").WithSummary("For the room's proctor: the registration photo ('registration') or a failed check's capture (its incident's evidence id).");
     }
 
     /// <summary>The transport's ceiling for image bodies; the configured image limit (smaller) is checked as the body is read.</summary>

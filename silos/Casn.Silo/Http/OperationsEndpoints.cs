@@ -52,7 +52,7 @@ public static class OperationsEndpoints
             var recent = lines.SelectMany(l => l.Room.RecentIncidents).OrderByDescending(i => i.At).Take(20).ToArray();
             return Results.Ok(new KanregOverview(region, clock.GetUtcNow(), silos, totals, lines, recent));
         }).Allow(Access.KanregOperator).WithTags("Operations")
-          .WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
+          .Produces<KanregOverview>().WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
 
         // The Orleans dashboard is a browser page and cannot send a bearer header: the server puts the national
         // operator's token in a cookie that scripts cannot read (HttpOnly), sent only to /dashboard, only
@@ -66,6 +66,6 @@ public static class OperationsEndpoints
                 HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = Access.DashboardPath, Expires = expires,
             });
             return Results.NoContent();
-        }).Allow(Access.NationalOperator).WithTags("Operations").WithSummary("Opens the Orleans dashboard for this national operator's token: sets its HttpOnly cookie.");
+        }).Allow(Access.NationalOperator).WithTags("Operations").Produces(StatusCodes.Status204NoContent).WithSummary("Opens the Orleans dashboard for this national operator's token: sets its HttpOnly cookie.");
     }
 }

@@ -10,71 +10,8 @@ public static class Problems
     public const string StorageUnavailable = "storage.unavailable";
     public const string ServerError = "server.error";
 
-    static readonly Dictionary<string, int> StatusByCode = new(StringComparer.Ordinal)
-    {
-        [ErrorCodes.AuthTokenMissing] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthTokenInvalid] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthPinInvalid] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthPinLocked] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.AuthReloginNeedsProctor] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.AuthWorkstationKeyInvalid] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthRequired] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthStaffTokenExpired] = StatusCodes.Status401Unauthorized,
-        [ErrorCodes.AuthForbidden] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.ExamNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.CandidateNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.RoomNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.SessionNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.NotOnRoster] = StatusCodes.Status404NotFound,
-        [ErrorCodes.ItemUnknown] = StatusCodes.Status422UnprocessableEntity,
-        [ErrorCodes.OptionOutOfRange] = StatusCodes.Status422UnprocessableEntity,
-        [ErrorCodes.ExamAlreadyDefined] = StatusCodes.Status409Conflict,
-        [ErrorCodes.RoomAlreadySetUp] = StatusCodes.Status409Conflict,
-        [ErrorCodes.RoomFull] = StatusCodes.Status409Conflict,
-        [ErrorCodes.RoomNotOpen] = StatusCodes.Status409Conflict,
-        [ErrorCodes.RoomClosed] = StatusCodes.Status409Conflict,
-        [ErrorCodes.CheckInClosed] = StatusCodes.Status409Conflict,
-        [ErrorCodes.SessionNotStarted] = StatusCodes.Status409Conflict,
-        [ErrorCodes.SessionSuspended] = StatusCodes.Status409Conflict,
-        [ErrorCodes.SessionFinished] = StatusCodes.Status409Conflict,
-        [ErrorCodes.SessionStateConflict] = StatusCodes.Status409Conflict,
-        [ErrorCodes.SessionContactLost] = StatusCodes.Status409Conflict,
-        [ErrorCodes.FaceNotDue] = StatusCodes.Status409Conflict,
-        [ErrorCodes.CandidateOtherKanreg] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.CandidateOtherSite] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.CandidateAlreadySeated] = StatusCodes.Status409Conflict,
-        [ErrorCodes.CandidateBlocked] = StatusCodes.Status403Forbidden,
-        [ErrorCodes.StandInCaseNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.StandInCaseDecided] = StatusCodes.Status409Conflict,
-        [ErrorCodes.ProctorIdTaken] = StatusCodes.Status409Conflict,
-        [ErrorCodes.AnswerTooLate] = StatusCodes.Status409Conflict,
-        [ErrorCodes.AnswerSequenceConflict] = StatusCodes.Status409Conflict,
-        [ErrorCodes.AnswerLimitReached] = StatusCodes.Status409Conflict,
-        [ErrorCodes.CandidateNotEnrolled] = StatusCodes.Status409Conflict,
-        [ErrorCodes.CheckInFaceMismatch] = StatusCodes.Status422UnprocessableEntity,
-        [ErrorCodes.CheckInFaceRetake] = StatusCodes.Status422UnprocessableEntity,
-        [ErrorCodes.CheckInFaceReplay] = StatusCodes.Status422UnprocessableEntity,
-        [ErrorCodes.FaceBusy] = StatusCodes.Status503ServiceUnavailable,
-        [ErrorCodes.BoardViewersFull] = StatusCodes.Status503ServiceUnavailable,
-        [ErrorCodes.BoardNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.CertificateNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.AnnouncementNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.FaceImageNotFound] = StatusCodes.Status404NotFound,
-        [ErrorCodes.RequestTooLarge] = StatusCodes.Status413PayloadTooLarge,
-        [ErrorCodes.RateLimited] = StatusCodes.Status429TooManyRequests,
-        [ErrorCodes.ImageTooLarge] = StatusCodes.Status413PayloadTooLarge,
-        [ServiceUnavailable] = StatusCodes.Status503ServiceUnavailable,
-        [StorageUnavailable] = StatusCodes.Status503ServiceUnavailable,
-        [ServerError] = StatusCodes.Status500InternalServerError,
-    };
-
-    /// <summary>
-    /// Every code not listed is a malformed or invalid request, except images and faces that could not be
-    /// used (<c>image.*</c>, <c>face.*</c>): those were read fine but cannot serve, 422.
-    /// </summary>
-    public static int StatusOf(string code) => StatusByCode.TryGetValue(code, out var status) ? status
-        : code.StartsWith("image.", StringComparison.Ordinal) || code.StartsWith("face.", StringComparison.Ordinal) ? StatusCodes.Status422UnprocessableEntity
-        : StatusCodes.Status400BadRequest;
+    /// <summary>The one HTTP status of a code (<see cref="ErrorCatalog"/>).</summary>
+    public static int StatusOf(string code) => ErrorCatalog.StatusOf(code);
 
     public static IResult Of(Fault fault)
     {
@@ -107,9 +44,9 @@ public static class Problems
         {
             StatusCodes.Status401Unauthorized => ErrorCodes.AuthRequired,
             StatusCodes.Status403Forbidden => ErrorCodes.AuthForbidden,
-            StatusCodes.Status404NotFound => "request.route_not_found",
-            StatusCodes.Status405MethodNotAllowed => "request.method_not_allowed",
-            StatusCodes.Status415UnsupportedMediaType => "request.unsupported_media_type",
+            StatusCodes.Status404NotFound => ErrorCatalog.RouteNotFound,
+            StatusCodes.Status405MethodNotAllowed => ErrorCatalog.MethodNotAllowed,
+            StatusCodes.Status415UnsupportedMediaType => ErrorCatalog.UnsupportedMediaType,
             _ => ErrorCodes.RequestInvalid,
         };
         return Results.Problem(statusCode: context.Response.StatusCode, title: code, type: $"urn:casn:error:{code}",

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
@@ -9,6 +10,25 @@ using Microsoft.AspNetCore.Mvc;
 namespace Casn.Silo.Http;
 
 public sealed record ExtendTimeRequest(int Minutes, string Reason);
+
+/// <summary>Why a proctor or operator acts (1-500 characters). Who acted is never a request's field: it is the staff token's subject.</summary>
+public sealed record ActionNote(string? Reason);
+
+/// <summary>How a candidate was identified at the desk: a face check against the registration photo, or by hand (ID card; a reason is required).</summary>
+public enum CheckInMethod
+{
+    [JsonStringEnumMemberName("manual")] Manual,
+    [JsonStringEnumMemberName("face")] Face,
+}
+
+/// <summary>
+/// A check-in at the desk: <c>manual</c> here (a face check-in sends the live capture to <c>…/checkins/{participantNo}/face</c>).
+/// Checking in a checked-in candidate again issues a new PIN.
+/// </summary>
+public sealed record CheckInBody(string ParticipantNo, CheckInMethod Method, ActionNote? Proctor)
+{
+    public CheckInRequest ToRequest(ProctorAction by) => new(ParticipantNo, Method == CheckInMethod.Face ? "face" : "manual", by);
+}
 
 /// <summary>An operator names a proctor for a room; the token lets that proctor run that room only.</summary>
 public sealed record ProctorTokenRequest(string ProctorId, string Name, int? Hours);
@@ -31,57 +51,57 @@ public static class RoomEndpoints
 
         rooms.MapPut("", ([AsParameters] RoomRoute route, RoomSetup setup, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Setup(setup)))
-            .Allow(Access.KanregOperator).WithSummary("Set up a room for one session slot.");
+            .Allow(Access.KanregOperator).Produces<RoomView>().WithSummary("Set up a room for one session slot.");
         rooms.MapGet("", ([AsParameters] RoomRoute route, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.GetView()))
-            .Allow(Access.RoomStaff).WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
+            .Allow(Access.RoomStaff).Produces<RoomView>().WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
         rooms.MapGet("/events", ([AsParameters] RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted) =>
             StreamRoom(route, http, grains, aborted))
-            .Allow(Access.RoomStaff).WithSummary("The proctor console's live stream (server-sent events): the room view first, then only what changed, at most four times a second.");
+            .Allow(Access.RoomStaff).Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("The proctor console's live stream (server-sent events): the room view first, then only what changed, at most four times a second.");
         rooms.MapPost("/roster", ([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.AddToRoster(entries)))
-            .Allow(Access.KanregOperator).WithSummary("Add registered candidates to the roster with their seats.");
+            .Allow(Access.KanregOperator).Produces<RoomView>().WithSummary("Add registered candidates to the roster with their seats.");
         rooms.MapPost("/proctors", ([AsParameters] RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains) =>
             IssueProctorToken(route, request, user, tokens, grains))
-            .Allow(Access.KanregOperator).WithSummary("Issue a proctor's token for this room (at most 16 hours).");
-        rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.CheckIn(request with { Proctor = By(user, request.Proctor) })))
-            .Allow(Access.RoomProctor).WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
-        rooms.MapPost("/checkins/{participantNo}/refuse", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.KanregOperator).Produces<ProctorTokenGrant>().WithSummary("Issue a proctor's token for this room (at most 16 hours).");
+        rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInBody request, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.CheckIn(request.ToRequest(By(user, request.Proctor)))))
+            .Allow(Access.RoomProctor).Produces<CheckInReceipt>().WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
+        rooms.MapPost("/checkins/{participantNo}/refuse", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.RefuseCheckIn(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Turn a candidate away at the desk, with the reason (recorded for the room report).");
-        rooms.MapPost("/open", ([AsParameters] RoomRoute route, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomProctor).Produces<bool>().WithSummary("Turn a candidate away at the desk, with the reason (recorded for the room report).");
+        rooms.MapPost("/open", ([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Open(By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Start the session in this room.");
-        rooms.MapPost("/close", ([AsParameters] RoomRoute route, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("Start the session in this room.");
+        rooms.MapPost("/close", ([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Close(By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("End the session: every open sitting is submitted.");
+            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("End the session: every open sitting is submitted.");
 
         var candidate = rooms.MapGroup("/candidates/{participantNo}");
         candidate.MapGet("", ([AsParameters] RoomRoute route, string participantNo, IGrainFactory grains) => Sitting(route, participantNo, grains))
-            .Allow(Access.RoomStaff).WithSummary("One sitting with its latest events (the room view has one line per seat, without events).");
-        candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomStaff).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("One sitting with its latest events (the room view has one line per seat, without events).");
+        candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Suspend(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Stop a candidate's questions and clock.");
-        candidate.MapPost("/resume", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Stop a candidate's questions and clock.");
+        candidate.MapPost("/resume", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Resume(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Resume; the suspended time is given back.");
+            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Resume; the suspended time is given back.");
         candidate.MapPost("/extend", ([AsParameters] RoomRoute route, string participantNo, ExtendTimeRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), By(user, new ProctorAction("", request.Reason)))))
-            .Allow(Access.RoomProctor).WithSummary("Give a candidate extra minutes, with a reason.");
-        candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), By(user, new ActionNote(request.Reason)))))
+            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Give a candidate extra minutes, with a reason.");
+        candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Disqualify, with a reason. Only a proctor can.");
-        candidate.MapPost("/stand-in", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Disqualify, with a reason. Only a proctor can.");
+        candidate.MapPost("/stand-in", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.ReportStandIn(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("A stand-in (joki) in the seat: disqualify (or turn away) and report the case for the national operator to confirm.");
-        candidate.MapPost("/approve-login", ([AsParameters] RoomRoute route, string participantNo, ProctorAction action, ClaimsPrincipal user, IGrainFactory grains) =>
+            .Allow(Access.RoomProctor).Produces<bool>().WithSummary("A stand-in (joki) in the seat: disqualify (or turn away) and report the case for the national operator to confirm.");
+        candidate.MapPost("/approve-login", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.ApproveRelogin(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
+            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
     }
 
     /// <summary>The acting proctor is who the token says; the request supplies only the reason.</summary>
-    static ProctorAction By(ClaimsPrincipal user, ProctorAction? action) => new(user.Actor(), action?.Reason ?? "");
+    static ProctorAction By(ClaimsPrincipal user, ActionNote? note) => new(user.Actor(), note?.Reason ?? "");
 
     static async Task<IResult> IssueProctorToken(RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains)
     {

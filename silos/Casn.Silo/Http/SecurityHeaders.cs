@@ -18,6 +18,12 @@ public static class SecurityHeaders
 
     static readonly string[] BoardPages = ["/board.html", "/summary.html"];
 
+    /// <summary>
+    /// The API reference (Scalar) starts itself with an inline module script and styles itself inline. It shows only the
+    /// service's own OpenAPI document, never data from users, so it alone may run inline code; it is still not framed.
+    /// </summary>
+    const string ApiDocsPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var frameAncestors = app.ApplicationServices.GetRequiredService<IOptions<BoardFeedOptions>>().Value.FrameAncestors;
@@ -31,7 +37,8 @@ public static class SecurityHeaders
             if (!path.StartsWithSegments(Access.DashboardPath))
             {
                 var framing = BoardPages.Any(p => path.Equals(p, StringComparison.OrdinalIgnoreCase)) ? boardFraming : "'none'";
-                headers.ContentSecurityPolicy = $"{PagePolicy}; frame-ancestors {framing}";
+                var policy = path.StartsWithSegments(ApiDocument.DocsPath) ? ApiDocsPolicy : PagePolicy;
+                headers.ContentSecurityPolicy = $"{policy}; frame-ancestors {framing}";
                 if (framing == "'none'") headers.XFrameOptions = "DENY";
             }
             if (PrivatePrefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))

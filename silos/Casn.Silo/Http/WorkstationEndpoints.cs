@@ -25,27 +25,27 @@ public static class WorkstationEndpoints
             if (!key.IsOk) return Problems.Of(key.Fault!);
             return Problems.From(await grains.GetGrain<ICandidateSessionGrain>(key.Value!.ToString()).Login(request, Limits.AddressOf(http)));
         }).RequireRateLimiting(Limits.Login)
-        .WithSummary("Log in with the check-in PIN; returns the session token. Another workstation takes the seat over only after the proctor approves it (auth.relogin_needs_proctor).");
+        .Produces<Casn.Domain.Sessions.LoginGrant>().WithSummary("Log in with the check-in PIN; returns the session token. Another workstation takes the seat over only after the proctor approves it (auth.relogin_needs_proctor).");
 
         sessions.MapGet("/paper", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.GetPaper(token)))
-            .WithSummary("The candidate's items in their own order, answers so far and time left. No answer keys.");
+            .Produces<Casn.Domain.Sessions.WorkstationPaper>().WithSummary("The candidate's items in their own order, answers so far and time left. No answer keys.");
 
         sessions.MapPut("/answers/{itemId}", ([AsParameters] SessionRoute route, string itemId, AnswerRequest answer, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.SubmitAnswer(token, new AnswerSubmission(answer.Sequence, itemId, answer.Choice))))
-            .WithSummary("Answer an item (choice = shown option position, null clears). Acknowledged only once stored; replays get the same ack.");
+            .Produces<Casn.Domain.Sessions.AnswerAck>().WithSummary("Answer an item (choice = shown option position, null clears). Acknowledged only once stored; replays get the same ack.");
 
         sessions.MapPost("/heartbeat", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.Heartbeat(token)))
-            .WithSummary("Tells the server the workstation is alive; returns the clock.");
+            .Produces<Casn.Domain.Sessions.ClockView>().WithSummary("Tells the server the workstation is alive; returns the clock.");
 
         sessions.MapPost("/submit", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.Submit(token)))
-            .WithSummary("Finish the exam; returns the final score.");
+            .Produces<Casn.Domain.Sessions.FinalResult>().WithSummary("Finish the exam; returns the final score.");
 
         sessions.MapGet("/result", ([AsParameters] SessionRoute route, HttpRequest http, IGrainFactory grains) =>
             WithToken(route, http, grains, (session, token) => session.GetResult(token)))
-            .WithSummary("The final score, once finished.");
+            .Produces<Casn.Domain.Sessions.FinalResult>().WithSummary("The final score, once finished.");
     }
 
     public const string WorkstationKeyHeader = "X-Workstation-Key";

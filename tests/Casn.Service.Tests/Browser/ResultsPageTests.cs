@@ -71,3 +71,20 @@ public sealed class ResultsPageTests(BrowserFixture fixture)
         await Assertions.Expect(certificate.Locator("#body tr:visible")).ToHaveCountAsync(1);
     }
 }
+
+/// <summary>#17: the API reference page loads the OpenAPI document in a real browser, under its security headers.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ApiDocsPageTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task The_api_reference_page_shows_the_operations_of_the_document()
+    {
+        var page = await fixture.Browser.NewPageAsync();
+        var blocked = new List<string>();
+        page.Console += (_, message) => { if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal)) blocked.Add(message.Text); };
+        await page.GotoAsync($"{fixture.Silo.CreateClient().BaseAddress}api-docs/");
+        // The page has read the document: its operations are listed by their summaries.
+        await Assertions.Expect(page.GetByText("Define an exam: blueprint and item bank.").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.Empty(blocked);
+    }
+}

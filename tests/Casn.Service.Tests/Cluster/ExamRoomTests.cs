@@ -31,12 +31,23 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_candidate_whose_category_is_not_in_the_exam_cannot_be_seated()
+    public async Task A_candidate_whose_category_is_not_in_the_exam_cannot_register_or_be_seated()
     {
-        var day = new ExamDay(Grains);
+        var day = new ExamDay(Grains) { PositionId = $"POS-{Guid.NewGuid():N}"[..20] };
         Ok(await Grains.GetGrain<IExamGrain>(day.Exam.Id).Define(day.Exam));
         await DefinePosition(Grains, day.Exam.Id, day.PositionId);
-        Ok(await Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1)).Register(day.Profile(1, category: "astronaut")));
+        var candidate = Grains.GetGrain<ICandidateGrain>(day.ParticipantNo(1));
+        // At registration: the position's only exam (SKD) has no such category.
+        var refused = await candidate.Register(day.Profile(1, category: "astronaut"));
+        Fails(ErrorCodes.CategoryUnknown, refused);
+        Assert.Contains("cumlaude", refused.Fault!.Message);
+
+        // The position also belongs to an exam that only ranks (PPPK: any category), so registration takes it; the SKD
+        // room's roster still refuses it.
+        var ranksOnly = Casn.Domain.Exams.DemoItemBank.For(Casn.Domain.Exams.Blueprints.Pppk2024 with { Id = $"PPPK-{Guid.NewGuid():N}"[..20] });
+        Ok(await Grains.GetGrain<IExamGrain>(ranksOnly.Id).Define(ranksOnly));
+        await DefinePosition(Grains, ranksOnly.Id, day.PositionId);
+        Ok(await candidate.Register(day.Profile(1, category: "astronaut")));
         Ok(await day.Room.Setup(new RoomSetup(day.Exam.Id, "Room", day.StartsAt, 5)));
         Fails(ErrorCodes.CategoryUnknown, await day.Room.AddToRoster([new RosterEntry(day.ParticipantNo(1), "S1")]));
     }

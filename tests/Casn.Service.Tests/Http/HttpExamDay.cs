@@ -113,13 +113,15 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
     }
 
     /// <summary>Asserts a ProblemDetails with this status and stable code, and no trace of server internals.</summary>
-    public static async Task ExpectProblem(int status, string code, HttpResponseMessage response)
+    public static async Task<JsonElement> ExpectProblem(int status, string code, HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode == status, $"expected {status} {code}, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, JsonDocument.Parse(body).RootElement.GetProperty("code").GetString());
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.DoesNotContain("   at ", body);
         Assert.DoesNotContain("Exception", body);
+        return problem;
     }
 }
