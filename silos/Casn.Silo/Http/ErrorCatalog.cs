@@ -61,6 +61,15 @@ public static class ErrorCatalog
         new(ErrorCodes.FaceBusy, Unavailable, "The face checkers are busy; retry after Retry-After."),
         new(ErrorCodes.ImageTooLarge, TooLarge, "The image is larger than the configured limit, in bytes or pixels."),
         new(ErrorCodes.ImageEmpty, Unprocessable, "No image in the body."),
+        new(Casn.Faces.FaceCodes.ImageUnsupportedFormat, Unprocessable, "The image is not a JPEG, PNG or WebP."),
+        new(Casn.Faces.FaceCodes.ImageTooManyPixels, Unprocessable, "The image has more pixels than the configured limit."),
+        new(Casn.Faces.FaceCodes.ImageTooSmall, Unprocessable, "The image is too small to hold a usable face."),
+        new(Casn.Faces.FaceCodes.ImageCorrupt, Unprocessable, "The image could not be decoded."),
+        new(Casn.Faces.FaceCodes.NoFace, Unprocessable, "No face was found in the image."),
+        new(Casn.Faces.FaceCodes.SeveralFaces, Unprocessable, "More than one face: the photo must show one person."),
+        new(Casn.Faces.FaceCodes.FaceTooSmall, Unprocessable, "The face is too small in the image: come closer to the camera."),
+        new(Casn.Faces.FaceCodes.FacePartial, Unprocessable, "The face is cut off by the image's edge."),
+        new(Casn.Faces.FaceCodes.NotLive, Unprocessable, "The face does not look live (a photo of a photo or a screen, or bad light)."),
         new(ErrorCodes.BoardNotFound, NotFound, "No board with this key (no such room, site or Kanreg)."),
         new(ErrorCodes.BoardViewersFull, Unavailable, "This silo serves as many board viewers as it may; retry, or use another silo."),
         new(ErrorCodes.SessionNotFound, NotFound, "No sitting with this key."),
@@ -96,6 +105,11 @@ public static class ErrorCatalog
 
     static readonly Dictionary<string, ErrorCodeInfo> ByCode = All.ToDictionary(e => e.Code, StringComparer.Ordinal);
 
-    /// <summary>The status of a code; an unlisted one (there should be none) is a bad request.</summary>
-    public static int StatusOf(string code) => ByCode.TryGetValue(code, out var info) ? info.Status : BadRequest;
+    /// <summary>
+    /// The status of a code. An unlisted one (a test keeps every constant listed) is a bad request, or 422 for an image or
+    /// a face that was read but cannot serve.
+    /// </summary>
+    public static int StatusOf(string code) => ByCode.TryGetValue(code, out var info) ? info.Status
+        : code.StartsWith("image.", StringComparison.Ordinal) || code.StartsWith("face.", StringComparison.Ordinal) ? Unprocessable
+        : BadRequest;
 }
