@@ -25,6 +25,9 @@ public sealed class CasnClientOptions
     public string ClusterId { get; set; } = "casn";
 
     public string ServiceId { get; set; } = "casn";
+
+    /// <summary>The cluster certificate, when the silos require TLS (<c>Casn:Orleans:Tls</c>).</summary>
+    public Casn.Grains.Abstractions.ClusterTlsSettings Tls { get; set; } = new();
 }
 
 /// <summary>
@@ -49,6 +52,17 @@ public static class CasnClientHosting
                 client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(options.Redis));
             else
                 client.UseStaticClustering([.. options.Gateways.Select(Gateway)]);
+            if (options.Tls.Enabled)
+            {
+                var certificate = options.Tls.Load();
+                client.UseTls(certificate, tls =>
+                {
+                    tls.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+                    tls.ClientCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+                    tls.RemoteCertificateValidation = (remote, _, _) => Casn.Grains.Abstractions.ClusterTlsSettings.IsTheCluster(certificate, remote);
+                    tls.OnAuthenticateAsClient = (_, a) => a.TargetHost = Casn.Grains.Abstractions.ClusterTlsSettings.HostName(certificate);
+                });
+            }
         });
         return builder;
     }

@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using System.Net;
+using Casn.Grains.Abstractions;
 using Casn.Grains;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -42,6 +43,9 @@ public sealed class ClusterSettings
 
     /// <summary>On Kubernetes: silo name and addresses come from the pod, and dead pods leave membership at once.</summary>
     public bool Kubernetes { get; set; }
+
+    /// <summary>TLS between silos and from grain clients (off by default): see <see cref="ClusterTlsSettings"/>.</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 
     /// <summary>How long a silo waits for a probe answer; with 3 missed probes a dead silo is evicted in seconds.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
@@ -109,11 +113,25 @@ public static class SiloComposition
         if (settings.Region is { } region && !Casn.Domain.Keys.IsValidToken(region, 32))
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
         AddKanregPlacement(silo, settings.Region, settings.Regions);
+        if (settings.Tls.Enabled) UseClusterTls(silo, settings.Tls.Load());
         silo.AddActivityPropagation();
         // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
         silo.AddDashboard();
         silo.Services.AddCasnGrains(configuration);
     }
+
+    /// <summary>
+    /// Mutual TLS on the silo port and the gateway: a silo or client must present the cluster certificate, and a silo
+    /// dialling another checks that it answers with it too.
+    /// </summary>
+    static void UseClusterTls(ISiloBuilder silo, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate) =>
+        silo.UseTls(certificate, tls =>
+        {
+            tls.RemoteCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+            tls.ClientCertificateMode = Orleans.Connections.Security.RemoteCertificateMode.RequireCertificate;
+            tls.RemoteCertificateValidation = (remote, _, _) => ClusterTlsSettings.IsTheCluster(certificate, remote);
+            tls.OnAuthenticateAsClient = (_, options) => options.TargetHost = ClusterTlsSettings.HostName(certificate);
+        });
 
     /// <summary>
     /// Refuses to start on a silo or gateway port that something already listens on. Orleans' listeners allow the port

@@ -11,16 +11,99 @@ namespace Casn.Service.Tests.Http;
 /// </summary>
 public sealed class HarnessTests
 {
-    sealed class KnownPortsSilo : SiloFactory
+    sealed class KnownPortsSilo(IReadOnlyDictionary<string, string>? more = null) : SiloFactory
     {
         public int GatewayPort { get; } = FreePort();
         public string ClusterId { get; } = "harness-" + Guid.NewGuid().ToString("N")[..8];
 
-        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(more ?? new Dictionary<string, string>())
         {
             ["Casn:Orleans:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Casn:Orleans:ClusterId"] = ClusterId,
         };
+    }
+
+    static async Task<IHost> Connect(KnownPortsSilo silo, ClusterTlsSettings? tls = null, TimeSpan? within = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddCasnClient(o =>
+        {
+            o.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
+            o.ClusterId = silo.ClusterId;
+            if (tls is not null) o.Tls = tls;
+        });
+        // No console lifetime: a client that failed to start would hold the test process open at exit.
+        builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
+        var client = builder.Build();
+        try
+        {
+            using var connecting = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
+            await client.StartAsync(connecting.Token);
+            return client;
+        }
+        catch
+        {
+            // Disposing a client that never connected can wait on its retries: bounded, so the test goes on.
+            await Task.WhenAny(Task.Run(client.Dispose), Task.Delay(TimeSpan.FromSeconds(5)));
+            throw;
+        }
+    }
+
+    sealed class NoLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>A self-signed certificate for server and client authentication, as a password-protected .pfx.</summary>
+    static ClusterTlsSettings Certificate(string folder, string name)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"), new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddDnsName(name);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = Path.Combine(folder, name + ".pfx");
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "test-password"));
+        return new ClusterTlsSettings { CertificatePath = path, CertificatePassword = "test-password" };
+    }
+
+    [Fact]
+    public async Task With_the_cluster_certificate_a_harness_drives_grains_over_tls_and_without_it_the_gateway_stays_closed()
+    {
+        var folder = Directory.CreateTempSubdirectory("casn-tls-").FullName;
+        try
+        {
+            var cluster = Certificate(folder, "casn-cluster");
+            await using var silo = new KnownPortsSilo(new Dictionary<string, string>
+            {
+                ["Casn:Orleans:Tls:CertificatePath"] = cluster.CertificatePath!,
+                ["Casn:Orleans:Tls:CertificatePassword"] = cluster.CertificatePassword!,
+            });
+            _ = silo.Server;
+            // The HTTP side is unchanged.
+            Assert.Equal("Healthy", await silo.CreateClient().GetStringAsync("/health/ready"));
+
+            using (var client = await Connect(silo, cluster))
+            {
+                var output = new StringWriter();
+                var total = await Casn.Harness.HarnessRun.RunAsync(client.Services.GetRequiredService<IClusterClient>(), output);
+                Assert.Contains($"harness: finished, total {total}", output.ToString());
+                await client.StopAsync();
+            }
+
+            // No TLS, or another certificate: no connection.
+            await Assert.ThrowsAnyAsync<Exception>(() => Connect(silo, within: TimeSpan.FromSeconds(8)));
+            await Assert.ThrowsAnyAsync<Exception>(() => Connect(silo, Certificate(folder, "someone-else"), TimeSpan.FromSeconds(8)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -28,14 +111,7 @@ public sealed class HarnessTests
     {
         await using var silo = new KnownPortsSilo();
         _ = silo.Server; // starts the silo
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddCasnClient(o =>
-        {
-            o.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
-            o.ClusterId = silo.ClusterId;
-        });
-        using var client = builder.Build();
-        await client.StartAsync();
+        using var client = await Connect(silo);
         var grains = client.Services.GetRequiredService<IClusterClient>();
 
         var output = new StringWriter();
