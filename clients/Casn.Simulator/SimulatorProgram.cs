@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Casn.Access;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Casn.Simulator;
 
@@ -15,8 +17,11 @@ public static class SimulatorProgram
                         [--regions 1] [--sites 1] [--rooms 2] [--candidates 20] [--minutes 2]
                         [--stand-ins 0.1] [--drop-outs 0.1] [--viewers 2] [--photos tests/fixtures/faces]
                         [--seed 2026] [--report sim-report.json]
+               casn-sim --mode grains [--gateway 127.0.0.1:30000] [--cluster-id casn] [the same day flags]
           --operator-token: a national operator token (the embedded default prints one at start);
           --key-file: the cluster's signing key (base64), to sign one here.
+          --mode grains: the same day by grain calls through a gateway (Casn.Client), no HTTP and no token;
+            Casn__Client__Tls__CertificatePath in the environment when the silos require TLS.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -33,15 +38,28 @@ public static class SimulatorProgram
             Console.Error.WriteLine(error.Message);
             return 2;
         }
-        var baseAddress = new Uri(flags.GetValueOrDefault("url", "http://127.0.0.1:5080"));
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        var day = new TestDay(() => new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) },
-            options, line => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"));
+        void Progress(string line) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}");
+        IHost? client = null;
+        TestDay day;
+        if (flags.GetValueOrDefault("mode", "http") == "grains")
+        {
+            client = await GrainClient.Connect(flags.GetValueOrDefault("gateway", "127.0.0.1:30000"), flags.GetValueOrDefault("cluster-id", "casn"));
+            if (client is null) return 1;
+            day = TestDay.OverGrains(client.Services.GetRequiredService<IClusterClient>(), options, Progress);
+        }
+        else
+        {
+            var baseAddress = new Uri(flags.GetValueOrDefault("url", "http://127.0.0.1:5080"));
+            var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            day = TestDay.OverHttp(() => new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) },
+                options, Progress);
+        }
         using var ticker = new Timer(_ => Console.Error.WriteLine(
             $"[{DateTime.Now:HH:mm:ss}] acked {day.Report.AnswersAcknowledged}, errors {day.Report.Errors.Values.Sum()}, finished {day.Report.FinishedCount}, board events {day.Report.ViewerEvents}"),
             null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
         var report = await day.RunAsync();
         await ticker.DisposeAsync();
+        if (client is not null) await client.StopAsync();
 
         var path = flags.GetValueOrDefault("report", "sim-report.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
@@ -78,7 +96,9 @@ public static class SimulatorProgram
         double Share(string name, double fallback) => flags.TryGetValue(name, out var v)
             ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d is >= 0 and <= 1 ? d : throw new ArgumentException($"--{name} must be between 0 and 1.")
             : fallback;
-        var token = flags.GetValueOrDefault("operator-token")
+        var mode = flags.GetValueOrDefault("mode", "http");
+        if (mode is not ("http" or "grains")) throw new ArgumentException($"--mode is http or grains.\n{Usage}");
+        var token = mode == "grains" ? null : flags.GetValueOrDefault("operator-token")
             ?? (flags.TryGetValue("key-file", out var keyFile)
                 ? StaffTokens.FromBase64(File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : throw new ArgumentException($"No key file {keyFile}."), "--key-file")
                     .Issue(StaffGrant.Operator("casn-sim", "Simulator", StaffClaims.National, TimeSpan.FromHours(12))).Token

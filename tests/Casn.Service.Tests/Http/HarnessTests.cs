@@ -11,19 +11,7 @@ namespace Casn.Service.Tests.Http;
 /// </summary>
 public sealed class HarnessTests
 {
-    sealed class KnownPortsSilo(IReadOnlyDictionary<string, string>? more = null) : SiloFactory
-    {
-        public int GatewayPort { get; } = FreePort();
-        public string ClusterId { get; } = "harness-" + Guid.NewGuid().ToString("N")[..8];
-
-        protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(more ?? new Dictionary<string, string>())
-        {
-            ["Casn:Orleans:GatewayPort"] = GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Casn:Orleans:ClusterId"] = ClusterId,
-        };
-    }
-
-    static async Task<IHost> Connect(KnownPortsSilo silo, ClusterTlsSettings? tls = null, TimeSpan? within = null)
+    public static async Task<IHost> Connect(GatewaySilo silo, ClusterTlsSettings? tls = null, TimeSpan? within = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.AddCasnClient(o =>
@@ -79,7 +67,7 @@ public sealed class HarnessTests
         try
         {
             var cluster = Certificate(folder, "casn-cluster");
-            await using var silo = new KnownPortsSilo(new Dictionary<string, string>
+            await using var silo = new GatewaySilo(new Dictionary<string, string>
             {
                 ["Casn:Orleans:Tls:CertificatePath"] = cluster.CertificatePath!,
                 ["Casn:Orleans:Tls:CertificatePassword"] = cluster.CertificatePassword!,
@@ -109,7 +97,7 @@ public sealed class HarnessTests
     [Fact]
     public async Task The_harness_drives_a_sitting_through_a_grain_client_on_the_gateway()
     {
-        await using var silo = new KnownPortsSilo();
+        await using var silo = new GatewaySilo();
         _ = silo.Server; // starts the silo
         using var client = await Connect(silo);
         var grains = client.Services.GetRequiredService<IClusterClient>();

@@ -107,6 +107,13 @@ public sealed class OpenApiContractTests(SiloFactory factory)
             new { participantNo = day.ParticipantNo(1), method = "manual", proctor = new { by = "someone-else", reason = "KTP seen" } }));
         var view = await Expect(200, await day.Proctor.GetAsync(day.RoomPath));
         Assert.DoesNotContain("someone-else", view.ToString());
+
+        // A category the position's exam does not know is refused at registration, not later at the roster.
+        await ExpectProblem(400, ErrorCodes.CategoryUnknown, await day.Operator.PutAsJsonAsync($"/api/candidates/{day.ParticipantNo(5)}", new
+        {
+            participantNo = day.ParticipantNo(5), name = "Peserta 5", nationalId = NationalId(5), birthDate = "1999-02-03", category = "astronaut",
+            positionId = day.PositionId, accessible = false, kanreg = Kanreg, site = day.Site,
+        }));
     }
 
     [Fact]

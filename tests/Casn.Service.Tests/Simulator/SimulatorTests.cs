@@ -1,6 +1,7 @@
 using Casn.Service.Tests.Http;
 using Casn.Service.Tests.Support;
 using Casn.Simulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Casn.Service.Tests.Simulator;
 
@@ -80,7 +81,7 @@ public sealed class SimulatedTestDayTests(SiloFactory factory)
             PhotoFolder = Path.Combine(AppContext.BaseDirectory, "fixtures", "faces"),
         };
 
-        var report = await new TestDay(factory.CreateClient, options).RunAsync();
+        var report = await TestDay.OverHttp(factory.CreateClient, options).RunAsync();
 
         Assert.Empty(report.AckMissing);
         Assert.Equal(8, report.Candidates);
@@ -93,5 +94,34 @@ public sealed class SimulatedTestDayTests(SiloFactory factory)
         Assert.True(report.DropOuts > 0);
         Assert.True(report.ViewerEvents > 0);
         Assert.Contains("acknowledged answers missing: 0", SimulatorProgram.Summary(report));
+    }
+}
+
+/// <summary>#17: the same small day by grain calls through a gateway (casn-sim --mode grains), with no HTTP and no token.</summary>
+public sealed class GrainTestDayTests
+{
+    [Fact]
+    public async Task A_small_test_day_by_grain_calls_loses_no_acknowledged_answer_and_catches_stand_ins()
+    {
+        await using var silo = new GatewaySilo();
+        _ = silo.Server;
+        using var client = await HarnessTests.Connect(silo);
+        var options = new SimulationOptions
+        {
+            Rooms = 1, Candidates = 4, Duration = TimeSpan.FromSeconds(10), StandInShare = 0.3, DropOutShare = 0.5, ViewersPerRoom = 1, Seed = 11,
+            RunId = TestIds.Next(), PhotoFolder = Path.Combine(AppContext.BaseDirectory, "fixtures", "faces"),
+        };
+
+        var report = await TestDay.OverGrains(client.Services.GetRequiredService<IClusterClient>(), options).RunAsync();
+
+        Assert.Empty(report.AckMissing);
+        Assert.Equal(4, report.Candidates);
+        Assert.True(report.StandIns > 0, "the seed should seat at least one stand-in");
+        Assert.Equal((report.StandIns, 0), (report.StandInsCaught, report.FalseAlarms));
+        var admitted = report.Candidates - report.StandInsCaught;
+        Assert.Equal(admitted, report.FinishedCount);
+        Assert.True(report.AnswersAcknowledged >= admitted * 110, $"{report.AnswersAcknowledged} acks for {admitted} sittings");
+        Assert.True(report.ViewerEvents > 0);
+        await client.StopAsync();
     }
 }
