@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using StackExchange.Redis;
@@ -30,6 +32,9 @@ public sealed class CasnClientOptions
     public Casn.Grains.Abstractions.ClusterTlsSettings Tls { get; set; } = new();
 }
 
+/// <summary>No silo answered a client within its time.</summary>
+public sealed class CasnConnectException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>
 /// Connects an Orleans client to a Casn cluster, so a harness can call the grain interfaces (<c>Casn.Grains.Abstractions</c>)
 /// directly. A grain client is inside the cluster's trust boundary: it bypasses HTTP authorisation, so gateways are for
@@ -39,8 +44,7 @@ public static class CasnClientHosting
 {
     public static IHostApplicationBuilder AddCasnClient(this IHostApplicationBuilder builder, Action<CasnClientOptions>? configure = null)
     {
-        var options = builder.Configuration.GetSection(CasnClientOptions.Section).Get<CasnClientOptions>() ?? new CasnClientOptions();
-        configure?.Invoke(options);
+        var options = OptionsOf(builder, configure);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -65,6 +69,50 @@ public static class CasnClientHosting
             }
         });
         return builder;
+    }
+
+    static CasnClientOptions OptionsOf(IHostApplicationBuilder builder, Action<CasnClientOptions>? configure)
+    {
+        var options = builder.Configuration.GetSection(CasnClientOptions.Section).Get<CasnClientOptions>() ?? new CasnClientOptions();
+        configure?.Invoke(options);
+        return options;
+    }
+
+    /// <summary>
+    /// For tools and tests: a started client host (settings from <c>Casn:Client</c> in the environment, then
+    /// <paramref name="configure"/>), or <see cref="CasnConnectException"/> with a plain message when no silo answers within
+    /// <paramref name="within"/> (15 s by default). It logs nothing and has no console lifetime, so a failed start never holds
+    /// the process open.
+    /// </summary>
+    public static async Task<IHost> ConnectAsync(Action<CasnClientOptions>? configure = null, TimeSpan? within = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, ToolLifetime>();
+        builder.AddCasnClient(configure);
+        var options = OptionsOf(builder, configure);
+        var host = builder.Build();
+        try
+        {
+            using var connecting = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(15));
+            await host.StartAsync(connecting.Token);
+            return host;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Disposing a client that never connected can wait on its retries: let it go in the background.
+            _ = Task.Run(host.Dispose);
+            var where = string.IsNullOrWhiteSpace(options.Redis) ? string.Join(", ", options.Gateways) : "the gateways in its Redis";
+            throw new CasnConnectException($"could not connect to the cluster '{options.ClusterId}' at {where}: is a silo running there, with this cluster id" +
+                (options.Tls.Enabled ? " and this certificate?" : " (and no TLS required)?"), exception);
+        }
+    }
+
+    sealed class ToolLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A gateway as <c>host:port</c> (an IP address or a name).</summary>

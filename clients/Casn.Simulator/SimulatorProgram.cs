@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Casn.Access;
+using Casn.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -43,8 +44,19 @@ public static class SimulatorProgram
         TestDay day;
         if (flags.GetValueOrDefault("mode", "http") == "grains")
         {
-            client = await GrainClient.Connect(flags.GetValueOrDefault("gateway", "127.0.0.1:30000"), flags.GetValueOrDefault("cluster-id", "casn"));
-            if (client is null) return 1;
+            try
+            {
+                client = await CasnClientHosting.ConnectAsync(o =>
+                {
+                    o.Gateways = [flags.GetValueOrDefault("gateway", "127.0.0.1:30000")];
+                    o.ClusterId = flags.GetValueOrDefault("cluster-id", "casn");
+                });
+            }
+            catch (Exception error) when (error is CasnConnectException or ArgumentException)
+            {
+                Console.Error.WriteLine($"casn-sim: {error.Message}");
+                return 1;
+            }
             day = TestDay.OverGrains(client.Services.GetRequiredService<IClusterClient>(), options, Progress);
         }
         else

@@ -11,38 +11,13 @@ namespace Casn.Service.Tests.Http;
 /// </summary>
 public sealed class HarnessTests
 {
-    public static async Task<IHost> Connect(GatewaySilo silo, ClusterTlsSettings? tls = null, TimeSpan? within = null)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.AddCasnClient(o =>
+    public static Task<IHost> Connect(GatewaySilo silo, ClusterTlsSettings? tls = null, TimeSpan? within = null) =>
+        CasnClientHosting.ConnectAsync(o =>
         {
             o.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
             o.ClusterId = silo.ClusterId;
             if (tls is not null) o.Tls = tls;
-        });
-        // No console lifetime: a client that failed to start would hold the test process open at exit.
-        builder.Services.AddSingleton<IHostLifetime, NoLifetime>();
-        var client = builder.Build();
-        try
-        {
-            using var connecting = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
-            await client.StartAsync(connecting.Token);
-            return client;
-        }
-        catch
-        {
-            // Disposing a client that never connected can wait on its retries: bounded, so the test goes on.
-            await Task.WhenAny(Task.Run(client.Dispose), Task.Delay(TimeSpan.FromSeconds(5)));
-            throw;
-        }
-    }
-
-    sealed class NoLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+        }, within ?? TimeSpan.FromSeconds(30));
 
     /// <summary>A self-signed certificate for server and client authentication, as a password-protected .pfx.</summary>
     static ClusterTlsSettings Certificate(string folder, string name)
@@ -85,8 +60,8 @@ public sealed class HarnessTests
             }
 
             // No TLS, or another certificate: no connection.
-            await Assert.ThrowsAnyAsync<Exception>(() => Connect(silo, within: TimeSpan.FromSeconds(8)));
-            await Assert.ThrowsAnyAsync<Exception>(() => Connect(silo, Certificate(folder, "someone-else"), TimeSpan.FromSeconds(8)));
+            await Assert.ThrowsAsync<CasnConnectException>(() => Connect(silo, within: TimeSpan.FromSeconds(8)));
+            await Assert.ThrowsAsync<CasnConnectException>(() => Connect(silo, Certificate(folder, "someone-else"), TimeSpan.FromSeconds(8)));
         }
         finally
         {
