@@ -277,9 +277,18 @@ public interface IPositionDirectoryGrain : IGrainWithStringKey
 }
 
 /// <summary>The grain key of a position: exam id and position id, both tokens.</summary>
-public static class PositionKey
+public readonly record struct PositionKey(string ExamId, string PositionId)
 {
     public static string Of(string examId, string positionId) => $"{examId}/{positionId}";
+
+    /// <summary>A key made by <see cref="Of"/>: exam ids are tokens, so the first '/' ends the exam's.</summary>
+    public static PositionKey Parse(string key)
+    {
+        var cut = key.IndexOf('/', StringComparison.Ordinal);
+        return cut > 0 ? new(key[..cut], key[(cut + 1)..]) : throw new ArgumentException($"'{key}' is not {{examId}}/{{positionId}}.", nameof(key));
+    }
+
+    public override string ToString() => Of(ExamId, PositionId);
 }
 
 /// <summary>

@@ -129,7 +129,7 @@ public sealed class PositionDirectoryGrain([PersistentState("positions")] IPersi
         var byExam = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (key, shortlisted) in state.State.ShortlistedByPosition)
         {
-            var examId = key[..key.IndexOf('/', StringComparison.Ordinal)];
+            var examId = PositionKey.Parse(key).ExamId;
             byExam[examId] = byExam.GetValueOrDefault(examId) + shortlisted;
         }
         return byExam;

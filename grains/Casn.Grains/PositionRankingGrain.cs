@@ -41,7 +41,9 @@ public sealed partial class PositionRankingGrain(
     /// <summary>The log's key: <c>ranking/{examId}/{positionId}</c>, apart from every sitting's.</summary>
     string LogKey => "ranking/" + this.GetPrimaryKeyString();
 
-    string ExamId => this.GetPrimaryKeyString()[..this.GetPrimaryKeyString().IndexOf('/')];
+    PositionKey Key => PositionKey.Parse(this.GetPrimaryKeyString());
+
+    string ExamId => Key.ExamId;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -119,7 +121,7 @@ public sealed partial class PositionRankingGrain(
     async Task<Result<Position>> IPositionRankingGrain.Define(Position position)
     {
         if (await exams.Find(ExamId) is null) return Faults.Of(ErrorCodes.ExamNotFound, $"Exam '{ExamId}' is not defined.");
-        if (position.Id != this.GetPrimaryKeyString()[(ExamId.Length + 1)..])
+        if (position.Id != Key.PositionId)
             return Faults.Of(ErrorCodes.RequestInvalid, "The position's id must match the address.");
         if (string.IsNullOrWhiteSpace(position.Agency) || position.Agency.Length > 200 || string.IsNullOrWhiteSpace(position.Title) || position.Title.Length > 200)
             return Faults.Of(ErrorCodes.RequestInvalid, "A position needs an agency and a title of 1-200 characters.");
