@@ -238,8 +238,7 @@ public sealed class ExamRoomGrain(
     /// </summary>
     async Task<Result<RoomView>> IExamRoomGrain.Close(ProctorAction action)
     {
-        Task<SeatLine?> CloseSitting(string participantNo) => SessionOf(participantNo).CloseByRoom(action).ContinueWith(t => t.Result.Value?.Line,
-            TaskContinuationOptions.ExecuteSynchronously);
+        async Task<SeatLine?> CloseSitting(string participantNo) => (await SessionOf(participantNo).CloseByRoom(action)).Value?.Line;
         if (Rules is { IsSetUp: true } && Room.Status == RoomStatus.Closed && ExamRoom.IsValidAction(action))
         {
             await Tell(Room.SeatByParticipant.Keys, CloseSitting);

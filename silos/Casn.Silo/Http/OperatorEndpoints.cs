@@ -8,10 +8,6 @@ using Casn.Grains.Abstractions;
 namespace Casn.Silo.Http;
 
 /// <summary>
-/// What an operator sees of a candidate: the national ID masked, where they sit (Kanreg, site), the seat held
-/// per exam and every recorded move.
-/// </summary>
-/// <summary>
 /// An exam as defined over HTTP: the blueprint, the bank's version and items. The exam's id is the blueprint's; a top-level
 /// <c>id</c> (as <c>GET</c> and exports write it) is accepted when it is the address's, and refused otherwise.
 /// </summary>
@@ -23,6 +19,10 @@ public sealed record ExamDefinitionBody(string? Id, ExamBlueprint Blueprint, str
 /// <summary>What an SKB file gave: how many scores it held.</summary>
 public sealed record SkbImport(int Scores);
 
+/// <summary>
+/// What an operator sees of a candidate: the national ID masked, where they sit (Kanreg, site), the seat held
+/// per exam and every recorded move.
+/// </summary>
 public sealed record CandidateRecordView(
     string ParticipantNo, string Name, string NationalIdMasked, string Category, string PositionId, bool Accessible,
     string Kanreg, string? Site, IReadOnlyDictionary<string, string> SeatByExam, CandidateMove[] Moves)
@@ -89,7 +89,7 @@ public static class OperatorEndpoints
                 ? Results.Ok(standing)
                 : PositionUnknown(examId, positionId))
             .Allow(Access.NationalOperator)
-            .Produces<PositionStanding>().WithSummary("A position's SKD standing by the exam's rules: ranked and shortlisted, then failed and disqualified. No NIK.");
+            .Produces<PositionStanding>().WithSummary("A position's SKD standing by the exam's rules: ranked and shortlisted, then failed, absent and disqualified. No NIK.");
 
         exams.MapPost("/{examId}/positions/{positionId}/skb", async (string examId, string positionId, HttpRequest http, IGrainFactory grains) =>
         {

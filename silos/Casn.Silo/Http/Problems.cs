@@ -10,12 +10,9 @@ public static class Problems
     public const string StorageUnavailable = "storage.unavailable";
     public const string ServerError = "server.error";
 
-    /// <summary>The one HTTP status of a code (<see cref="ErrorCatalog"/>).</summary>
-    public static int StatusOf(string code) => ErrorCatalog.StatusOf(code);
-
     public static IResult Of(Fault fault)
     {
-        var status = StatusOf(fault.Code);
+        var status = ErrorCatalog.StatusOf(fault.Code);
         var problem = Results.Problem(
             statusCode: status,
             title: fault.Code,
@@ -76,7 +73,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
                 => (Problems.ServiceUnavailable, "The service is busy or recovering; retry the same request."),
             _ => (Problems.ServerError, "Something went wrong on our side; the request was not applied."),
         };
-        var status = Problems.StatusOf(code);
+        var status = ErrorCatalog.StatusOf(code);
         if (status == StatusCodes.Status500InternalServerError) LogUnhandled(logger, exception, context.Request.Method, context.Request.Path);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {

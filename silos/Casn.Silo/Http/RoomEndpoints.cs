@@ -75,7 +75,7 @@ public static class RoomEndpoints
             .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("Start the session in this room.");
         rooms.MapPost("/close", ([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
             WithRoom(route, grains, room => room.Close(By(user, action))))
-            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("End the session: every open sitting is submitted.");
+            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("End the session: every sitting on the roster finishes, those going as they stand and those never checked in as absent. Closing again re-tells them and changes none twice.");
 
         var candidate = rooms.MapGroup("/candidates/{participantNo}");
         candidate.MapGet("", ([AsParameters] RoomRoute route, string participantNo, IGrainFactory grains) => Sitting(route, participantNo, grains))

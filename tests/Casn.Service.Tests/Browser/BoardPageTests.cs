@@ -69,9 +69,7 @@ public sealed class BoardPageTests(BrowserFixture fixture)
     [Fact]
     public void No_page_script_parses_markup()
     {
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repo.FullName, "Casn.Orleans.sln"))) repo = repo.Parent!;
-        var root = Path.Combine(repo.FullName, "silos", "Casn.Silo", "wwwroot");
+        var root = Path.Combine(TestPaths.RepositoryRoot(), "silos", "Casn.Silo", "wwwroot");
         // Vendored scripts (vendor/) too: they run in the same pages.
         var scripts = Directory.GetFiles(root, "*.js", SearchOption.AllDirectories);
         Assert.NotEmpty(scripts);

@@ -83,19 +83,12 @@ public sealed class GeneratedClientTests(SiloFactory factory)
     {
         var served = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!.AsObject();
         served.Remove("servers");
-        var file = Path.Combine(RepositoryRoot(), "clients", "Casn.Api.Client", "openapi.json");
+        var file = Path.Combine(TestPaths.RepositoryRoot(), "clients", "Casn.Api.Client", "openapi.json");
         var text = served.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         // After a deliberate API change: CASN_UPDATE_CONTRACT=1 dotnet test --filter The_committed_contract, then ./test regenerates the client.
         if (Environment.GetEnvironmentVariable("CASN_UPDATE_CONTRACT") == "1") await File.WriteAllTextAsync(file, text);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(await File.ReadAllTextAsync(file)), served),
             "The API changed: its contract (clients/Casn.Api.Client/openapi.json) is not what the service serves. If the change is meant, " +
             "update it with CASN_UPDATE_CONTRACT=1 and regenerate the client (./test does).");
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Casn.Orleans.sln"))) return folder.FullName;
-        throw new InvalidOperationException("Casn.Orleans.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -34,7 +34,7 @@ namespace Casn.Api.Client.Api.Exams.Item.Positions.Item.Standing
         {
         }
         /// <summary>
-        /// A position&apos;s SKD standing by the exam&apos;s rules: ranked and shortlisted, then failed and disqualified. No NIK.
+        /// A position&apos;s SKD standing by the exam&apos;s rules: ranked and shortlisted, then failed, absent and disqualified. No NIK.
         /// </summary>
         /// <returns>A <see cref="global::Casn.Api.Client.Models.PositionStanding"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -69,7 +69,7 @@ namespace Casn.Api.Client.Api.Exams.Item.Positions.Item.Standing
             return await RequestAdapter.SendAsync<global::Casn.Api.Client.Models.PositionStanding>(requestInfo, global::Casn.Api.Client.Models.PositionStanding.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A position&apos;s SKD standing by the exam&apos;s rules: ranked and shortlisted, then failed and disqualified. No NIK.
+        /// A position&apos;s SKD standing by the exam&apos;s rules: ranked and shortlisted, then failed, absent and disqualified. No NIK.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

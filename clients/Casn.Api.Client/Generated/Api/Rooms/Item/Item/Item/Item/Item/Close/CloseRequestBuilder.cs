@@ -34,7 +34,7 @@ namespace Casn.Api.Client.Api.Rooms.Item.Item.Item.Item.Item.Close
         {
         }
         /// <summary>
-        /// End the session: every open sitting is submitted.
+        /// End the session: every sitting on the roster finishes, those going as they stand and those never checked in as absent. Closing again re-tells them and changes none twice.
         /// </summary>
         /// <returns>A <see cref="global::Casn.Api.Client.Models.RoomView"/></returns>
         /// <param name="body">The request body</param>
@@ -77,7 +77,7 @@ namespace Casn.Api.Client.Api.Rooms.Item.Item.Item.Item.Item.Close
             return await RequestAdapter.SendAsync<global::Casn.Api.Client.Models.RoomView>(requestInfo, global::Casn.Api.Client.Models.RoomView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// End the session: every open sitting is submitted.
+        /// End the session: every sitting on the roster finishes, those going as they stand and those never checked in as absent. Closing again re-tells them and changes none twice.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
