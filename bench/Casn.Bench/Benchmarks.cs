@@ -310,7 +310,7 @@ public static class Benchmarks
     }
 
     /// <summary>Runs <paramref name="callers"/> loops for the duration; returns completed calls per second that returned true.</summary>
-    static async Task<double> Throughput(int callers, TimeSpan duration, Func<int, Task<bool>> call)
+    internal static async Task<double> Throughput(int callers, TimeSpan duration, Func<int, Task<bool>> call)
     {
         var done = 0;
         var counter = 0;
@@ -357,7 +357,7 @@ public static class Benchmarks
     }
 
     /// <summary>The project's test photos (one face each), read from tests/fixtures/faces.</summary>
-    static byte[][] FacePhotos()
+    internal static byte[][] FacePhotos()
     {
         var folder = Path.Combine(RepoRoot(), "tests", "fixtures", "faces");
         return Directory.GetFiles(folder, "*.jpg").Where(f => !f.Contains("multi", StringComparison.Ordinal) && !f.Contains("partial", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Casn.Domain.Audit;
 using Casn.Domain.Results;
 
@@ -10,20 +11,24 @@ namespace Casn.Cli;
 /// </summary>
 static class AuditCommand
 {
-    public const string Usage = """
-          casn audit verify ARCHIVE.json --public-key KEY.pem
-              Checks a session archive (blob sessions/{session key}) against the key from /api/archive/public-key.
-              Exit 0: intact and signed; 1: broken (the first entry that does not hold is named).
-          casn audit verify-announcement ANNOUNCEMENT.json --public-key KEY.pem [--archives DIR]
-              Checks a position's announcement (GET …/announcements/latest) against the same key; with --archives (a folder
-              of session archives, any names), also that every row is the candidate's own signed archive.
-              Exit 0: signed (and every row matches); 1: not.
-        """;
+    public static Command Command(TextWriter stdout)
+    {
+        var publicKey = new Option<FileInfo>("--public-key") { Description = "The service's archive key (PEM), from /api/archive/public-key.", Required = true };
+        var archive = new Argument<FileInfo>("ARCHIVE") { Description = "A session archive (blob sessions/{session key})." };
+        var verify = new System.CommandLine.Command("verify", "Check a session archive: its hash chain leads to the head its result names, and the service signed it. Exit 0: intact and signed; 1: broken (the first entry that does not hold is named).") { archive, publicKey };
+        verify.SetAction(parsed => Verify(parsed.GetValue(archive)!.FullName, parsed.GetValue(publicKey)!.FullName, stdout));
 
-    public static int Verify(string archivePath, Dictionary<string, string> options, TextWriter stdout)
+        var announcement = new Argument<FileInfo>("ANNOUNCEMENT") { Description = "A position's announcement (GET …/announcements/latest)." };
+        var archives = new Option<DirectoryInfo?>("--archives") { Description = "A folder of session archives (any names): every row must be the candidate's own signed archive." };
+        var verifyAnnouncement = new System.CommandLine.Command("verify-announcement", "Check a position's announcement against the archive key (and, with --archives, every row against its archive). Exit 0: signed (and every row matches); 1: not.") { announcement, publicKey, archives };
+        verifyAnnouncement.SetAction(parsed => VerifyAnnouncement(parsed.GetValue(announcement)!.FullName, parsed.GetValue(publicKey)!.FullName,
+            parsed.GetValue(archives)?.FullName, stdout));
+        return new System.CommandLine.Command("audit", "Check signed archives and announcements with nothing but the files and the public key.") { verify, verifyAnnouncement };
+    }
+
+    public static int Verify(string archivePath, string keyPath, TextWriter stdout)
     {
         if (!File.Exists(archivePath)) throw new ArgumentException($"No archive {archivePath}.");
-        var keyPath = options.GetValueOrDefault("public-key") ?? throw new ArgumentException($"--public-key is required.\n{Usage}");
         if (!File.Exists(keyPath)) throw new ArgumentException($"No public key {keyPath}.");
         SessionArchive archive;
         try
@@ -41,13 +46,12 @@ static class AuditCommand
         return check.Intact ? 0 : 1;
     }
 
-    public static int VerifyAnnouncement(string announcementPath, Dictionary<string, string> options, TextWriter stdout)
+    public static int VerifyAnnouncement(string announcementPath, string keyPath, string? folder, TextWriter stdout)
     {
         if (!File.Exists(announcementPath)) throw new ArgumentException($"No announcement {announcementPath}.");
-        var keyPath = options.GetValueOrDefault("public-key") ?? throw new ArgumentException($"--public-key is required.\n{Usage}");
         if (!File.Exists(keyPath)) throw new ArgumentException($"No public key {keyPath}.");
         Dictionary<string, SessionArchive>? archives = null;
-        if (options.GetValueOrDefault("archives") is { } folder)
+        if (folder is not null)
         {
             if (!Directory.Exists(folder)) throw new ArgumentException($"No archives folder {folder}.");
             archives = new Dictionary<string, SessionArchive>(StringComparer.Ordinal);

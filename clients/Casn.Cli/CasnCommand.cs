@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Casn.Faces;
 
@@ -5,74 +6,103 @@ namespace Casn.Cli;
 
 /// <summary>
 /// <c>casn</c>, the operator tool. Face commands run the service's own pipeline (Casn.Faces) on the
-/// same models, so a result here is the result the service would give.
+/// same models, so a result here is the result the service would give. Exit codes: 0 done, 1 the check or import found
+/// something (a mismatch, a broken chain, refused lines), 2 the command line or its files are wrong, 3 an import stopped
+/// before its end (run it again to resume).
 /// </summary>
 public static class CasnCommand
 {
-    const string Usage = """
-        usage:
-          casn face compare --pairs PAIRS.csv --images DIR [--threshold T] [--models DIR]
-              PAIRS.csv: lines "file_x,file_y[,anything]" (a header line is allowed).
-              Prints "file_x,file_y,similarity,match" per pair; a summary goes to stderr.
-          casn face check IMAGE [--models DIR]
-              Faces found, quality problem if any, liveness, time per stage.
-        """ + TokenCommand.Usage + AuditCommand.Usage;
-
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
+        var parsed = Root(stdout, stderr).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine(error.Message);
+            stderr.WriteLine($"See 'casn {string.Join(' ', CommandPath(parsed.CommandResult).Append("--help"))}'.");
+            return 2;
+        }
         try
         {
-            return args switch
-            {
-                ["face", "compare", .. var rest] => await Compare(Options(rest), stdout, stderr),
-                ["face", "check", var image, .. var rest] => await Check(image, Options(rest), stdout, stderr),
-                ["audit", "verify", var archive, .. var rest] => AuditCommand.Verify(archive, Options(rest), stdout),
-                ["audit", "verify-announcement", var announcement, .. var rest] => AuditCommand.VerifyAnnouncement(announcement, Options(rest), stdout),
-                ["token", "operator", .. var rest] => TokenCommand.Operator(Options(rest), Environment.GetEnvironmentVariable, stdout),
-                _ => Fail(stderr, Usage),
-            };
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception error) when (error is ArgumentException or FaceModelException or IOException)
+        catch (Exception error) when (error is ArgumentException or FaceModelException or IOException or UnauthorizedAccessException)
         {
-            return Fail(stderr, error.Message);
+            stderr.WriteLine(error.Message);
+            return 2;
         }
     }
 
-    static int Fail(TextWriter stderr, string message)
+    /// <summary>
+    /// A whole number option parsed and range-checked in one step (a validator would also run on a value that did not parse,
+    /// and throw); out of range or not a number, the parse error names the range.
+    /// </summary>
+    public static Option<int> Ranged(string name, string description, int fallback, int min, int max) => new(name)
     {
-        stderr.WriteLine(message);
-        return 2;
+        Description = $"{description} ({min}-{max}; default {fallback})",
+        DefaultValueFactory = _ => fallback,
+        CustomParser = r => int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n : Refuse(r, $"{name} must be {min}-{max}.", 0),
+    };
+
+    static T? Refuse<T>(System.CommandLine.Parsing.ArgumentResult result, string message, T? placeholder = default)
+    {
+        result.AddError(message);
+        return placeholder;
     }
 
-    static Dictionary<string, string> Options(string[] rest)
+    static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < rest.Length; i += 2)
+        var names = new Stack<string>();
+        for (var at = result; at is not null && at.Command is not RootCommand; at = at.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Push(at.Command.Name);
+        return names;
+    }
+
+    static RootCommand Root(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("casn: the operator tool of Casn.Orleans (faces, audit, tokens, bulk imports).");
+        root.Subcommands.Add(Face(stdout, stderr));
+        root.Subcommands.Add(AuditCommand.Command(stdout));
+        root.Subcommands.Add(TokenCommand.Command(stdout));
+        root.Subcommands.Add(ImportCommand.Command(stdout, stderr));
+        return root;
+    }
+
+    static Command Face(TextWriter stdout, TextWriter stderr)
+    {
+        var models = new Option<string?>("--models") { Description = "The folder of the ONNX models (default: onnx-models/ of this checkout)." };
+        var threshold = new Option<double?>("--threshold")
         {
-            if (!rest[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= rest.Length)
-                throw new ArgumentException($"Expected '--name value', got '{rest[i]}'.\n{Usage}");
-            options[rest[i][2..]] = rest[i + 1];
-        }
-        return options;
+            Description = "Cosine similarity from which two faces match (-1 to 1; default: the service's).",
+            CustomParser = r => double.TryParse(r.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is >= -1 and <= 1
+                ? t : Refuse<double?>(r, "--threshold must be a number between -1 and 1."),
+        };
+
+        var pairs = new Option<FileInfo>("--pairs") { Description = "CSV of 'file_x,file_y[,anything]' lines (a header line is allowed).", Required = true };
+        var images = new Option<DirectoryInfo>("--images") { Description = "The folder the pairs' files are in.", Required = true };
+        var compare = new Command("compare", "Compare photo pairs: prints 'file_x,file_y,similarity,match' per pair; a summary goes to stderr.") { pairs, images, threshold, models };
+        compare.SetAction((parsed, _) => Compare(parsed.GetValue(pairs)!.FullName, parsed.GetValue(images)!.FullName, parsed.GetValue(threshold), parsed.GetValue(models), stdout, stderr));
+
+        var image = new Argument<FileInfo>("IMAGE") { Description = "A JPEG, PNG or WebP photo." };
+        var check = new Command("check", "Faces found, quality problem if any, liveness, and time per stage for one image.") { image, threshold, models };
+        check.SetAction((parsed, _) => Check(parsed.GetValue(image)!.FullName, parsed.GetValue(threshold), parsed.GetValue(models), stdout));
+
+        return new Command("face", "Run the service's face pipeline on local photos.") { compare, check };
     }
 
-    static FaceEngine EngineFor(Dictionary<string, string> options)
+    static FaceEngine EngineFor(double? threshold, string? models)
     {
         var faceOptions = new FaceOptions();
-        if (options.TryGetValue("models", out var models)) faceOptions.ModelDirectory = models;
-        if (options.TryGetValue("threshold", out var threshold))
-            faceOptions.MatchThreshold = double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) && t is >= -1 and <= 1
-                ? t : throw new ArgumentException("--threshold must be a number between -1 and 1.");
+        if (models is not null) faceOptions.ModelDirectory = models;
+        if (threshold is { } t) faceOptions.MatchThreshold = t;
         return new FaceEngine(faceOptions, Environment.ProcessorCount);
     }
 
-    static async Task<int> Compare(Dictionary<string, string> options, TextWriter stdout, TextWriter stderr)
+    static async Task<int> Compare(string pairsPath, string imageDirectory, double? threshold, string? models, TextWriter stdout, TextWriter stderr)
     {
-        var pairsPath = options.GetValueOrDefault("pairs") ?? throw new ArgumentException($"--pairs is required.\n{Usage}");
-        var imageDirectory = options.GetValueOrDefault("images") ?? throw new ArgumentException($"--images is required.\n{Usage}");
         if (!Directory.Exists(imageDirectory)) throw new ArgumentException($"No image folder {imageDirectory}.");
         var pairs = ReadPairs(pairsPath, imageDirectory);
-        using var engine = EngineFor(options);
+        using var engine = EngineFor(threshold, models);
 
         // Each distinct image is analysed once, on every core; pairs are printed in input order.
         var files = pairs.SelectMany(p => new[] { p.X, p.Y }).Distinct(StringComparer.Ordinal).ToList();
@@ -131,10 +161,10 @@ public static class CasnCommand
         return pairs;
     }
 
-    static async Task<int> Check(string image, Dictionary<string, string> options, TextWriter stdout, TextWriter stderr)
+    static async Task<int> Check(string image, double? threshold, string? models, TextWriter stdout)
     {
         if (!File.Exists(image)) throw new ArgumentException($"No image {image}.");
-        using var engine = EngineFor(options);
+        using var engine = EngineFor(threshold, models);
         var analysis = await engine.AnalyzeAsync(await File.ReadAllBytesAsync(image));
         var t = analysis.Timings;
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using Casn.Access;
 
 namespace Casn.Cli;
@@ -11,31 +11,33 @@ namespace Casn.Cli;
 static class TokenCommand
 {
     public const string KeyVariable = "Casn__Auth__SigningKey";
-    public const string Usage = """
-          casn token operator --kanreg KANREG-V|national --id STAFF-ID --name NAME [--hours 12] [--key-file FILE]
-              Prints a signed operator token. The key (base64) comes from --key-file or $Casn__Auth__SigningKey.
-        """;
 
-    public static int Operator(Dictionary<string, string> options, Func<string, string?> environment, TextWriter stdout)
+    public static Command Command(TextWriter stdout)
     {
-        var kanreg = Required(options, "kanreg");
-        if (kanreg != StaffClaims.National && !Casn.Domain.Keys.IsValidToken(kanreg, 32))
-            throw new ArgumentException($"--kanreg must be a region code (letters, digits, '-') or '{StaffClaims.National}'.");
-        var id = Required(options, "id");
-        var name = Required(options, "name");
-        var hours = options.TryGetValue("hours", out var h)
-            ? int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= 24 * 7 ? parsed
-                : throw new ArgumentException("--hours must be 1-168.")
-            : 12;
-        var key = options.TryGetValue("key-file", out var file)
-            ? File.Exists(file) ? File.ReadAllText(file).Trim() : throw new ArgumentException($"No key file {file}.")
+        var kanreg = new Option<string>("--kanreg") { Description = $"The Kanreg the operator runs (a region code), or '{StaffClaims.National}'.", Required = true };
+        kanreg.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } k && k != StaffClaims.National && !Casn.Domain.Keys.IsValidToken(k, 32))
+                r.AddError($"--kanreg must be a region code (letters, digits, '-') or '{StaffClaims.National}'.");
+        });
+        var id = new Option<string>("--id") { Description = "The operator's staff id.", Required = true };
+        var name = new Option<string>("--name") { Description = "The operator's name.", Required = true };
+        var hours = CasnCommand.Ranged("--hours", "How long the token lasts, in hours.", 12, 1, 24 * 7);
+        var keyFile = new Option<FileInfo?>("--key-file") { Description = $"The cluster's signing key (base64); default ${KeyVariable}. Never on the command line itself." };
+        var issue = new System.CommandLine.Command("operator", "Print a signed operator token.") { kanreg, id, name, hours, keyFile };
+        issue.SetAction(parsed => Operator(parsed.GetValue(kanreg)!, parsed.GetValue(id)!, parsed.GetValue(name)!, parsed.GetValue(hours),
+            parsed.GetValue(keyFile), Environment.GetEnvironmentVariable, stdout));
+        return new System.CommandLine.Command("token", "Issue staff tokens with the cluster's signing key.") { issue };
+    }
+
+    public static int Operator(string kanreg, string id, string name, int hours, FileInfo? keyFile, Func<string, string?> environment, TextWriter stdout)
+    {
+        var key = keyFile is not null
+            ? keyFile.Exists ? File.ReadAllText(keyFile.FullName).Trim() : throw new ArgumentException($"No key file {keyFile}.")
             : environment(KeyVariable);
-        var tokens = StaffTokens.FromBase64(key, options.ContainsKey("key-file") ? "--key-file" : $"${KeyVariable}");
+        var tokens = StaffTokens.FromBase64(key, keyFile is not null ? "--key-file" : $"${KeyVariable}");
         var (token, expires) = tokens.Issue(StaffGrant.Operator(id, name, kanreg, TimeSpan.FromHours(hours)));
         stdout.WriteLine(token);
         return expires > DateTimeOffset.UtcNow ? 0 : 1;
     }
-
-    static string Required(Dictionary<string, string> options, string name) =>
-        options.TryGetValue(name, out var value) && value.Length > 0 ? value : throw new ArgumentException($"--{name} is required.\n{Usage}");
 }

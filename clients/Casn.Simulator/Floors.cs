@@ -22,8 +22,8 @@ public interface IExamFloor
     /// <summary>Defines the exam and the day's position (<c>POS-SIM</c>).</summary>
     Task Prepare(ExamDefinition exam, int openings, CancellationToken cancellationToken);
 
-    /// <summary>Registers the seat's candidate for the day's position and enrols their registration photo.</summary>
-    Task Register(Seat seat, byte[] photo, CancellationToken cancellationToken);
+    /// <summary>Registers the seats' candidates for the day's position and enrols their registration photos, in bulk.</summary>
+    Task RegisterAll(IReadOnlyList<(Seat Seat, byte[] Photo)> candidates, CancellationToken cancellationToken);
 
     /// <summary>Sets a room up, seats its candidates, and gives its proctor's desk.</summary>
     Task<IRoomDesk> SetUpRoom(string roomKey, string examId, DateTimeOffset startsAt, IReadOnlyList<Seat> seats, CancellationToken cancellationToken);

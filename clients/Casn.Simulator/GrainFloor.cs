@@ -22,11 +22,25 @@ public sealed class GrainFloor(IGrainFactory grains, SimulationReport report) : 
             .Define(new Position(TestDay.PositionId, "Simulasi", "Formasi simulasi", openings)))).Ok();
     }
 
-    public async Task Register(Seat seat, byte[] photo, CancellationToken cancellationToken)
+    public Task RegisterAll(IReadOnlyList<(Seat Seat, byte[] Photo)> candidates, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (entry, _) =>
+            {
+                var candidate = grains.GetGrain<ICandidateGrain>(entry.Seat.ParticipantNo);
+                Imported(entry.Seat, await candidate.Import(TestDay.ProfileOf(entry.Seat)));
+                var enrolled = await candidate.ImportPhoto(entry.Photo);
+                // A busy face pool answers at once: the import waits its turn.
+                for (var attempt = 1; enrolled.Fault?.Code == ErrorCodes.FaceBusy && attempt < 600; attempt++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20 * attempt, 500)), cancellationToken);
+                    enrolled = await candidate.ImportPhoto(entry.Photo);
+                }
+                Imported(entry.Seat, enrolled);
+            });
+
+    static void Imported(Seat seat, Casn.Domain.Imports.ImportLineResult result)
     {
-        var candidate = grains.GetGrain<ICandidateGrain>(seat.ParticipantNo);
-        (await Retrying(() => candidate.Register(TestDay.ProfileOf(seat)))).Ok();
-        (await Retrying(() => candidate.Enrol(photo))).Ok();
+        if (result.Fault is { } fault) throw new InvalidOperationException($"{seat.ParticipantNo}: {fault.Code}: {fault.Message}");
     }
 
     public async Task<IRoomDesk> SetUpRoom(string roomKey, string examId, DateTimeOffset startsAt, IReadOnlyList<Seat> seats, CancellationToken cancellationToken)

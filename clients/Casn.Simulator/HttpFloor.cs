@@ -13,42 +13,64 @@ public sealed class HttpFloor(Func<HttpClient> newClient, string operatorToken, 
 
     public async Task Prepare(ExamDefinition exam, int openings, CancellationToken cancellationToken)
     {
-        await Ensure(await _staff.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, Json, cancellationToken));
-        await Ensure(await _staff.PutAsJsonAsync($"/api/exams/{exam.Id}/positions/{TestDay.PositionId}",
-            new { agency = "Simulasi", title = "Formasi simulasi", openings }, Json, cancellationToken));
+        await Ensure(await Retrying(() => _staff.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, Json, cancellationToken)));
+        await Ensure(await Retrying(() => _staff.PutAsJsonAsync($"/api/exams/{exam.Id}/positions/{TestDay.PositionId}",
+            new { agency = "Simulasi", title = "Formasi simulasi", openings }, Json, cancellationToken)));
     }
 
-    public async Task Register(Seat seat, byte[] photo, CancellationToken cancellationToken)
+    /// <summary>Lines per registration import, photos per photo import: requests of a few seconds each.</summary>
+    const int CandidatesPerImport = 500, PhotosPerImport = 32;
+
+    /// <summary>Through the bulk endpoints, as an agency's tools do: registrations as NDJSON, photos as multipart, in chunks.</summary>
+    public async Task RegisterAll(IReadOnlyList<(Seat Seat, byte[] Photo)> candidates, CancellationToken cancellationToken)
     {
-        var profile = TestDay.ProfileOf(seat);
-        await Ensure(await _staff.PutAsJsonAsync($"/api/candidates/{seat.ParticipantNo}", new
+        foreach (var chunk in candidates.Chunk(CandidatesPerImport))
         {
-            participantNo = profile.ParticipantNo, name = profile.Name, nationalId = profile.NationalId, birthDate = "1998-01-01",
-            category = profile.Category, positionId = profile.PositionId, accessible = false, kanreg = profile.Kanreg, site = profile.Site,
-        }, cancellationToken));
-        await Ensure(await _staff.PutAsync($"/api/candidates/{seat.ParticipantNo}/photo", Jpeg(photo), cancellationToken));
+            var lines = string.Join("\n", chunk.Select(c => JsonSerializer.Serialize(TestDay.ProfileOf(c.Seat), Json)));
+            await Imported("candidates", await Retrying(() => _staff.PostAsync("/api/imports/candidates",
+                new StringContent(lines, System.Text.Encoding.UTF8, "application/x-ndjson"), cancellationToken)));
+        }
+        foreach (var chunk in candidates.Chunk(PhotosPerImport))
+        {
+            await Imported("photos", await Retrying(() =>
+            {
+                var photos = new MultipartFormDataContent();
+                foreach (var (seat, photo) in chunk) photos.Add(Jpeg(photo), "photo", seat.ParticipantNo + ".jpg");
+                return _staff.PostAsync("/api/imports/photos", photos, cancellationToken);
+            }));
+        }
+    }
+
+    /// <summary>A set-up import must take every line: a refused one stops the day with the service's reasons.</summary>
+    static async Task Imported(string what, HttpResponseMessage response)
+    {
+        var report = await Read(response);
+        if (report.GetProperty("refused").GetInt32() is var refused and > 0)
+            throw new InvalidOperationException($"Importing {what}: {refused} refused, e.g. " + string.Join("; ", report.GetProperty("results").EnumerateArray()
+                .Where(l => l.GetProperty("outcome").GetString() == "refused").Take(3)
+                .Select(l => $"{l.GetProperty("participantNo")}: {l.GetProperty("code")} {l.GetProperty("message")}")));
     }
 
     public async Task<IRoomDesk> SetUpRoom(string roomKey, string examId, DateTimeOffset startsAt, IReadOnlyList<Seat> seats, CancellationToken cancellationToken)
     {
         var roomPath = $"/api/rooms/{roomKey}";
-        await Ensure(await _staff.PutAsJsonAsync(roomPath, new { examId, name = roomKey, startsAt, seats = seats.Count }, cancellationToken));
-        await Ensure(await _staff.PostAsJsonAsync(roomPath + "/roster", seats.Select(s => new { participantNo = s.ParticipantNo, seat = $"K{s.Number}" }), cancellationToken));
-        var grant = await Read(await _staff.PostAsJsonAsync(roomPath + "/proctors", new { proctorId = "sim-proctor", name = "Pengawas Simulasi", hours = 4 }, cancellationToken));
-        return new Desk(Client(newClient, grant.GetProperty("token").GetString()!), roomPath);
+        await Ensure(await Retrying(() => _staff.PutAsJsonAsync(roomPath, new { examId, name = roomKey, startsAt, seats = seats.Count }, cancellationToken)));
+        await Ensure(await Retrying(() => _staff.PostAsJsonAsync(roomPath + "/roster", seats.Select(s => new { participantNo = s.ParticipantNo, seat = $"K{s.Number}" }), cancellationToken)));
+        var grant = await Read(await Retrying(() => _staff.PostAsJsonAsync(roomPath + "/proctors", new { proctorId = "sim-proctor", name = "Pengawas Simulasi", hours = 4 }, cancellationToken)));
+        return new Desk(this, Client(newClient, grant.GetProperty("token").GetString()!), roomPath);
     }
 
-    sealed class Desk(HttpClient proctor, string roomPath) : IRoomDesk
+    sealed class Desk(HttpFloor floor, HttpClient proctor, string roomPath) : IRoomDesk
     {
         public async Task<Outcome<string>> CheckInByFace(string participantNo, byte[] capture, CancellationToken cancellationToken)
         {
-            var checkIn = await proctor.PostAsync($"{roomPath}/checkins/{participantNo}/face", Jpeg(capture), cancellationToken);
+            var checkIn = await floor.Retrying(() => proctor.PostAsync($"{roomPath}/checkins/{participantNo}/face", Jpeg(capture), cancellationToken));
             var body = await checkIn.Content.ReadAsStringAsync(cancellationToken);
             return checkIn.IsSuccessStatusCode ? Outcome<string>.Of(JsonDocument.Parse(body).RootElement.GetProperty("pin").GetString()!) : Outcome<string>.Failed(Code(body));
         }
 
         public async Task Open(CancellationToken cancellationToken) =>
-            await Ensure(await proctor.PostAsJsonAsync(roomPath + "/open", new { reason = "simulated start" }, cancellationToken));
+            await Ensure(await floor.Retrying(() => proctor.PostAsJsonAsync(roomPath + "/open", new { reason = "simulated start" }, cancellationToken)));
     }
 
     public async Task<IWorkstation> Login(string roomKey, string participantNo, string pin, string workstationKey, CancellationToken cancellationToken)
@@ -127,8 +149,8 @@ public sealed class HttpFloor(Func<HttpClient> newClient, string operatorToken, 
     }
 
     /// <summary>
-    /// Sends, and sends again while the answer says to retry (503, 429) as a real client does, up to
-    /// about a minute: long enough to ride out a silo's failover.
+    /// Sends, and sends again while the answer says to retry (503, 429) as a real client does, waiting as Retry-After says
+    /// (or a growing pause), up to about a minute: long enough to ride out a silo's failover.
     /// </summary>
     async Task<HttpResponseMessage> Retrying(Func<Task<HttpResponseMessage>> send)
     {
@@ -137,9 +159,12 @@ public sealed class HttpFloor(Func<HttpClient> newClient, string operatorToken, 
             var response = await send();
             if ((int)response.StatusCode is not (503 or 429) || attempt == 30) return response;
             report.Error(Code(await response.Content.ReadAsStringAsync()));
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000)));
+            var pause = TimeSpan.FromMilliseconds(Math.Min(100 * attempt, 2000));
+            await Task.Delay(response.Headers.RetryAfter?.Delta is { } wait && wait < TimeSpan.FromSeconds(10) ? Max(wait, pause) : pause);
         }
     }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     static async Task Ensure(HttpResponseMessage response)
     {

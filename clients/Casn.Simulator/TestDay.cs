@@ -77,8 +77,7 @@ public sealed class TestDay
         await floor.Prepare(exam, Math.Max(1, seats.Count / 10), cancellationToken);
 
         progress?.Invoke($"registering {seats.Count} candidates with photos");
-        await Parallel.ForEachAsync(seats, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (seat, token) => await floor.Register(seat, people[seat.Person][0], token));
+        await floor.RegisterAll([.. seats.Select(seat => (seat, people[seat.Person][0]))], cancellationToken);
 
         // A room's key carries the date its start falls on.
         var startsAt = DateTimeOffset.UtcNow.AddHours(1);

@@ -55,6 +55,8 @@ public static class ErrorCodes
     public const string RoomFull = "room.full";
     public const string RoomNotOpen = "room.not_open";
     public const string RoomClosed = "room.closed";
+    /// <summary>A roster line names a seat another participant holds, or a participant already seated here at another seat.</summary>
+    public const string RosterSeatConflict = "roster.seat_conflict";
     public const string NotOnRoster = "room.not_on_roster";
 
     public const string CheckInClosed = "checkin.closed";
@@ -111,6 +113,11 @@ public static class ErrorCodes
     public const string FaceImageNotFound = "face.image_not_found";
 
     public const string RequestTooLarge = "request.too_large";
+
+    /// <summary>A bulk import's line that could not be read: broken JSON or CSV, or a required field missing.</summary>
+    public const string ImportLineInvalid = "import.line_invalid";
+    /// <summary>A bulk import's line for a participant an earlier line of the same file already named.</summary>
+    public const string ImportDuplicateLine = "import.duplicate_line";
     public const string RateLimited = "request.rate_limited";
 }
 

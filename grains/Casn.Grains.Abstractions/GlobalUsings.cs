@@ -3,3 +3,4 @@ global using Casn.Domain.Exams;
 global using Casn.Domain.Rooms;
 global using Casn.Domain.Sessions;
 global using Orleans.Concurrency;
+global using Casn.Domain.Imports;

@@ -50,6 +50,18 @@ public interface ICandidateGrain : IGrainWithStringKey
     Task<Result<EnrolmentReceipt>> Enrol(byte[] photo);
 
     /// <summary>
+    /// A bulk import's registration: as <see cref="Register"/>, and says whether it created the candidate, changed them,
+    /// or found the same profile already stored (then nothing is written).
+    /// </summary>
+    Task<ImportLineResult> Import(CandidateProfile profile);
+
+    /// <summary>
+    /// A bulk import's registration photo: as <see cref="Enrol"/>, but the same photo again (byte for byte) is
+    /// <c>unchanged</c> without running the face pipeline. <c>face.busy</c> means: send it again shortly.
+    /// </summary>
+    Task<ImportLineResult> ImportPhoto(byte[] photo);
+
+    /// <summary>
     /// Compares a live capture with the candidate's reference face. A verified check-in capture is kept
     /// (sealed) and becomes the reference for in-exam frames: same room, camera and light.
     /// </summary>
@@ -69,6 +81,12 @@ public interface IExamRoomGrain : IGrainWithStringKey
     Task<Result<RoomView>> Setup(RoomSetup setup);
 
     Task<Result<RoomView>> AddToRoster(RosterEntry[] entries);
+
+    /// <summary>
+    /// A roster import for this room, line by line (<see cref="AddToRoster"/> takes all or nothing): one result per entry,
+    /// in order. A line already seated as given is <c>unchanged</c>; a refused line claims no seat.
+    /// </summary>
+    Task<Result<ImportLineResult[]>> ImportRoster(RosterEntry[] entries);
 
     /// <summary>Counts and the latest incidents, from the room alone: cheap enough for an operator's overview of hundreds of rooms.</summary>
     [AlwaysInterleave]

@@ -32,6 +32,9 @@ public sealed class CandidateState
 
     /// <summary>The retention reminder could not be registered (reminder storage briefly unreachable): try again on the next activation.</summary>
     [Id(9)] public bool RetentionReminderPending { get; set; }
+
+    /// <summary>SHA-256 of the enrolled photo's bytes: an import that sends the same photo again changes nothing.</summary>
+    [Id(10)] public byte[]? PhotoDigest { get; set; }
 }
 
 public sealed partial class CandidateGrain(
@@ -51,7 +54,13 @@ public sealed partial class CandidateGrain(
 
     string ReferenceContext => $"reference:{ParticipantNo}";
 
-    async Task<Result<CandidateRecord>> ICandidateGrain.Register(CandidateProfile profile)
+    async Task<Result<CandidateRecord>> ICandidateGrain.Register(CandidateProfile profile) =>
+        await Registration(profile) is { Fault: { } fault } ? fault : RecordOf()!;
+
+    Task<ImportLineResult> ICandidateGrain.Import(CandidateProfile profile) => Registration(profile);
+
+    /// <summary>Registers or updates the candidate; the same profile again writes nothing (<c>unchanged</c>).</summary>
+    async Task<ImportLineResult> Registration(CandidateProfile profile)
     {
         if (profile.ParticipantNo != ParticipantNo)
             return Faults.Of(ErrorCodes.CandidateInvalid, "The participant number must match the address.");
@@ -79,9 +88,11 @@ public sealed partial class CandidateGrain(
                 return Faults.Of(ErrorCodes.CandidateAlreadySeated, "The candidate holds a seat: a national operator moves them instead (POST /api/candidates/{participantNo}/move).");
             Record(new CandidateMove(clock.GetUtcNow(), current.Kanreg, current.Site, profile.Kanreg, profile.Site, "registration", "registration updated", []));
         }
+        if (state.State.Profile == profile) return ImportLineResult.Unchanged;
+        var created = state.State.Profile is null;
         state.State.Profile = profile;
         await state.WriteStateAsync();
-        return RecordOf()!;
+        return created ? ImportLineResult.Created : ImportLineResult.Updated;
     }
 
     /// <summary>
@@ -204,6 +215,7 @@ public sealed partial class CandidateGrain(
         await foreach (var evidence in blobs.Biometrics.List($"evidence/{ParticipantNo}/")) await blobs.Biometrics.Delete(evidence);
         state.State.SealedReference = null;
         state.State.SealedReferencePrint = null;
+        state.State.PhotoDigest = null;
         state.State.SealedCheckInReference = null;
         state.State.EnrolledAt = null;
         state.State.BiometricsPurgedAt = clock.GetUtcNow();
@@ -260,15 +272,35 @@ public sealed partial class CandidateGrain(
     async Task<Result<EnrolmentReceipt>> ICandidateGrain.Enrol(byte[] photo)
     {
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        var check = await Enrolment(photo);
+        return check.Fault ?? (Result<EnrolmentReceipt>)new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt!.Value, check.Value!.Liveness);
+    }
+
+    async Task<ImportLineResult> ICandidateGrain.ImportPhoto(byte[] photo)
+    {
+        if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        if (state.State.SealedReference is not null && state.State.PhotoDigest is { } known
+            && known.AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(photo ?? [])))
+            return ImportLineResult.Unchanged;
+        var first = state.State.SealedReference is null;
+        var check = await Enrolment(photo ?? []);
+        return check.Fault ?? (first ? ImportLineResult.Created : ImportLineResult.Updated);
+    }
+
+    /// <summary>Analyses the photo and, when it shows one usable face, stores it (sealed) as the reference with its embedding.</summary>
+    async Task<Result<FaceCheck>> Enrolment(byte[] photo)
+    {
         var check = await faces.Analyze(photo);
+        if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; send the photo again shortly.");
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
         await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, PhotoContext));
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
         state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
+        state.State.PhotoDigest = System.Security.Cryptography.SHA256.HashData(photo);
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();
         if (state.State.LastExamDate is not null) await EnsureRetentionReminder();
-        return new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt.Value, check.Liveness);
+        return check;
     }
 
     async Task<Result<FaceMatch>> ICandidateGrain.MatchFace(byte[] capture, FaceMatchPurpose purpose)

@@ -57,66 +57,117 @@ public sealed class ExamRoomGrain(
         var newEntries = adding.Value!;
 
         var exam = (await exams.Find(Room.Setup!.ExamId))!;
-        // Each candidate's own grain decides whether they may sit here (their Kanreg and site, one seat per
-        // exam), so two rooms rostering the same person at once cannot both win. Seats claimed by a roster
-        // that is then refused are given back: all of it is taken, or none.
-        var seats = await Task.WhenAll(newEntries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
-        var refusal = RosterRefusal(newEntries, seats, exam) ?? await UnknownPositions(newEntries, seats, exam);
-        Result<SessionView>[]? registrations = null;
+        // All of it is taken, or none: seats claimed by a roster that is then refused are given back.
+        var (seats, faults) = await ClaimSeats(newEntries, exam);
+        var refusal = RosterRefusal(newEntries, seats, faults, exam);
+        List<SeatLine?>? lines = null;
         if (refusal is null)
         {
-            registrations = await Task.WhenAll(newEntries.Select((entry, i) => SessionOf(entry.ParticipantNo).Register(
-                new SessionSetup(exam.Id, entry.ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible, entry.Seat,
-                    seats[i].Value!.PositionId))));
-            refusal = registrations.FirstOrDefault(r => !r.IsOk)?.Fault;
+            lines = await RegisterSittings(newEntries, seats, faults, exam);
+            refusal = faults.FirstOrDefault(f => f is not null);
         }
         if (refusal is not null)
         {
-            await Task.WhenAll(newEntries.Where((e, i) => seats[i].IsOk).Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).ReleaseSeat(Key, exam.Id)));
+            await ReleaseSeats(newEntries.Where((e, i) => seats[i].IsOk), exam);
             return refusal;
         }
-
         room.Seat(newEntries);
         await state.WriteStateAsync();
-        foreach (var registration in registrations!) Apply(registration.Value!.Line);
+        lines!.ForEach(Apply);
         return await View();
     }
 
-    /// <summary>The first reason a roster cannot be taken, naming up to 20 of the participants it concerns; null when it can.</summary>
-    static Fault? RosterRefusal(RosterEntry[] entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
+    async Task<Result<ImportLineResult[]>> IExamRoomGrain.ImportRoster(RosterEntry[] entries)
     {
-        var refused = entries.Select((e, i) => (e.ParticipantNo, seats[i].Fault)).Where(x => x.Fault is not null).ToList();
-        if (refused.Count > 0)
+        if (Rules is not { IsSetUp: true } room) return RoomNotFound();
+        if (entries is null || entries.Length == 0) return Faults.Of(ErrorCodes.RequestInvalid, "The roster is empty.");
+        var exam = (await exams.Find(Room.Setup!.ExamId))!;
+        var results = new ImportLineResult?[entries.Length];
+        var open = Enumerable.Range(0, entries.Length).ToList();
+        while (open.Count > 0)
         {
-            var code = refused[0].Fault!.Code;
-            var named = refused.Where(x => x.Fault!.Code == code).Select(x => x.ParticipantNo).Take(20);
-            return Faults.Of(code, code switch
+            var sorted = room.SortImport([.. open.Select(i => entries[i])]);
+            for (var k = 0; k < open.Count; k++) results[open[k]] = sorted[k];
+            var claims = open.Where((_, k) => sorted[k] is null).ToArray();
+            if (claims.Length == 0) break;
+
+            var claimed = claims.Select(i => entries[i]).ToArray();
+            var (seats, faults) = await ClaimSeats(claimed, exam);
+            var lines = await RegisterSittings(claimed, seats, faults, exam);
+            await ReleaseSeats(claimed.Where((e, c) => seats[c].IsOk && faults[c] is not null), exam);
+            if (faults.Any(f => f is null))
             {
-                ErrorCodes.CandidateNotFound => $"Not registered: {string.Join(", ", named)}.",
-                ErrorCodes.CandidateOtherKanreg => $"Registered to sit with another Kanreg: {string.Join(", ", named)}.",
-                ErrorCodes.CandidateOtherSite => $"Registered to sit at another site: {string.Join(", ", named)}.",
-                ErrorCodes.CandidateAlreadySeated => $"Already seated for exam {exam.Id} in another room: {string.Join(", ", named)}.",
-                _ => refused[0].Fault!.Message,
-            });
+                room.Seat(claimed.Where((e, c) => faults[c] is null));
+                await state.WriteStateAsync();
+                lines.ForEach(Apply);
+            }
+            for (var c = 0; c < claims.Length; c++) results[claims[c]] = faults[c] is { } fault ? fault : ImportLineResult.Created;
+            if (faults.All(f => f is null)) break;
+            // A refused claim leaves its seat and its place free: the lines that were refused for them are sorted again.
+            open = [.. open.Where((_, k) => sorted[k]?.Fault?.Code is ErrorCodes.RosterSeatConflict or ErrorCodes.RoomFull)];
         }
-        var badCategory = entries.Where((e, i) => exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(seats[i].Value!.Category) is null).ToList();
-        return badCategory.Count > 0
-            ? Faults.Of(ErrorCodes.CategoryUnknown, $"Category not in exam {exam.Id}: {string.Join(", ", badCategory.Select(e => e.ParticipantNo).Take(20))}.")
-            : null;
+        return results!;
     }
 
     /// <summary>
-    /// Each candidate's position must be one of this exam's: their result goes to that position's ranking. Checked at the
-    /// roster, where the exam is known (a registration names no exam, so it checks only that the position exists).
+    /// Each candidate's own grain decides whether they may sit here (their Kanreg and site, one seat per exam), so two rooms
+    /// rostering the same person at once cannot both win; then the category and position must be the exam's. Per entry: the
+    /// seat claim, and why the entry cannot be taken (null when it can).
     /// </summary>
-    async Task<Fault?> UnknownPositions(RosterEntry[] entries, Result<CandidateProfile>[] seats, ExamDefinition exam)
+    async Task<(Result<CandidateProfile>[] Seats, Fault?[] Faults)> ClaimSeats(RosterEntry[] entries, ExamDefinition exam)
     {
-        var unknown = new List<string>();
+        var seats = await Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
+        var faults = new Fault?[entries.Length];
         for (var i = 0; i < entries.Length; i++)
-            if (!await positions.IsDefined(seats[i].Value!.PositionId, exam.Id)) unknown.Add(entries[i].ParticipantNo);
-        return unknown.Count > 0
-            ? Faults.Of(ErrorCodes.PositionUnknown, $"Position not defined for exam {exam.Id}: {string.Join(", ", unknown.Take(20))}.")
-            : null;
+        {
+            if (seats[i].Fault is { } refused) faults[i] = refused;
+            else if (exam.Blueprint.HasPassingRules && exam.Blueprint.FindCategory(seats[i].Value!.Category) is null)
+                faults[i] = Faults.Of(ErrorCodes.CategoryUnknown, $"Category '{seats[i].Value!.Category}' is not in exam {exam.Id}.");
+            else if (!await positions.IsDefined(seats[i].Value!.PositionId, exam.Id))
+                faults[i] = Faults.Of(ErrorCodes.PositionUnknown, $"Position '{seats[i].Value!.PositionId}' is not defined for exam {exam.Id}.");
+        }
+        return (seats, faults);
+    }
+
+    /// <summary>
+    /// Registers the sitting of every entry that may be taken; a registration that fails sets that entry's fault. Gives the
+    /// registered sittings' lines, to apply once they are seated.
+    /// </summary>
+    async Task<List<SeatLine?>> RegisterSittings(RosterEntry[] entries, Result<CandidateProfile>[] seats, Fault?[] faults, ExamDefinition exam)
+    {
+        var taken = Enumerable.Range(0, entries.Length).Where(i => faults[i] is null).ToArray();
+        var registrations = await Task.WhenAll(taken.Select(i => SessionOf(entries[i].ParticipantNo).Register(
+            new SessionSetup(exam.Id, entries[i].ParticipantNo, seats[i].Value!.Name, seats[i].Value!.Category, seats[i].Value!.Accessible,
+                entries[i].Seat, seats[i].Value!.PositionId))));
+        var lines = new List<SeatLine?>(taken.Length);
+        for (var t = 0; t < taken.Length; t++)
+        {
+            if (registrations[t].Fault is { } fault) faults[taken[t]] = fault;
+            else lines.Add(registrations[t].Value!.Line);
+        }
+        return lines;
+    }
+
+    Task ReleaseSeats(IEnumerable<RosterEntry> entries, ExamDefinition exam) =>
+        Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).ReleaseSeat(Key, exam.Id)));
+
+    /// <summary>The first reason a roster cannot be taken, naming up to 20 of the participants with that reason; null when it can.</summary>
+    static Fault? RosterRefusal(RosterEntry[] entries, Result<CandidateProfile>[] seats, Fault?[] faults, ExamDefinition exam)
+    {
+        var refused = entries.Select((e, i) => (e.ParticipantNo, Fault: faults[i])).Where(x => x.Fault is not null).ToList();
+        if (refused.Count == 0) return null;
+        var code = refused[0].Fault!.Code;
+        var named = string.Join(", ", refused.Where(x => x.Fault!.Code == code).Select(x => x.ParticipantNo).Take(20));
+        return Faults.Of(code, code switch
+        {
+            ErrorCodes.CandidateNotFound => $"Not registered: {named}.",
+            ErrorCodes.CandidateOtherKanreg => $"Registered to sit with another Kanreg: {named}.",
+            ErrorCodes.CandidateOtherSite => $"Registered to sit at another site: {named}.",
+            ErrorCodes.CandidateAlreadySeated => $"Already seated for exam {exam.Id} in another room: {named}.",
+            ErrorCodes.CategoryUnknown => $"Category not in exam {exam.Id}: {named}.",
+            ErrorCodes.PositionUnknown => $"Position not defined for exam {exam.Id}: {named}.",
+            _ => refused[0].Fault!.Message,
+        });
     }
 
     async Task<Result<bool>> IExamRoomGrain.Unseat(string participantNo, ProctorAction action)

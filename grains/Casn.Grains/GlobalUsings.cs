@@ -1,5 +1,6 @@
 global using Casn.Domain;
 global using Casn.Domain.Exams;
+global using Casn.Domain.Imports;
 global using Casn.Domain.Rooms;
 global using Casn.Domain.Sessions;
 global using Casn.Grains.Abstractions;

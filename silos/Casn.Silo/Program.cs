@@ -50,6 +50,7 @@ app.MapPrometheusScrapingEndpoint("/metrics").Allow(Access.AnyOperator);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowPublic();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowPublic();
 app.MapOperatorEndpoints();
+app.MapImportEndpoints();
 app.MapRoomEndpoints();
 app.MapWorkstationEndpoints();
 app.MapFaceEndpoints();

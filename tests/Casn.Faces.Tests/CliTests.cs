@@ -66,7 +66,10 @@ public sealed class CliTests
     public async Task Wrong_usage_explains_itself_with_exit_code_2()
     {
         Assert.Equal(2, (await Casn("face", "compare", "--images", PhotoDirectory)).Code);
-        Assert.Contains("usage:", (await Casn("nonsense")).Err);
+        var nonsense = await Casn("nonsense");
+        Assert.Equal(2, nonsense.Code);
+        Assert.Contains("'nonsense'", nonsense.Err);
+        Assert.Contains("See 'casn --help'", nonsense.Err);
         Assert.Contains("--threshold must be", (await Casn("face", "check", Path.Combine(PhotoDirectory, "obama_1.jpg"), "--threshold", "7")).Err);
     }
 }

@@ -1,3 +1,5 @@
+using Casn.Domain.Imports;
+
 namespace Casn.Domain.Rooms;
 
 /// <summary>A room's stored state: its set-up, status, roster, who is checked in, and every incident.</summary>
@@ -79,6 +81,43 @@ public sealed class ExamRoom(RoomState state, RoomKey key, RoomRules rules)
         if (state.SeatByParticipant.Count + added.Length > state.Setup!.Seats)
             return Faults.Of(ErrorCodes.RoomFull, $"The room has {state.Setup.Seats} seats.");
         return added;
+    }
+
+    /// <summary>
+    /// A roster import, line by line: per entry, null when it is a new seat to claim, or what it is already (unchanged: the
+    /// participant sits here at that seat) or why it is refused. Unlike <see cref="NewRosterEntries"/>, one bad line refuses
+    /// only itself; seats are given in the order of the lines until the room is full.
+    /// </summary>
+    public ImportLineResult?[] SortImport(IReadOnlyList<RosterEntry> entries)
+    {
+        var sorted = new ImportLineResult?[entries.Count];
+        if (state.Status == RoomStatus.Closed)
+        {
+            Array.Fill(sorted, ImportLineResult.Refused(ErrorCodes.RoomClosed, "The room is closed."));
+            return sorted;
+        }
+        var holder = state.SeatByParticipant.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+        var free = state.Setup!.Seats - state.SeatByParticipant.Count;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (entry is null || !SessionKey.IsValidParticipantNo(entry.ParticipantNo) || !Keys.IsValidToken(entry.Seat, 16))
+                sorted[i] = ImportLineResult.Refused(ErrorCodes.RequestInvalid, "Participant numbers and seats must be letters, digits or '-' (seats 1-16).");
+            else if (state.SeatByParticipant.TryGetValue(entry.ParticipantNo, out var seat))
+                sorted[i] = seat == entry.Seat ? ImportLineResult.Unchanged
+                    : ImportLineResult.Refused(ErrorCodes.RosterSeatConflict, $"{entry.ParticipantNo} already sits here at seat {seat}.");
+            else if (holder.TryGetValue(entry.Seat, out var other))
+                sorted[i] = ImportLineResult.Refused(ErrorCodes.RosterSeatConflict, $"Seat {entry.Seat} is {other}'s.");
+            else if (free == 0)
+                sorted[i] = ImportLineResult.Refused(ErrorCodes.RoomFull, $"The room has {state.Setup.Seats} seats.");
+            else
+            {
+                // Held for this line while the rest are sorted: a later line cannot take the same seat.
+                holder[entry.Seat] = entry.ParticipantNo;
+                free--;
+            }
+        }
+        return sorted;
     }
 
     public void Seat(IEnumerable<RosterEntry> entries)

@@ -146,11 +146,32 @@ public static class ApiDocument
         if (Examples.TryGetValue(context.JsonTypeInfo.Type, out var example)) schema.Examples = [JsonNode.Parse(example)!];
     }
 
+    /// <summary>
+    /// Documents a body the endpoint reads itself (a stream of lines, images, an archive). Such endpoints declare no
+    /// <c>Accepts</c>: routing would answer another content type with 415 before access control has run.
+    /// </summary>
+    public static TBuilder DocumentBody<TBuilder>(this TBuilder builder, string description, params string[] contentTypes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new StreamedBody(description, contentTypes));
+
+    sealed record StreamedBody(string Description, string[] ContentTypes);
+
     /// <summary>Security from the endpoint's access policy, and the ProblemDetails responses it can give.</summary>
     static void Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context)
     {
         var document = context.Document!;
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<StreamedBody>().LastOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = body.Description,
+                Content = body.ContentTypes.ToDictionary(t => t, t => new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                }),
+            };
+        }
         var policy = metadata.OfType<AccessPolicy>().LastOrDefault()?.Name ?? Access.Public;
         var path = context.Description.RelativePath ?? "";
         var method = context.Description.HttpMethod ?? "GET";
@@ -170,6 +191,7 @@ public static class ApiDocument
         }
 
         var statuses = new SortedSet<int> { 400, 429, 500, 503 };
+        if (metadata.OfType<StreamedBody>().Any()) statuses.Add(415);
         if (secured || login) statuses.UnionWith([401, 403]);
         if (path.Contains('{', StringComparison.Ordinal)) statuses.Add(404);
         if (method != "GET")

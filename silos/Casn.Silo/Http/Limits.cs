@@ -25,6 +25,15 @@ public sealed class LimitSettings
     /// <summary>Staff calls per token per second (check-ins, roster, face check-in).</summary>
     public int StaffPerSecond { get; set; } = 50;
 
+    /// <summary>A bulk import's body (<c>/api/imports/…</c>): about 3 million registrations as CSV, or 10,000 photos of 100 KB.</summary>
+    public long BulkBodyBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Bulk imports running at once per token: each is a stream of thousands of lines, so this counts requests in flight, not a rate.</summary>
+    public int BulkRequestsPerToken { get; set; } = 4;
+
+    /// <summary>Grain calls a registration import keeps in flight (photo imports keep as many as the silo has face workers).</summary>
+    public int ImportCallsInFlight { get; set; } = 64;
+
     /// <summary>All calls per client address per second. A test site's workstations may share one address, so this is generous.</summary>
     public int PerAddressPerSecond { get; set; } = 2000;
 }
@@ -38,12 +47,14 @@ public static class Limits
     public const string Workstation = "limit.workstation";
     public const string Login = "limit.login";
     public const string Staff = "limit.staff";
+    public const string Bulk = "limit.bulk";
 
     public static void AddCasnLimits(this WebApplicationBuilder builder)
     {
         var settings = builder.Configuration.GetSection(LimitSettings.Section).Get<LimitSettings>() ?? new LimitSettings();
         if (settings.JsonBodyBytes <= 0 || settings.ExamBodyBytes <= 0 || settings.WorkstationBurst <= 0 || settings.WorkstationPerSecond <= 0
-            || settings.LoginsPerMinute <= 0 || settings.StaffPerSecond <= 0 || settings.PerAddressPerSecond <= 0)
+            || settings.LoginsPerMinute <= 0 || settings.StaffPerSecond <= 0 || settings.PerAddressPerSecond <= 0
+            || settings.BulkBodyBytes <= 0 || settings.BulkRequestsPerToken <= 0 || settings.ImportCallsInFlight <= 0)
             throw new InvalidOperationException($"{LimitSettings.Section}: every limit must be positive.");
         builder.Services.AddSingleton(settings);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.ExamBodyBytes);
@@ -71,6 +82,12 @@ public static class Limits
                 }));
             o.AddPolicy(Staff, http =>
                 RateLimitPartition.GetTokenBucketLimiter(CredentialOf(http), _ => Bucket(settings.StaffPerSecond * 2, settings.StaffPerSecond)));
+            o.AddPolicy(Bulk, http =>
+                RateLimitPartition.GetConcurrencyLimiter(CredentialOf(http), _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = settings.BulkRequestsPerToken,
+                    QueueLimit = 0,
+                }));
         });
     }
 

@@ -66,8 +66,9 @@ public sealed class HttpExamDay(Func<HttpClient> newClient, TimeSpan? duration =
                 birthDate = "1999-02-03", category = "general", positionId = PositionId, accessible = false, kanreg = Kanreg, site = Site,
             }));
         await Expect(200, await http.PutAsJsonAsync(RoomPath, new { examId = Exam.Id, name = "Ruang H", startsAt = StartsAt, seats = 10 }));
-        await Expect(200, await http.PostAsJsonAsync(RoomPath + "/roster",
-            Enumerable.Range(1, candidates).Select(n => new { participantNo = ParticipantNo(n), seat = $"S{n}" })));
+        if (candidates > 0)
+            await Expect(200, await http.PostAsJsonAsync(RoomPath + "/roster",
+                Enumerable.Range(1, candidates).Select(n => new { participantNo = ParticipantNo(n), seat = $"S{n}" })));
         return this;
     }
 

@@ -54,6 +54,10 @@ public sealed class RoleMatrixTests(SiloFactory factory)
         ["GET /api/candidates/{participantNo}"] = ThisKanreg,
         ["POST /api/candidates/{participantNo}/move"] = National,
         ["PUT /api/candidates/{participantNo}/photo"] = National,
+        ["POST /api/imports/candidates"] = National,
+        ["POST /api/imports/photos"] = National,
+        // Any operator gets past access control; each line's room must be their Kanreg's (auth.forbidden per line otherwise).
+        ["POST /api/imports/rosters"] = Operators,
         [$"PUT {Room}"] = ThisKanreg,
         [$"GET {Room}"] = [Role.Proctor, Role.KanregOperator, Role.NationalOperator],
         [$"GET {Room}/events"] = [Role.Proctor, Role.KanregOperator, Role.NationalOperator],

@@ -67,6 +67,27 @@ public sealed class SimulationReportTests
     }
 }
 
+/// <summary>#18: casn-sim's command line: typed options with their ranges, help, and no stack trace for a day that cannot run.</summary>
+public sealed class SimulatorCommandLineTests
+{
+    [Theory]
+    [InlineData(0, "--help")]
+    [InlineData(2, "--rooms", "0")]
+    [InlineData(2, "--stand-ins", "1.5")]
+    [InlineData(2, "--mode", "carrier-pigeon")]
+    [InlineData(2, "--candidates", "many")]
+    [InlineData(2, "--url", "ftp://example")]
+    [InlineData(2, "--photos", "/nowhere/at/all", "--operator-token", "x")]
+    [InlineData(2, "--minutes", "1")] // over HTTP without a token
+    [InlineData(1, "--url", "http://127.0.0.1:9", "--operator-token", "x", "--minutes", "1")] // nobody there
+    public async Task Arguments_are_checked_before_anything_runs_and_failures_exit_with_their_code(int code, params string[] args)
+    {
+        var photos = Path.Combine(AppContext.BaseDirectory, "fixtures", "faces");
+        string[] withPhotos = args.Contains("--photos") || args.Contains("--help") ? args : [.. args, "--photos", photos];
+        Assert.Equal(code, await SimulatorProgram.Main(withPhotos));
+    }
+}
+
 /// <summary>A short simulated test day against the real host: seconds, small numbers, everything checked.</summary>
 [Collection(SiloCollection.Name)]
 public sealed class SimulatedTestDayTests(SiloFactory factory)

@@ -5,6 +5,7 @@ using Casn.Api.Client.Api.Boards;
 using Casn.Api.Client.Api.Candidates;
 using Casn.Api.Client.Api.Certificates;
 using Casn.Api.Client.Api.Exams;
+using Casn.Api.Client.Api.Imports;
 using Casn.Api.Client.Api.Operations;
 using Casn.Api.Client.Api.Rooms;
 using Casn.Api.Client.Api.Sessions;
@@ -47,6 +48,11 @@ namespace Casn.Api.Client.Api
         public global::Casn.Api.Client.Api.Exams.ExamsRequestBuilder Exams
         {
             get => new global::Casn.Api.Client.Api.Exams.ExamsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The imports property</summary>
+        public global::Casn.Api.Client.Api.Imports.ImportsRequestBuilder Imports
+        {
+            get => new global::Casn.Api.Client.Api.Imports.ImportsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The operations property</summary>
         public global::Casn.Api.Client.Api.Operations.OperationsRequestBuilder Operations
