@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Casn.Domain.Exams;
 using Casn.Domain.Papers;
 using Casn.Faces;
 using Casn.Grains.Abstractions;
@@ -34,7 +35,7 @@ public static class Benchmarks
         var images = FacePhotos();
         var cores = Environment.ProcessorCount;
         var concurrency = cores * 2;
-        double raw1, grain, raw2;
+        double raw1, grain, raw2, candidates;
         using (var engine = new FaceEngine(new FaceOptions(), cores))
             raw1 = await Throughput(concurrency, options.Step, async i => (await engine.AnalyzeAsync(images[i % images.Length])).IsUsable);
         await using (var silo = await BenchSilo.StartAsync(settings: new() { ["Casn:Faces:Workers"] = cores.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
@@ -42,6 +43,7 @@ public static class Benchmarks
             var verifier = silo.Grains.GetGrain<IFaceVerifierGrain>(0);
             await verifier.Analyze(images[0]);
             grain = await Throughput(concurrency, options.Step, async i => (await verifier.Analyze(images[i % images.Length])).IsUsable);
+            candidates = await InExamFaceChecks(silo, images, concurrency, options.Step);
         }
         using (var engine = new FaceEngine(new FaceOptions(), cores))
             raw2 = await Throughput(concurrency, options.Step, async i => (await engine.AnalyzeAsync(images[i % images.Length])).IsUsable);
@@ -49,6 +51,29 @@ public static class Benchmarks
         figures.Add(new("face_checks_per_s", grain, "1/s", $"through FaceVerifierGrain, {cores} workers, {concurrency} callers, {images.Length} photos"));
         figures.Add(new("face_checks_raw_per_s", raw, "1/s", $"raw FaceEngine on {cores} cores (mean of a run before and after: {raw1:0.0}, {raw2:0.0})"));
         figures.Add(new("face_checks_ratio_vs_raw", grain / raw, "ratio", "grain pool / raw"));
+        figures.Add(new("face_checks_real_path_per_s", candidates, "1/s",
+            $"ICandidateGrain.MatchFace (in-exam frames of enrolled candidates: unseal the reference, the pool, compare, count), {concurrency} callers"));
+        figures.Add(new("face_checks_real_path_ratio_vs_raw", candidates / raw, "ratio", "the production path / raw FaceEngine (#16: every check goes through the pool)"));
+    }
+
+    /// <summary>In-exam face checks as production makes them: a candidate grain asks the pool, then compares with its sealed reference.</summary>
+    static async Task<double> InExamFaceChecks(BenchSilo silo, byte[][] images, int concurrency, TimeSpan step)
+    {
+        var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
+        BenchRoom.Ok(await silo.Grains.GetGrain<IExamGrain>(exam.Id).Define(exam));
+        BenchRoom.Ok(await silo.Grains.GetGrain<IPositionRankingGrain>(PositionKey.Of(exam.Id, "FACE"))
+            .Define(new Casn.Domain.Results.Position("FACE", "Bench", "Face bench", 1)));
+        var candidates = new List<ICandidateGrain>();
+        for (var n = 0; n < images.Length; n++)
+        {
+            var candidate = silo.Grains.GetGrain<ICandidateGrain>($"FACE-{Environment.ProcessId}-{n}");
+            BenchRoom.Ok(await candidate.Register(new CandidateProfile($"FACE-{Environment.ProcessId}-{n}", "Bench", $"31{n:D14}", new DateOnly(1990, 1, 1),
+                "general", "FACE", false, "KANREG-B")));
+            if ((await candidate.Enrol(images[n])).IsOk) candidates.Add(candidate);
+        }
+        var photoOf = candidates.Select((_, i) => images[i]).ToArray();
+        return await Throughput(concurrency, step, async i =>
+            (await candidates[i % candidates.Count].MatchFace(photoOf[i % candidates.Count], FaceMatchPurpose.InExam)).IsOk);
     }
 
     /// <summary>

@@ -14,6 +14,17 @@ public static partial class Keys
 
     public static bool IsValidToken(string? value, int maxLength) =>
         !string.IsNullOrEmpty(value) && value.Length <= maxLength && TokenPattern().IsMatch(value);
+
+    /// <summary>
+    /// The region a Kanreg-placed grain's key names: a room's and a sitting's key start with it, and a Kanreg's own grain is
+    /// keyed by the region alone. Null when the key names none.
+    /// </summary>
+    public static string? RegionOf(string grainKey)
+    {
+        var cut = grainKey.IndexOf('/', StringComparison.Ordinal);
+        var region = cut < 0 ? grainKey : grainKey[..cut];
+        return region.Length == 0 ? null : region;
+    }
 }
 
 /// <summary>A room in one session slot of one day: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>
@@ -65,5 +76,43 @@ public sealed record SessionKey(RoomKey Room, string ParticipantNo)
         return IsValidParticipantNo(participantNo)
             ? new SessionKey(room.Value!, participantNo)
             : Faults.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+    }
+}
+
+/// <summary>
+/// A summary board: the nation's (<c>national</c>), a Kanreg's (<c>kanreg:{region}</c>) or a test site's
+/// (<c>site:{region}/{site}</c>). A room's board is keyed by its <see cref="RoomKey"/>.
+/// </summary>
+public sealed record SummaryBoardKey(string? Region, string? Site)
+{
+    public const string NationalKey = "national";
+
+    public static readonly SummaryBoardKey National = new(null, null);
+
+    public static SummaryBoardKey Kanreg(string region) => new(region, null);
+
+    public static SummaryBoardKey OfSite(string region, string site) => new(region, site);
+
+    public bool IsNational => Region is null;
+
+    /// <summary>A Kanreg's board reports to the nation's; a site's and the nation's report to nobody.</summary>
+    public bool IsKanreg => Region is not null && Site is null;
+
+    /// <summary>Whether a room's board is one of this board's parts.</summary>
+    public bool Covers(RoomKey room) => Region is not null && room.Region == Region && (Site is null || room.Site == Site);
+
+    /// <summary>What the board is called on its page.</summary>
+    public string Title => Region is null ? "Nasional" : Site is null ? Region : $"{Region}/{Site}";
+
+    public override string ToString() => Region is null ? NationalKey : Site is null ? $"kanreg:{Region}" : $"site:{Region}/{Site}";
+
+    /// <summary>A summary board's key, or null when the key is not one (a room's key, say).</summary>
+    public static SummaryBoardKey? Parse(string key)
+    {
+        if (key == NationalKey) return National;
+        if (key.StartsWith("kanreg:", StringComparison.Ordinal) && Keys.IsValidToken(key["kanreg:".Length..], 32)) return Kanreg(key["kanreg:".Length..]);
+        if (!key.StartsWith("site:", StringComparison.Ordinal)) return null;
+        var parts = key["site:".Length..].Split('/');
+        return parts.Length == 2 && Keys.IsValidToken(parts[0], 32) && Keys.IsValidToken(parts[1], 32) ? OfSite(parts[0], parts[1]) : null;
     }
 }

@@ -42,7 +42,7 @@ public sealed class FaceEngine : IDisposable
         }
     }
 
-    public bool IsMatch(double similarity) => similarity >= Options.MatchThreshold;
+    public bool IsMatch(double similarity) => Options.IsMatch(similarity);
 
     public void Dispose()
     {

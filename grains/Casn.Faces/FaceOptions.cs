@@ -11,6 +11,9 @@ public sealed class FaceOptions
     /// <summary>Same person at or above this cosine similarity (genuine pairs measured >= 0.417, impostors <= 0.403).</summary>
     public double MatchThreshold { get; set; } = 0.41;
 
+    /// <summary>Two embeddings this similar are one person.</summary>
+    public bool IsMatch(double similarity) => similarity >= MatchThreshold;
+
     public double DetectionThreshold { get; set; } = 0.65;
 
     public double NmsIou { get; set; } = 0.4;

@@ -133,11 +133,11 @@ public interface IPublishedBoard : IGrainWithStringKey
 /// </summary>
 public interface ISummaryBoardGrain : IPublishedBoard
 {
-    public const string National = "national";
+    public const string National = SummaryBoardKey.NationalKey;
 
-    public static string KanregKey(string region) => $"kanreg:{region}";
+    public static string KanregKey(string region) => SummaryBoardKey.Kanreg(region).ToString();
 
-    public static string SiteKey(string region, string site) => $"site:{region}/{site}";
+    public static string SiteKey(string region, string site) => SummaryBoardKey.OfSite(region, site).ToString();
 
     [OneWay]
     Task Report(string part, BoardSummary summary);

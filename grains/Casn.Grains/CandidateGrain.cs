@@ -41,7 +41,7 @@ public sealed partial class CandidateGrain(
     [PersistentState("candidate")] IPersistentState<CandidateState> state,
     BiometricProtector protector,
     BlobStores blobs,
-    FaceVerification faces,
+    IOptions<FaceOptions> faceOptions,
     PositionCatalog positions,
     ExamCatalog exams,
     IOptions<BiometricOptions> biometrics,
@@ -53,6 +53,9 @@ public sealed partial class CandidateGrain(
     string ParticipantNo => this.GetPrimaryKeyString();
 
     string ReferenceContext => $"reference:{ParticipantNo}";
+
+    /// <summary>Every face check goes through the face pool, on this silo's workers or, where it has none, another's.</summary>
+    Task<FaceCheck> Analyze(byte[] image) => GrainFactory.GetGrain<IFaceVerifierGrain>(0).Analyze(image);
 
     async Task<Result<CandidateRecord>> ICandidateGrain.Register(CandidateProfile profile) =>
         await Registration(profile) is { Fault: { } fault } ? fault : RecordOf()!;
@@ -290,7 +293,7 @@ public sealed partial class CandidateGrain(
     /// <summary>Analyses the photo and, when it shows one usable face, stores it (sealed) as the reference with its embedding.</summary>
     async Task<Result<FaceCheck>> Enrolment(byte[] photo)
     {
-        var check = await faces.Analyze(photo);
+        var check = await Analyze(photo);
         if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; send the photo again shortly.");
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
         await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, PhotoContext));
@@ -307,7 +310,7 @@ public sealed partial class CandidateGrain(
     {
         if (state.State.SealedReference is not { } registration)
             return Faults.Of(ErrorCodes.CandidateNotEnrolled, $"Candidate '{ParticipantNo}' has no registration photo.");
-        var check = await faces.Analyze(capture);
+        var check = await Analyze(capture);
         if (check.Problem == FaceCheck.Busy)
         {
             CountCheck(purpose, "busy");
@@ -321,13 +324,13 @@ public sealed partial class CandidateGrain(
         // The registration photo (or a copy of it: re-encoded, resized, on a screen) is not a live capture, even
         // though it matches perfectly: someone who holds the photo could check in without the person.
         if (purpose == FaceMatchPurpose.CheckIn && check.Fingerprint is { } print && await ReferencePrint() is { } referencePrint
-            && FaceMath.Cosine(print, referencePrint) is var correlation && correlation >= faces.Options.ReplayCorrelation)
+            && FaceMath.Cosine(print, referencePrint) is var correlation && correlation >= faceOptions.Value.ReplayCorrelation)
         {
             CountCheck(purpose, "replay");
             return Faults.Of(ErrorCodes.CheckInFaceReplay, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"The capture is a copy of the registration photo (fingerprint correlation {correlation:0.000}), not a live photo: take one of the candidate."));
         }
-        if (check.Liveness < faces.Options.MinLiveness)
+        if (check.Liveness < faceOptions.Value.MinLiveness)
         {
             CountCheck(purpose, "not_live");
             return new FaceMatch(FaceMatchOutcome.Retake, null, FaceCodes.NotLive, check.Liveness, check.FaceCount);
@@ -337,7 +340,7 @@ public sealed partial class CandidateGrain(
             ? (checkIn, CheckInContext)
             : (registration, ReferenceContext);
         var similarity = FaceMath.Cosine(protector.OpenEmbedding(reference, context), check.Embedding);
-        var outcome = faces.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
+        var outcome = faceOptions.Value.IsMatch(similarity) ? FaceMatchOutcome.Verified : FaceMatchOutcome.NotVerified;
         CountCheck(purpose, outcome == FaceMatchOutcome.Verified ? "verified" : "not_verified");
         if (outcome == FaceMatchOutcome.NotVerified)
         {
@@ -365,7 +368,7 @@ public sealed partial class CandidateGrain(
     {
         if (state.State.SealedReferencePrint is { } sealedPrint) return protector.OpenEmbedding(sealedPrint, PrintContext);
         if (await blobs.Biometrics.Get(PhotoName) is not { } sealedPhoto) return null;
-        var check = await faces.Analyze(protector.Open(sealedPhoto, PhotoContext));
+        var check = await Analyze(protector.Open(sealedPhoto, PhotoContext));
         if (check.Fingerprint is not { } print) return null;
         state.State.SealedReferencePrint = protector.SealEmbedding(print, PrintContext);
         await state.WriteStateAsync();

@@ -46,8 +46,10 @@ public sealed partial class CandidateSessionGrain(
 
     string Key => this.GetPrimaryKeyString();
 
-    /// <summary>The room this sitting belongs to: the key without its participant number.</summary>
-    string RoomKey => Key[..Key.LastIndexOf('/')];
+    /// <summary>The room this sitting belongs to (parsed once: a sitting exists only under a valid key, which its room made).</summary>
+    string RoomKey => _roomKey ??= SessionKey.Parse(Key).Value?.Room.ToString() ?? throw new InvalidOperationException($"'{Key}' is not a session key.");
+
+    string? _roomKey;
 
     DateTimeOffset Now => clock.GetUtcNow();
 

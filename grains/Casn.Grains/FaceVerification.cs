@@ -1,4 +1,5 @@
 using Casn.Faces;
+using Orleans.Runtime.Placement.Filtering;
 
 namespace Casn.Grains;
 
@@ -7,8 +8,14 @@ public sealed class FaceAdmissionOptions
 {
     public const string Section = "Casn:Faces";
 
-    /// <summary>Pipeline workers on this silo; 0 = one per core.</summary>
-    public int Workers { get; set; }
+    /// <summary>
+    /// Pipeline workers on this silo: unset = one per core; 0 = this silo does no face work (its checks go to the face
+    /// workers of other silos of its Kanreg, else of any).
+    /// </summary>
+    public int? Workers { get; set; }
+
+    /// <summary>The workers this silo runs: as set, or one per core when unset.</summary>
+    public int WorkersOnThisSilo => Workers ?? Environment.ProcessorCount;
 
     /// <summary>Checks allowed to wait per worker before new ones are answered "busy".</summary>
     public int QueuePerWorker { get; set; } = 8;
@@ -28,7 +35,9 @@ public sealed class FaceVerification : IDisposable
 
     public FaceVerification(IOptions<FaceOptions> faces, IOptions<FaceAdmissionOptions> admission)
     {
-        var workers = admission.Value.Workers > 0 ? admission.Value.Workers : Environment.ProcessorCount;
+        var workers = admission.Value.WorkersOnThisSilo;
+        if (workers == 0)
+            throw new InvalidOperationException($"{FaceAdmissionOptions.Section}:Workers is 0: this silo does no face work, so it loads no face models.");
         _engine = new FaceEngine(faces.Value, workers);
         _capacity = workers * (1 + Math.Max(0, admission.Value.QueuePerWorker));
     }
@@ -37,6 +46,11 @@ public sealed class FaceVerification : IDisposable
 
     public int Capacity => _capacity;
 
+    long _analyses;
+
+    /// <summary>Images this silo's workers have analysed (admitted ones; a busy answer is not counted).</summary>
+    public long Analyses => Interlocked.Read(ref _analyses);
+
     public async Task<FaceCheck> Analyze(byte[] image)
     {
         if (Interlocked.Increment(ref _admitted) > _capacity)
@@ -44,6 +58,7 @@ public sealed class FaceVerification : IDisposable
             Interlocked.Decrement(ref _admitted);
             return new FaceCheck(FaceCheck.Busy, 0, null, null, 0);
         }
+        Interlocked.Increment(ref _analyses);
         try
         {
             var analysis = await Task.Run(async () => await _engine.AnalyzeAsync(image ?? []));
@@ -60,8 +75,19 @@ public sealed class FaceVerification : IDisposable
     public void Dispose() => _engine.Dispose();
 }
 
+/// <summary>
+/// The face pool: every face check of the service (enrolment, check-in, in-exam frames) runs here. A stateless worker is
+/// activated on the calling silo when that silo has face workers; a silo with <c>Casn:Faces:Workers=0</c> does not host
+/// this grain at all (<see cref="GrainServices.AddCasnGrains"/>), so its calls are placed on another silo, one of its own
+/// Kanreg first (the silos' <c>casn.region</c> metadata), else any.
+/// </summary>
 [StatelessWorker]
 [Reentrant]
+// Orleans marks its metadata filters as evaluation (ORLEANSEXP004); this is exactly the behaviour wanted, and the two-silo
+// FacePoolPlacementTests would catch a change in it.
+#pragma warning disable ORLEANSEXP004
+[PreferredMatchSiloMetadataPlacementFilter([KanregPlacementStrategy.RegionMetadataKey], 1)]
+#pragma warning restore ORLEANSEXP004
 public sealed class FaceVerifierGrain(FaceVerification faces) : Grain, IFaceVerifierGrain
 {
     Task<FaceCheck> IFaceVerifierGrain.Analyze(byte[] image) => faces.Analyze(image);

@@ -36,7 +36,7 @@ public sealed class KanregGrain([PersistentState("kanreg")] IPersistentState<Kan
     public Task<bool> HasRoom(string roomKey) => Task.FromResult(state.State.Rooms.Contains(roomKey));
 
     public Task<bool> HasSite(string site) =>
-        Task.FromResult(state.State.Rooms.Any(room => room.AsSpan(room.IndexOf('/') + 1).StartsWith(site + "/", StringComparison.Ordinal)));
+        Task.FromResult(state.State.Rooms.Any(room => RoomKey.Parse(room).Value?.Site == site));
 
     public async Task<Result<bool>> ClaimProctorId(DateOnly date, string proctorId, string name)
     {

@@ -11,5 +11,9 @@ namespace Casn.Grains;
 public sealed class KanregPlacementAttribute() : PlacementFilterAttribute(new KanregPlacementStrategy());
 
 /// <summary>Carries no settings: the region comes from each grain's key.</summary>
-public sealed class KanregPlacementStrategy() : PlacementFilterStrategy(order: 0);
+public sealed class KanregPlacementStrategy() : PlacementFilterStrategy(order: 0)
+{
+    /// <summary>The silo metadata that names a silo's region (Kanreg).</summary>
+    public const string RegionMetadataKey = "casn.region";
+}
 

@@ -219,26 +219,21 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
 
     string Key => this.GetPrimaryKeyString();
 
-    bool IsNational => Key == ISummaryBoardGrain.National;
+    /// <summary>Parsed once: the board's scope. Only the board directory's keys reach here (a made-up one is answered 404 before).</summary>
+    SummaryBoardKey Board => _board ??= SummaryBoardKey.Parse(Key) ?? throw new InvalidOperationException($"'{Key}' is not a summary board's key.");
 
-    /// <summary>The Kanreg of a Kanreg's board; null for a site's or the nation's.</summary>
-    string? Region => Key.StartsWith("kanreg:", StringComparison.Ordinal) ? Key["kanreg:".Length..] : null;
-
-    /// <summary>The <c>{region}/{site}/</c> prefix of a site board's rooms; null for other boards.</summary>
-    string? SitePrefix => Key.StartsWith("site:", StringComparison.Ordinal) ? Key["site:".Length..] + "/" : null;
+    SummaryBoardKey? _board;
 
     protected override async Task Load()
     {
-        if (IsNational)
+        if (Board.IsNational)
         {
             // Shortlists come from the position directory, which keeps them: a restarted national board shows them at once.
             _shortlistedByExam = await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ShortlistedByExam();
             return;
         }
-        var region = Region ?? SitePrefix?[..SitePrefix.IndexOf('/', StringComparison.Ordinal)];
-        if (region is null) return;
-        foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(region).GetRooms())
-            if ((SitePrefix is null || room.StartsWith(SitePrefix, StringComparison.Ordinal))
+        foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(Board.Region!).GetRooms())
+            if (RoomKey.Parse(room) is { IsOk: true } key && Board.Covers(key.Value!)
                 && (await GrainFactory.GetGrain<ILiveBoardGrain>(room).GetSnapshot()).Summary is { } summary)
                 _parts[room] = summary;
     }
@@ -252,7 +247,7 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
 
     public Task ReportShortlisted(Dictionary<string, int> byExam)
     {
-        if (!IsNational) return Task.CompletedTask;
+        if (!Board.IsNational) return Task.CompletedTask;
         _shortlistedByExam = byExam;
         Changed();
         return Task.CompletedTask;
@@ -261,7 +256,7 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
     protected override BoardSnapshot Build(long version, DateTimeOffset at)
     {
         var summary = BoardSummary.Sum(_parts.Values);
-        if (IsNational)
+        if (Board.IsNational)
         {
             // The shortlists join the exams' counts; an exam with a shortlist but no sittings on a board yet still shows.
             summary = summary with
@@ -269,10 +264,10 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
                 Exams = ExamCounts.Merge([.. summary.Exams ?? [], .. _shortlistedByExam.Select(e => new ExamCounts(e.Key, "", 0, 0, e.Value))]),
             };
         }
-        return new(Key, version, at, Region ?? SitePrefix?.TrimEnd('/') ?? "Nasional", [], [], summary, [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
+        return new(Key, version, at, Board.Title, [], [], summary, [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
     }
 
-    protected override Task AfterPublish(BoardSnapshot snapshot) => Region is { } region
-        ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(region, snapshot.Summary!)
+    protected override Task AfterPublish(BoardSnapshot snapshot) => Board.IsKanreg
+        ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(Board.Region!, snapshot.Summary!)
         : Task.CompletedTask;
 }

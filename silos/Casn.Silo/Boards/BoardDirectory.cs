@@ -16,13 +16,13 @@ public sealed class BoardDirectory(IGrainFactory grains)
     readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
 
     public async Task<bool> KanregExists(string region) =>
-        Known($"kanreg:{region}") || await Remember($"kanreg:{region}", grains.GetGrain<IKanregDirectoryGrain>(IKanregGrain.Directory).Has(region));
+        Known(SummaryBoardKey.Kanreg(region).ToString()) || await Remember(SummaryBoardKey.Kanreg(region).ToString(), grains.GetGrain<IKanregDirectoryGrain>(IKanregGrain.Directory).Has(region));
 
     public async Task<bool> RoomExists(RoomKey room) =>
         Known($"room:{room}") || await KanregExists(room.Region) && await Remember($"room:{room}", grains.GetGrain<IKanregGrain>(room.Region).HasRoom(room.ToString()));
 
     public async Task<bool> SiteExists(string region, string site) =>
-        Known($"site:{region}/{site}") || await KanregExists(region) && await Remember($"site:{region}/{site}", grains.GetGrain<IKanregGrain>(region).HasSite(site));
+        Known(SummaryBoardKey.OfSite(region, site).ToString()) || await KanregExists(region) && await Remember(SummaryBoardKey.OfSite(region, site).ToString(), grains.GetGrain<IKanregGrain>(region).HasSite(site));
 
     bool Known(string key) => _known.ContainsKey(key);
 

@@ -193,7 +193,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 public static class BoardGrains
 {
     public static IPublishedBoard Of(IGrainFactory grains, string boardKey) =>
-        boardKey == ISummaryBoardGrain.National || boardKey.StartsWith("kanreg:", StringComparison.Ordinal) || boardKey.StartsWith("site:", StringComparison.Ordinal)
+        Casn.Domain.SummaryBoardKey.Parse(boardKey) is not null
             ? grains.GetGrain<ISummaryBoardGrain>(boardKey)
             : grains.GetGrain<ILiveBoardGrain>(boardKey);
 }

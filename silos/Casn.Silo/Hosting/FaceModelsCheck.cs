@@ -5,18 +5,27 @@ namespace Casn.Silo.Hosting;
 
 /// <summary>
 /// Loads the face workers at start-up, so a missing or altered model file stops the silo with the file
-/// named instead of failing the first check-in of the day.
+/// named instead of failing the first check-in of the day. A silo with <c>Casn:Faces:Workers=0</c> loads none.
 /// </summary>
-public sealed partial class FaceModelsCheck(FaceVerification faces, IOptions<BiometricOptions> biometrics, ILogger<FaceModelsCheck> logger) : IHostedService
+public sealed partial class FaceModelsCheck(IServiceProvider services, IOptions<FaceAdmissionOptions> admission, IOptions<BiometricOptions> biometrics,
+    ILogger<FaceModelsCheck> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        LogReady(logger, faces.Capacity, faces.Options.ModelDirectory, faces.Options.MatchThreshold);
+        if (admission.Value.WorkersOnThisSilo == 0) LogNoFaceWork(logger);
+        else
+        {
+            var faces = services.GetRequiredService<FaceVerification>();
+            LogReady(logger, faces.Capacity, faces.Options.ModelDirectory, faces.Options.MatchThreshold);
+        }
         if (string.IsNullOrWhiteSpace(biometrics.Value.Key)) LogEphemeralKey(logger, BiometricOptions.Section);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Casn:Faces:Workers is 0: this silo does no face work; its face checks go to silos of its Kanreg that do, else to any")]
+    static partial void LogNoFaceWork(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Face models verified; {Capacity} checks may run or wait at once; models in {Directory}; match threshold {Threshold}")]
     static partial void LogReady(ILogger logger, int capacity, string directory, double threshold);

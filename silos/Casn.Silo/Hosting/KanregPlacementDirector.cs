@@ -18,17 +18,13 @@ public sealed partial class KanregPlacementDirector(
     SiloRegion ownRegion,
     ILogger<KanregPlacementDirector> logger) : IPlacementFilterDirector
 {
-    public const string MetadataKey = "casn.region";
+    public const string MetadataKey = KanregPlacementStrategy.RegionMetadataKey;
 
     readonly ConcurrentDictionary<string, bool> _fallbackLogged = new(StringComparer.Ordinal);
 
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos)
     {
-        var key = target.GrainIdentity.Key.ToString() ?? "";
-        // A room or sitting key starts with its region; a Kanreg's own grain is keyed by the region alone.
-        var cut = key.IndexOf('/', StringComparison.Ordinal);
-        var region = cut < 0 ? key : key[..cut];
-        if (region.Length == 0) return silos;
+        if (Casn.Domain.Keys.RegionOf(target.GrainIdentity.Key.ToString() ?? "") is not { } region) return silos;
         var candidates = silos as IReadOnlyCollection<SiloAddress> ?? [.. silos];
         var inRegion = candidates.Where(silo => string.Equals(RegionOf(silo), region, StringComparison.Ordinal)).ToList();
         if (inRegion.Count > 0) return inRegion;

@@ -87,9 +87,9 @@ public static partial class Access
             .AddPolicy(KanregOperator, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 RouteRegion(c.Resource) is { } region && c.User.IsOperatorFor(region)))
             .AddPolicy(RoomProctor, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                RouteRoom(c.Resource) is { } room && c.User.IsProctorOf(room)))
+                RouteRoom(c.Resource) is { } room && c.User.IsProctorOf(room.ToString())))
             .AddPolicy(RoomStaff, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                RouteRoom(c.Resource) is { } room && (c.User.IsProctorOf(room) || c.User.IsOperatorFor(room.Split('/')[0]))));
+                RouteRoom(c.Resource) is { } room && (c.User.IsProctorOf(room.ToString()) || c.User.IsOperatorFor(room.Region))));
     }
 
     /// <summary>Public and candidate endpoints pass the HTTP layer; the candidate's token is the grain's to check.</summary>
@@ -105,13 +105,9 @@ public static partial class Access
     static string? RouteRegion(object? resource) =>
         resource is HttpContext http ? http.GetRouteValue("region") as string : null;
 
-    /// <summary>The room key of the route, in the form proctor tokens name rooms.</summary>
-    static string? RouteRoom(object? resource)
-    {
-        if (resource is not HttpContext http) return null;
-        var key = RoomRoute.Of(http.Request.RouteValues).Key;
-        return key.IsOk ? key.Value!.ToString() : null;
-    }
+    /// <summary>The room of the route; its <c>ToString()</c> is the form proctor tokens name rooms in.</summary>
+    static RoomKey? RouteRoom(object? resource) =>
+        resource is HttpContext http && RoomRoute.Of(http.Request.RouteValues).Key is { IsOk: true } key ? key.Value : null;
 
     static StaffTokens SigningKeyFrom(IConfiguration configuration, out bool ephemeral)
     {

@@ -146,8 +146,10 @@ public static class ImportEndpoints
         else
             return UnsupportedType("multipart/form-data (with a boundary)", "application/zip");
 
-        // As many photos in flight as this silo has face workers: the import keeps them busy and leaves the queue for check-ins.
-        var workers = admission.Value.Workers > 0 ? admission.Value.Workers : Environment.ProcessorCount;
+        // Twice as many photos in flight as this silo has face workers: while one waits for storage (the sealed photo, the
+        // state) another is analysed, and most of the queue stays free for check-ins. A silo without face workers sends
+        // its photos to silos that have some: as many as it has cores, then.
+        var workers = 2 * (admission.Value.WorkersOnThisSilo is > 0 and var own ? own : Environment.ProcessorCount);
         var results = new ConcurrentBag<ImportLine>();
         try
         {
