@@ -22,7 +22,11 @@ builder.AddCasnLimits();
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOptions));
 builder.Services.AddCasnOpenApi();
-builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
+builder.Services.AddOptions<ClusterSettings>().Bind(builder.Configuration.GetSection(ClusterSettings.Section))
+    .Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay <= TimeSpan.FromMinutes(5), $"{ClusterSettings.Section}:DrainDelay must be 0 to 5 minutes.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<SiloDrain>();
+builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]).AddCheck<SiloDrain>("drain", tags: ["ready"]);
 builder.Services.AddHostedService<FaceModelsCheck>();
 builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Configuration.GetSection(Casn.Silo.Boards.BoardFeedOptions.Section))
     .Validate(o => o.MaxViewersPerSilo > 0 && o.ViewerBuffer > 0 && o.RenewEvery > TimeSpan.Zero, "Casn:Boards viewer limits must be positive.")
@@ -32,6 +36,8 @@ builder.Services.AddSingleton<Casn.Silo.Boards.BoardFeed>();
 builder.Services.AddSingleton<Casn.Silo.Boards.BoardDirectory>();
 builder.Services.AddSingleton(PublicSite.From(builder.Configuration));
 if (builder.Configuration.GetValue<bool>("Casn:Demo")) builder.Services.AddHostedService<DemoSeeder>();
+// On stop: not ready, then the drain delay, then Orleans and the web server stop.
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloDrain>());
 
 var app = builder.Build();
 app.UseCasnEdge();

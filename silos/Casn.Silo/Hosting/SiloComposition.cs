@@ -44,6 +44,12 @@ public sealed class ClusterSettings
     /// <summary>On Kubernetes: silo name and addresses come from the pod, and dead pods leave membership at once.</summary>
     public bool Kubernetes { get; set; }
 
+    /// <summary>
+    /// How long a silo asked to leave says "not ready" while still serving, before it shuts down (0: at once). Longer than
+    /// the load balancer's readiness polling; inside the platform's grace period (Kubernetes: terminationGracePeriodSeconds).
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>TLS between silos and from grain clients (off by default): see <see cref="ClusterTlsSettings"/>.</summary>
     public ClusterTlsSettings Tls { get; set; } = new();
 
