@@ -1,9 +1,9 @@
 using Casn.Cli;
-using static Casn.Faces.Tests.FaceEngineFixture;
+using static Casn.Cli.Tests.CliPaths;
 
-namespace Casn.Faces.Tests;
+namespace Casn.Cli.Tests;
 
-public sealed class CliTests
+public sealed class FaceCommandTests
 {
     static async Task<(int Code, string[] Out, string Err)> Casn(params string[] args)
     {

@@ -2,7 +2,7 @@ using Casn.Access;
 using Casn.Cli;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Casn.Faces.Tests;
+namespace Casn.Cli.Tests;
 
 /// <summary><c>casn token operator</c>, the tool for whoever holds the cluster's signing key.</summary>
 public sealed class TokenCommandTests

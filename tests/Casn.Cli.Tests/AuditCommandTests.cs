@@ -5,7 +5,7 @@ using Casn.Domain.Exams;
 using Casn.Domain.Sessions;
 using Results = Casn.Domain.Results;
 
-namespace Casn.Faces.Tests;
+namespace Casn.Cli.Tests;
 
 /// <summary><c>casn audit verify</c> on a real archive: intact passes; editing any entry fails at that entry.</summary>
 public sealed class AuditCommandTests : IDisposable

@@ -1,0 +1,121 @@
+namespace Casn.Grains.Abstractions;
+
+/// <summary>A registered candidate. Key: participant number.</summary>
+public interface ICandidateGrain : IGrainWithStringKey
+{
+    /// <summary>Registers or updates the candidate; returns the whole record (seats and moves too).</summary>
+    Task<Result<CandidateRecord>> Register(CandidateProfile profile);
+
+    Task<CandidateProfile?> GetProfile();
+
+    /// <summary>The profile, the seat held per exam and every move: for operators (the HTTP layer masks the NIK).</summary>
+    Task<CandidateRecord?> GetRecord();
+
+    /// <summary>
+    /// Claims the candidate's one seat for an exam in a room (the room key names the Kanreg, site and date).
+    /// Refused for a room of another Kanreg (<c>candidate.other_kanreg</c>) or site (<c>candidate.other_site</c>)
+    /// than the registration, and for a second room for the same exam (<c>candidate.already_seated</c>);
+    /// the same room again is accepted. Keeps the biometric data until the retention period after the room's date.
+    /// </summary>
+    Task<Result<CandidateProfile>> SeatFor(string roomKey, string examId);
+
+    /// <summary>Gives back a seat claimed by <see cref="SeatFor"/> when the room could not take the candidate after all.</summary>
+    Task ReleaseSeat(string roomKey, string examId);
+
+    /// <summary>
+    /// A national operator moves the candidate to another Kanreg (or site). Seats in rooms the candidate has not
+    /// been checked in to are released from those rooms; a checked-in seat refuses the move
+    /// (<c>candidate.already_seated</c>). The move is recorded with who made it and why.
+    /// </summary>
+    Task<Result<CandidateRecord>> Move(CandidateMoveRequest request, string by);
+
+    /// <summary>Deletes the photo and embeddings when the retention period after the last exam has passed; runs daily by reminder.</summary>
+    Task<RetentionOutcome> ApplyRetention();
+
+    /// <summary>Stores the registration photo (sealed) and its embedding; the photo must show one usable face.</summary>
+    Task<Result<EnrolmentReceipt>> Enrol(byte[] photo);
+
+    /// <summary>
+    /// A bulk import's registration: as <see cref="Register"/>, and says whether it created the candidate, changed them,
+    /// or found the same profile already stored (then nothing is written).
+    /// </summary>
+    Task<ImportLineResult> Import(CandidateProfile profile);
+
+    /// <summary>
+    /// A bulk import's registration photo: as <see cref="Enrol"/>, but the same photo again (byte for byte) is
+    /// <c>unchanged</c> without running the face pipeline. <c>face.busy</c> means: send it again shortly.
+    /// </summary>
+    Task<ImportLineResult> ImportPhoto(byte[] photo);
+
+    /// <summary>
+    /// Compares a live capture with the candidate's reference face. A verified check-in capture is kept
+    /// (sealed) and becomes the reference for in-exam frames: same room, camera and light.
+    /// </summary>
+    Task<Result<FaceMatch>> MatchFace(byte[] capture, FaceMatchPurpose purpose);
+
+    /// <summary>
+    /// For the proctor deciding on a mismatch: the registration photo (<paramref name="evidence"/> null)
+    /// or a capture kept as evidence of a failed check. Biometric data: the HTTP layer lets only the
+    /// proctor of a room the candidate sits in ask for it.
+    /// </summary>
+    Task<byte[]?> GetFaceImage(string? evidence);
+}
+
+/// <summary>
+/// A registered candidate. National ID and birth date stay in this grain: no view for proctors or the
+/// public carries them. <see cref="Kanreg"/> (and, when given, <see cref="Site"/>) is where the candidate
+/// chose to sit: only that Kanreg's rooms (that site's) can seat them.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateProfile(
+    [property: Id(0)] string ParticipantNo,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string NationalId,
+    [property: Id(3)] DateOnly BirthDate,
+    [property: Id(4)] string Category,
+    [property: Id(5)] string PositionId,
+    [property: Id(6)] bool Accessible,
+    [property: Id(7)] string Kanreg,
+    [property: Id(8)] string? Site = null)
+{
+    // Orleans' message tracing prints records: the NIK and birth date must not reach a log line.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ParticipantNo = {ParticipantNo}, Name = {Name}, NationalId = (hidden), BirthDate = (hidden), ");
+        builder.Append($"Category = {Category}, PositionId = {PositionId}, Accessible = {Accessible}, Kanreg = {Kanreg}, Site = {Site}");
+        return true;
+    }
+}
+
+/// <summary>A national operator moves a candidate to another Kanreg (or site); seats not yet checked in to are released.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateMoveRequest(
+    [property: Id(0)] string Kanreg,
+    [property: Id(1)] string? Site,
+    [property: Id(2)] string Reason);
+
+/// <summary>A change of where a candidate sits, as recorded: by a move, or by a registration update.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateMove(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string FromKanreg,
+    [property: Id(2)] string? FromSite,
+    [property: Id(3)] string ToKanreg,
+    [property: Id(4)] string? ToSite,
+    [property: Id(5)] string By,
+    [property: Id(6)] string Reason,
+    [property: Id(7)] string[] ReleasedRooms);
+
+/// <summary>A candidate as staff see it: the profile, the seat held per exam, and every move.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CandidateRecord(
+    [property: Id(0)] CandidateProfile Profile,
+    [property: Id(1)] Dictionary<string, string> SeatByExam,
+    [property: Id(2)] CandidateMove[] Moves);
+
+/// <summary>What the retention rule did for one candidate; purges are also kept on the candidate's record.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RetentionOutcome(
+    [property: Id(0)] bool Purged,
+    [property: Id(1)] DateOnly? KeepUntil,
+    [property: Id(2)] DateTimeOffset? PurgedAt);
