@@ -1,6 +1,7 @@
 namespace Casn.Faces;
 
-/// <summary>Face settings (<c>Casn:Faces</c>). Defaults are the figures measured in shared/docs/faces.md.</summary>
+/// <summary>Face settings (<c>Casn:Faces</c>). Defaults are the figures measured in docs/faces.md. One class for the whole section: the pipeline's settings and how many
+/// workers this silo gives it.</summary>
 public sealed class FaceOptions
 {
     public const string Section = "Casn:Faces";
@@ -42,4 +43,16 @@ public sealed class FaceOptions
 
     /// <summary>A face whose box reaches this far (share of its size) outside the frame is partial.</summary>
     public double MaxOutsideShare { get; set; } = 0.10;
+
+    /// <summary>
+    /// Pipeline workers on this silo: unset = one per core; 0 = this silo does no face work (its checks go to the face
+    /// workers of other silos of its Kanreg, else of any).
+    /// </summary>
+    public int? Workers { get; set; }
+
+    /// <summary>The workers this silo runs: as set, or one per core when unset.</summary>
+    public int WorkersOnThisSilo => Workers ?? Environment.ProcessorCount;
+
+    /// <summary>Checks allowed to wait per worker before new ones are answered "busy".</summary>
+    public int QueuePerWorker { get; set; } = 8;
 }

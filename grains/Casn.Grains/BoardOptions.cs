@@ -3,7 +3,10 @@ using Orleans.Utilities;
 
 namespace Casn.Grains;
 
-/// <summary>Board settings (<c>Casn:Boards</c>).</summary>
+/// <summary>
+/// Board settings (<c>Casn:Boards</c>), one class for the section: how the board grains publish, and how each silo serves
+/// viewers (the silo host checks the viewer settings it alone understands, such as the framing origins).
+/// </summary>
 public sealed class BoardOptions
 {
     public const string Section = "Casn:Boards";
@@ -20,4 +23,19 @@ public sealed class BoardOptions
     /// useless during the exam while families and the press still see scores move. See docs/security.md.
     /// </summary>
     public TimeSpan PublicDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Viewers this silo serves at once; beyond that, 503 with Retry-After.</summary>
+    public int MaxViewersPerSilo { get; set; } = 20_000;
+
+    /// <summary>Snapshots a viewer may fall behind before it is dropped (its browser reconnects and resumes).</summary>
+    public int ViewerBuffer { get; set; } = 8;
+
+    /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
+    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Origins (e.g. <c>https://tv.example.id</c>) whose pages may frame the public boards, for the press; no
+    /// other page may be framed at all.
+    /// </summary>
+    public string[] FrameAncestors { get; set; } = [];
 }

@@ -3,24 +3,6 @@ using Orleans.Runtime.Placement.Filtering;
 
 namespace Casn.Grains;
 
-/// <summary>Face settings beyond the pipeline's own: how many checks may wait for a worker.</summary>
-public sealed class FaceAdmissionOptions
-{
-    public const string Section = "Casn:Faces";
-
-    /// <summary>
-    /// Pipeline workers on this silo: unset = one per core; 0 = this silo does no face work (its checks go to the face
-    /// workers of other silos of its Kanreg, else of any).
-    /// </summary>
-    public int? Workers { get; set; }
-
-    /// <summary>The workers this silo runs: as set, or one per core when unset.</summary>
-    public int WorkersOnThisSilo => Workers ?? Environment.ProcessorCount;
-
-    /// <summary>Checks allowed to wait per worker before new ones are answered "busy".</summary>
-    public int QueuePerWorker { get; set; } = 8;
-}
-
 /// <summary>
 /// The silo's face workers (one ONNX session per model per worker) behind bounded admission: at most
 /// workers x queue checks are running or waiting; beyond that a check is refused at once as
@@ -33,13 +15,13 @@ public sealed class FaceVerification : IDisposable
     readonly int _capacity;
     int _admitted;
 
-    public FaceVerification(IOptions<FaceOptions> faces, IOptions<FaceAdmissionOptions> admission)
+    public FaceVerification(IOptions<FaceOptions> faces)
     {
-        var workers = admission.Value.WorkersOnThisSilo;
+        var workers = faces.Value.WorkersOnThisSilo;
         if (workers == 0)
-            throw new InvalidOperationException($"{FaceAdmissionOptions.Section}:Workers is 0: this silo does no face work, so it loads no face models.");
+            throw new InvalidOperationException($"{FaceOptions.Section}:Workers is 0: this silo does no face work, so it loads no face models.");
         _engine = new FaceEngine(faces.Value, workers);
-        _capacity = workers * (1 + Math.Max(0, admission.Value.QueuePerWorker));
+        _capacity = workers * (1 + Math.Max(0, faces.Value.QueuePerWorker));
     }
 
     public FaceOptions Options => _engine.Options;

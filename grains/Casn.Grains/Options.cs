@@ -89,13 +89,11 @@ public static class GrainServices
             .ValidateOnStart();
         services.AddOptions<Casn.Faces.FaceOptions>().Bind(configuration.GetSection(Casn.Faces.FaceOptions.Section))
             .Validate(o => o.MatchThreshold is > -1 and < 1, $"{Casn.Faces.FaceOptions.Section}:MatchThreshold must be between -1 and 1.")
-            .ValidateOnStart();
-        services.AddOptions<FaceAdmissionOptions>().Bind(configuration.GetSection(FaceAdmissionOptions.Section))
-            .Validate(o => o.Workers is null or >= 0 && o.QueuePerWorker >= 0, $"{FaceAdmissionOptions.Section}:Workers and QueuePerWorker must not be negative.")
+            .Validate(o => o.Workers is null or >= 0 && o.QueuePerWorker >= 0, $"{Casn.Faces.FaceOptions.Section}:Workers and QueuePerWorker must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<FaceVerification>();
         // A silo without face workers does not host the face pool: its checks are placed on silos that do.
-        if (configuration.GetSection(FaceAdmissionOptions.Section).Get<FaceAdmissionOptions>() is { Workers: 0 })
+        if (configuration.GetSection(Casn.Faces.FaceOptions.Section).Get<Casn.Faces.FaceOptions>() is { Workers: 0 })
             services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(FaceVerifierGrain)));
         services.AddOptions<BiometricOptions>().Bind(configuration.GetSection(BiometricOptions.Section));
         services.AddSingleton(sp => BiometricProtector.FromOptions(sp.GetRequiredService<IOptions<BiometricOptions>>().Value));

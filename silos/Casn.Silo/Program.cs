@@ -28,7 +28,8 @@ builder.Services.AddOptions<ClusterSettings>().Bind(builder.Configuration.GetSec
 builder.Services.AddSingleton<SiloDrain>();
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]).AddCheck<SiloDrain>("drain", tags: ["ready"]);
 builder.Services.AddHostedService<FaceModelsCheck>();
-builder.Services.AddOptions<Casn.Silo.Boards.BoardFeedOptions>().Bind(builder.Configuration.GetSection(Casn.Silo.Boards.BoardFeedOptions.Section))
+// Casn:Boards is bound with the grains (AddCasnGrains); the viewer settings are checked here, where they are used.
+builder.Services.AddOptions<Casn.Grains.BoardOptions>()
     .Validate(o => o.MaxViewersPerSilo > 0 && o.ViewerBuffer > 0 && o.RenewEvery > TimeSpan.Zero, "Casn:Boards viewer limits must be positive.")
     .Validate(o => o.FrameAncestors.All(Casn.Silo.Http.Origins.IsOrigin), "Casn:Boards:FrameAncestors must be origins such as https://tv.example.id (scheme and host, no path).")
     .ValidateOnStart();

@@ -10,27 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Casn.Silo.Boards;
 
-/// <summary>Viewer limits per silo (<c>Casn:Boards</c>).</summary>
-public sealed class BoardFeedOptions
-{
-    public const string Section = "Casn:Boards";
-
-    /// <summary>Viewers this silo serves at once; beyond that, 503 with Retry-After.</summary>
-    public int MaxViewersPerSilo { get; set; } = 20_000;
-
-    /// <summary>Snapshots a viewer may fall behind before it is dropped (its browser reconnects and resumes).</summary>
-    public int ViewerBuffer { get; set; } = 8;
-
-    /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
-    public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>
-    /// Origins (e.g. <c>https://tv.example.id</c>) whose pages may frame the public boards, for the press; no
-    /// other page may be framed at all.
-    /// </summary>
-    public string[] FrameAncestors { get; set; } = [];
-}
-
 /// <summary>A snapshot ready to send: serialised once per silo, whatever the number of viewers.</summary>
 public sealed record BoardEvent(long Version, byte[] Bytes)
 {
@@ -48,7 +27,7 @@ public sealed record BoardEvent(long Version, byte[] Bytes)
 public sealed partial class BoardFeed : IBoardObserver, IDisposable
 {
     readonly IGrainFactory _grains;
-    readonly BoardFeedOptions _options;
+    readonly BoardOptions _options;
     readonly ILogger<BoardFeed> _logger;
     readonly ConcurrentDictionary<string, Board> _boards = new(StringComparer.Ordinal);
     readonly Timer _renew;
@@ -57,7 +36,7 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 
     readonly TimeProvider _clock;
 
-    public BoardFeed(IGrainFactory grains, IOptions<BoardFeedOptions> options, TimeProvider clock, ILogger<BoardFeed> logger)
+    public BoardFeed(IGrainFactory grains, IOptions<BoardOptions> options, TimeProvider clock, ILogger<BoardFeed> logger)
     {
         _grains = grains;
         _clock = clock;

@@ -7,12 +7,12 @@ namespace Casn.Silo.Hosting;
 /// Loads the face workers at start-up, so a missing or altered model file stops the silo with the file
 /// named instead of failing the first check-in of the day. A silo with <c>Casn:Faces:Workers=0</c> loads none.
 /// </summary>
-public sealed partial class FaceModelsCheck(IServiceProvider services, IOptions<FaceAdmissionOptions> admission, IOptions<BiometricOptions> biometrics,
+public sealed partial class FaceModelsCheck(IServiceProvider services, IOptions<Casn.Faces.FaceOptions> faceOptions, IOptions<BiometricOptions> biometrics,
     ILogger<FaceModelsCheck> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (admission.Value.WorkersOnThisSilo == 0) LogNoFaceWork(logger);
+        if (faceOptions.Value.WorkersOnThisSilo == 0) LogNoFaceWork(logger);
         else
         {
             var faces = services.GetRequiredService<FaceVerification>();

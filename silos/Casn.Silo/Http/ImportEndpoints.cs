@@ -134,8 +134,7 @@ public static class ImportEndpoints
             record["positionId"]!, accessible, record["kanreg"]!, record["site"]);
     }
 
-    static async Task<IResult> ImportPhotos(HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces,
-        IOptions<FaceAdmissionOptions> admission, LimitSettings limits)
+    static async Task<IResult> ImportPhotos(HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces)
     {
         IAsyncEnumerable<Photo> photos;
         if (MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -149,7 +148,7 @@ public static class ImportEndpoints
         // Twice as many photos in flight as this silo has face workers: while one waits for storage (the sealed photo, the
         // state) another is analysed, and most of the queue stays free for check-ins. A silo without face workers sends
         // its photos to silos that have some: as many as it has cores, then.
-        var workers = 2 * (admission.Value.WorkersOnThisSilo is > 0 and var own ? own : Environment.ProcessorCount);
+        var workers = 2 * (faces.Value.WorkersOnThisSilo is > 0 and var own ? own : Environment.ProcessorCount);
         var results = new ConcurrentBag<ImportLine>();
         try
         {

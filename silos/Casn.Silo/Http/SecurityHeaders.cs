@@ -26,7 +26,7 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        var frameAncestors = app.ApplicationServices.GetRequiredService<IOptions<BoardFeedOptions>>().Value.FrameAncestors;
+        var frameAncestors = app.ApplicationServices.GetRequiredService<IOptions<Casn.Grains.BoardOptions>>().Value.FrameAncestors;
         var boardFraming = frameAncestors.Length == 0 ? "'none'" : string.Join(' ', frameAncestors);
         return app.Use((context, next) =>
         {

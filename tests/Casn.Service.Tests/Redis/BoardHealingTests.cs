@@ -21,7 +21,7 @@ public sealed class BoardHealingTests(RedisClusterFixture fixture)
         var day = await new ExamDay(fixture.Client).Prepare(candidates: 2);
         var token = await day.Start(1);
         // The viewers' side of a silo host, here over the test's cluster client, renewing every second.
-        using var feed = new BoardFeed(fixture.Client, Options.Create(new BoardFeedOptions { RenewEvery = TimeSpan.FromSeconds(1) }),
+        using var feed = new BoardFeed(fixture.Client, Options.Create(new Casn.Grains.BoardOptions { RenewEvery = TimeSpan.FromSeconds(1) }),
             TimeProvider.System, NullLogger<BoardFeed>.Instance);
         using var viewer = await feed.Watch(day.RoomKey);
         Assert.NotNull(viewer);
