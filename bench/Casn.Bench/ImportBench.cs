@@ -83,7 +83,7 @@ public static class ImportBench
         }
     }
 
-    static async Task<(Process Silo, Func<string?, HttpClient> Client, HttpClient Operator)> Start(BenchRedis? redis, BenchAzurite? azurite = null)
+    static async Task<(Process Silo, HttpClient Operator)> Start(BenchRedis? redis, BenchAzurite? azurite = null)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         var port = BenchSilo.FreePort();
@@ -105,7 +105,7 @@ public static class ImportBench
         var exam = DemoItemBank.For(Blueprints.SkdCpns2024);
         (await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}", exam, CasnJson.Options)).EnsureSuccessStatusCode();
         (await operatorClient.PutAsJsonAsync($"/api/exams/{exam.Id}/positions/POS-1", new { agency = "Bench", title = "Bench", openings = 10 })).EnsureSuccessStatusCode();
-        return (silo, client, operatorClient);
+        return (silo, operatorClient);
     }
 
     static async Task Stop(Process silo)
@@ -116,7 +116,7 @@ public static class ImportBench
 
     static async Task<double> Candidates(int count, BenchRedis? redis, BenchAzurite? azurite = null)
     {
-        var (silo, _, operatorClient) = await Start(redis, azurite);
+        var (silo, operatorClient) = await Start(redis, azurite);
         try
         {
             var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
@@ -147,7 +147,7 @@ public static class ImportBench
 
     static async Task<double> Photos(int count, byte[][] images)
     {
-        var (silo, _, operatorClient) = await Start(redis: null);
+        var (silo, operatorClient) = await Start(redis: null);
         try
         {
             var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();

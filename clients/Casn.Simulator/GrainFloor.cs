@@ -24,18 +24,11 @@ public sealed class GrainFloor(IGrainFactory grains, SimulationReport report) : 
 
     public Task RegisterAll(IReadOnlyList<(Seat Seat, byte[] Photo)> candidates, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
-            async (entry, _) =>
+            async (entry, token) =>
             {
                 var candidate = grains.GetGrain<ICandidateGrain>(entry.Seat.ParticipantNo);
                 Imported(entry.Seat, await candidate.Import(TestDay.ProfileOf(entry.Seat)));
-                var enrolled = await candidate.ImportPhoto(entry.Photo);
-                // A busy face pool answers at once: the import waits its turn.
-                for (var attempt = 1; enrolled.Fault?.Code == ErrorCodes.FaceBusy && attempt < 600; attempt++)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20 * attempt, 500)), cancellationToken);
-                    enrolled = await candidate.ImportPhoto(entry.Photo);
-                }
-                Imported(entry.Seat, enrolled);
+                Imported(entry.Seat, await candidate.ImportPhotoInTurn(entry.Photo, token));
             });
 
     static void Imported(Seat seat, Casn.Domain.Imports.ImportLineResult result)

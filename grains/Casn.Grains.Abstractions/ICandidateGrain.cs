@@ -119,3 +119,22 @@ public sealed record RetentionOutcome(
     [property: Id(0)] bool Purged,
     [property: Id(1)] DateOnly? KeepUntil,
     [property: Id(2)] DateTimeOffset? PurgedAt);
+
+/// <summary>Imports as their callers make them (the bulk endpoint, the simulator's grain mode).</summary>
+public static class CandidateImports
+{
+    /// <summary>
+    /// A photo import that waits its turn: <c>face.busy</c> means "later", so the photo is sent again after a growing pause
+    /// (at most half a second), for up to 600 more tries, rather than given up.
+    /// </summary>
+    public static async Task<ImportLineResult> ImportPhotoInTurn(this ICandidateGrain candidate, byte[] photo, CancellationToken cancellationToken)
+    {
+        var outcome = await candidate.ImportPhoto(photo);
+        for (var attempt = 1; outcome.Fault?.Code == ErrorCodes.FaceBusy && attempt <= 600; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20 * attempt, 500)), cancellationToken);
+            outcome = await candidate.ImportPhoto(photo);
+        }
+        return outcome;
+    }
+}

@@ -275,23 +275,27 @@ public sealed partial class CandidateGrain(
     async Task<Result<EnrolmentReceipt>> ICandidateGrain.Enrol(byte[] photo)
     {
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
-        var check = await Enrolment(photo);
+        var check = await Enrolment(photo, System.Security.Cryptography.SHA256.HashData(photo));
         return check.Fault ?? (Result<EnrolmentReceipt>)new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt!.Value, check.Value!.Liveness);
     }
 
     async Task<ImportLineResult> ICandidateGrain.ImportPhoto(byte[] photo)
     {
         if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
-        if (state.State.SealedReference is not null && state.State.PhotoDigest is { } known
-            && known.AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(photo ?? [])))
+        photo ??= [];
+        var digest = System.Security.Cryptography.SHA256.HashData(photo);
+        if (state.State.SealedReference is not null && state.State.PhotoDigest is { } known && known.AsSpan().SequenceEqual(digest))
             return ImportLineResult.Unchanged;
         var first = state.State.SealedReference is null;
-        var check = await Enrolment(photo ?? []);
+        var check = await Enrolment(photo, digest);
         return check.Fault ?? (first ? ImportLineResult.Created : ImportLineResult.Updated);
     }
 
-    /// <summary>Analyses the photo and, when it shows one usable face, stores it (sealed) as the reference with its embedding.</summary>
-    async Task<Result<FaceCheck>> Enrolment(byte[] photo)
+    /// <summary>
+    /// Analyses the photo and, when it shows one usable face, stores it (sealed) as the reference with its embedding and
+    /// its SHA-256 <paramref name="digest"/> (an import sending the same bytes again is then unchanged).
+    /// </summary>
+    async Task<Result<FaceCheck>> Enrolment(byte[] photo, byte[] digest)
     {
         var check = await Analyze(photo);
         if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; send the photo again shortly.");
@@ -299,7 +303,7 @@ public sealed partial class CandidateGrain(
         await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, PhotoContext));
         state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
         state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
-        state.State.PhotoDigest = System.Security.Cryptography.SHA256.HashData(photo);
+        state.State.PhotoDigest = digest;
         state.State.EnrolledAt = clock.GetUtcNow();
         await state.WriteStateAsync();
         if (state.State.LastExamDate is not null) await EnsureRetentionReminder();

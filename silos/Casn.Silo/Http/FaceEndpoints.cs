@@ -78,15 +78,26 @@ public static class FaceEndpoints
     /// <summary>Reads the body up to the image limit; a larger body is refused without reading it all.</summary>
     static async Task<Result<byte[]>> ReadImage(HttpRequest http, int maxBytes)
     {
-        if (http.ContentLength > maxBytes) return new Fault(ErrorCodes.ImageTooLarge, $"Images are limited to {maxBytes} bytes.");
+        var bytes = http.ContentLength > maxBytes ? null : await ReadAtMost(http.Body, maxBytes, http.HttpContext.RequestAborted);
+        return bytes is null ? new Fault(ErrorCodes.ImageTooLarge, $"Images are limited to {maxBytes} bytes.")
+            : bytes.Length == 0 ? new Fault(ErrorCodes.ImageEmpty, "Send the image as the request body.")
+            : bytes;
+    }
+
+    /// <summary>
+    /// An image's bytes from a stream, or null as soon as there are more than <paramref name="maxBytes"/> (reading stops
+    /// there). One image of a request body, of a multipart section or of a zip entry.
+    /// </summary>
+    internal static async Task<byte[]?> ReadAtMost(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await http.Body.ReadAsync(chunk)) > 0)
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
+            if (buffer.Length + read > maxBytes) return null;
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes) return new Fault(ErrorCodes.ImageTooLarge, $"Images are limited to {maxBytes} bytes.");
         }
-        return buffer.Length == 0 ? new Fault(ErrorCodes.ImageEmpty, "Send the image as the request body.") : buffer.ToArray();
+        return buffer.ToArray();
     }
 }

@@ -83,7 +83,7 @@ public static class ImportEndpoints
                         return;
                     }
                     var profile = ProfileOf(record);
-                    var outcome = profile.IsOk ? await Calling(() => grains.GetGrain<ICandidateGrain>(participantNo!).Import(profile.Value!)) : profile.Fault!;
+                    var outcome = profile.IsOk ? await Calling(() => grains.GetGrain<ICandidateGrain>(participantNo!).Import(profile.Value!), refused => refused) : profile.Fault!;
                     results.Add(LineOf(record.Line, participantNo, outcome));
                 });
         }
@@ -164,13 +164,7 @@ public static class ImportEndpoints
                         return;
                     }
                     var candidate = grains.GetGrain<ICandidateGrain>(photo.ParticipantNo!);
-                    var outcome = await Calling(() => candidate.ImportPhoto(photo.Bytes!));
-                    // Busy means: later. The import waits its turn rather than giving up, however long the queue.
-                    for (var attempt = 1; outcome.Fault?.Code == ErrorCodes.FaceBusy && attempt <= 600; attempt++)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(20 * attempt, 500)), cancellationToken);
-                        outcome = await Calling(() => candidate.ImportPhoto(photo.Bytes!));
-                    }
+                    var outcome = await Calling(() => candidate.ImportPhotoInTurn(photo.Bytes!, cancellationToken), refused => refused);
                     results.Add(LineOf(photo.Line, photo.ParticipantNo, outcome));
                 });
         }
@@ -203,7 +197,7 @@ public static class ImportEndpoints
             line++;
             var disposition = section.GetContentDispositionHeader();
             var name = disposition?.FileName.Value is { Length: > 0 } file ? file : disposition?.Name.Value;
-            yield return PhotoOf(line, HeaderUtilities.RemoveQuotes(name).Value, await ReadCapped(section.Body, maxBytes, cancellationToken), maxBytes);
+            yield return PhotoOf(line, HeaderUtilities.RemoveQuotes(name).Value, await FaceEndpoints.ReadAtMost(section.Body, maxBytes, cancellationToken), maxBytes);
         }
     }
 
@@ -220,29 +214,11 @@ public static class ImportEndpoints
         {
             line++;
             await using var content = await entry.OpenAsync(cancellationToken);
-            yield return PhotoOf(line, entry.FullName, await ReadCapped(content, maxBytes, cancellationToken), maxBytes);
+            yield return PhotoOf(line, entry.FullName, await FaceEndpoints.ReadAtMost(content, maxBytes, cancellationToken), maxBytes);
         }
     }
 
-    /// <summary>The stream's bytes, or null when there are more than <paramref name="maxBytes"/> (the rest is read and dropped).</summary>
-    static async Task<byte[]?> ReadCapped(Stream stream, int maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                while (await stream.ReadAsync(chunk, cancellationToken) > 0) { }
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    static async Task<IResult> ImportRosters(HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, LimitSettings limits)
+    static async Task<IResult> ImportRosters(HttpRequest http, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (IsCsv(http) is not { } csv) return UnsupportedType(ImportLines.Csv, ImportLines.Ndjson);
         var results = new List<ImportLine>();
@@ -258,13 +234,13 @@ public static class ImportEndpoints
                 else if (participantNo is null || seat is null || room is null)
                     results.Add(Refused(record.Line, participantNo, Faults.Of(ErrorCodes.ImportLineInvalid, "Each line needs room, participantNo and seat.")));
                 else if (RoomKey.Parse(room) is { IsOk: false } badRoom) results.Add(Refused(record.Line, participantNo, badRoom.Fault!));
-                else if (!user.IsOperatorFor(RoomKey.Parse(room).Value!.Region))
+                else if (RoomKey.Parse(room).Value! is var roomKey && !user.IsOperatorFor(roomKey.Region))
                     results.Add(Refused(record.Line, participantNo, Faults.Of(ErrorCodes.AuthForbidden, $"Room {room} belongs to another Kanreg.")));
                 else if (FirstLineOf(seen, participantNo, record.Line) is { } first)
                     results.Add(Refused(record.Line, participantNo, Faults.Of(ErrorCodes.ImportDuplicateLine, $"Line {first} already seats {participantNo}.")));
                 else
                 {
-                    var key = RoomKey.Parse(room).Value!.ToString();
+                    var key = roomKey.ToString();
                     if (!byRoom.TryGetValue(key, out var lines)) byRoom[key] = lines = [];
                     lines.Add((record.Line, new RosterEntry(participantNo, seat)));
                 }
@@ -280,15 +256,8 @@ public static class ImportEndpoints
             async (room, _) =>
             {
                 var (key, lines) = (room.Key, room.Value);
-                Result<ImportLineResult[]> imported;
-                try
-                {
-                    imported = await grains.GetGrain<IExamRoomGrain>(key).ImportRoster([.. lines.Select(l => l.Entry)]);
-                }
-                catch (Exception error) when (UnavailableFault(error) is { } unavailable)
-                {
-                    imported = unavailable;
-                }
+                var imported = await Calling(() => grains.GetGrain<IExamRoomGrain>(key).ImportRoster([.. lines.Select(l => l.Entry)]),
+                    refused => (Result<ImportLineResult[]>)refused);
                 for (var i = 0; i < lines.Count; i++)
                     seated.Add(LineOf(lines[i].Line, lines[i].Entry.ParticipantNo, imported.IsOk ? imported.Value![i] : imported.Fault!));
             });
@@ -300,8 +269,11 @@ public static class ImportEndpoints
 
     static ImportLine Refused(int line, string? participantNo, Fault fault) => new(line, participantNo, ImportOutcome.Refused, fault.Code, fault.Message);
 
-    /// <summary>A grain call whose failure to reach the cluster or storage refuses its line (worth sending again) instead of the whole import.</summary>
-    static async Task<ImportLineResult> Calling(Func<Task<ImportLineResult>> call)
+    /// <summary>
+    /// A grain call whose failure to reach the cluster or storage refuses its lines (worth sending again) instead of the
+    /// whole import: <paramref name="refused"/> turns that fault into the call's answer.
+    /// </summary>
+    static async Task<T> Calling<T>(Func<Task<T>> call, Func<Fault, T> refused)
     {
         try
         {
@@ -309,7 +281,7 @@ public static class ImportEndpoints
         }
         catch (Exception error) when (UnavailableFault(error) is { } unavailable)
         {
-            return unavailable;
+            return refused(unavailable);
         }
     }
 

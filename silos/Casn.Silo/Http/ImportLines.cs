@@ -68,15 +68,21 @@ public static class ImportLines
         void Append(ReadOnlySpan<char> text)
         {
             if (tooLong) return;
-            if (line.Length + text.Length > MaxLineChars) (tooLong, _) = (true, line.Clear());
-            else line.Append(text);
+            if (line.Length + text.Length <= MaxLineChars) line.Append(text);
+            else
+            {
+                tooLong = true;
+                line.Clear();
+            }
         }
 
+        // The line read so far as a record: null when blank; a too-long line has no text.
         RawLine? Take()
         {
             var text = tooLong ? null : line.ToString().TrimEnd('\r');
-            (tooLong, _) = (false, line.Clear());
-            return text is { Length: 0 } || text is not null && string.IsNullOrWhiteSpace(text) ? null : new RawLine(0, text);
+            tooLong = false;
+            line.Clear();
+            return text is not null && string.IsNullOrWhiteSpace(text) ? null : new RawLine(0, text);
         }
     }
 
