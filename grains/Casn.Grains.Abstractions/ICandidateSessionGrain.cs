@@ -19,10 +19,13 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
     Task<Result<SessionView>> ApproveRelogin(ProctorAction action);
 
     // Workstation calls take WorkstationCredential.Of(token, workstation key); anything else is auth.token_invalid.
+    [SafeToResend]
     Task<Result<WorkstationPaper>> GetPaper(string credential);
 
+    [SafeToResend]
     Task<Result<AnswerAck>> SubmitAnswer(string credential, AnswerSubmission answer);
 
+    [SafeToResend]
     Task<Result<ClockView>> Heartbeat(string credential);
 
     /// <summary>A camera frame from the workstation, when the clock view says a face check is due.</summary>
@@ -30,6 +33,7 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task<Result<FinalResult>> Submit(string credential);
 
+    [SafeToResend]
     Task<Result<FinalResult>> GetResult(string credential);
 
     Task<Result<SessionView>> Suspend(ProctorAction action);
@@ -42,14 +46,23 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
 
     Task<Result<SessionView>> CloseByRoom(ProctorAction action);
 
+    /// <summary>
+    /// Moves this sitting, state and all, to <paramref name="silo"/> (a silo of its Kanreg with fewer sittings) once it
+    /// is idle. Calls that arrive meanwhile wait and follow it. Nothing moves when the silo cannot host it.
+    /// </summary>
+    Task MoveTo(SiloAddress silo);
+
     /// <summary>The sitting with its latest events, for staff. A pure read: it advances no clock and writes nothing.</summary>
+    [SafeToResend]
     Task<SessionView?> GetView();
 
     /// <summary>The sitting's seat line, for a room rebuilding its projection after activation. A pure read.</summary>
     [AlwaysInterleave]
+    [SafeToResend]
     Task<SeatLine?> GetSeatLine();
 
     [AlwaysInterleave]
+    [SafeToResend]
     Task<BoardRow?> GetBoardRow();
 }
 

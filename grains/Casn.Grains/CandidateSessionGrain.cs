@@ -20,7 +20,7 @@ public sealed partial class CandidateSessionGrain(
     ArchiveSigner archiveSigner,
     IOptions<SessionOptions> options,
     TimeProvider clock,
-    ILogger<CandidateSessionGrain> logger) : Grain, ICandidateSessionGrain, IRemindable
+    ILogger<CandidateSessionGrain> logger) : Grain, ICandidateSessionGrain, IRemindable, IGrainMigrationParticipant
 {
     const string ClockReminder = "clock";
     static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
@@ -55,7 +55,9 @@ public sealed partial class CandidateSessionGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (await store.Load(Key) is var (stored, written))
+        var loaded = _handedOver ?? await store.Load(Key);
+        _handedOver = null;
+        if (loaded is var (stored, written))
         {
             var exam = await exams.Find(stored.Setup!.ExamId)
                 ?? throw new InvalidOperationException($"Session {Key} refers to exam {stored.Setup.ExamId}, which is not defined.");
@@ -65,6 +67,49 @@ public sealed partial class CandidateSessionGrain(
             // A result its position has not taken yet (the silo died in between) goes now, not at the next reminder.
             if (ResultToReport()) _reportTimer = Once(_reportTimer, ReportResult, TimeSpan.Zero);
         }
+    }
+
+    /// <summary>
+    /// A silo that leaves on purpose (SIGTERM, a rolling update, <c>deploy/local/scale remove</c>) hands each of its
+    /// sittings to another silo of the Kanreg with its state, instead of leaving the next call to read it back: calls
+    /// that arrive meanwhile wait and are forwarded, so a workstation sees a slower answer, never an error.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _session is not null) this.MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    Task ICandidateSessionGrain.MoveTo(SiloAddress silo)
+    {
+        // Migration reads the request context now: the placement director takes the hint when the silo may host this sitting.
+        RequestContext.Set(Orleans.Runtime.Placement.IPlacementDirector.PlacementHintKey, silo);
+        this.MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    // The sitting as handed over by the activation that migrated here, read once by OnActivateAsync.
+    (SessionState State, SittingWritten Written)? _handedOver;
+
+    const string HandedOverState = "casn.sitting", HandedOverWritten = "casn.sitting.written";
+
+    /// <summary>
+    /// Everything stored is also in memory (every change is stored before it is acknowledged), so the state and what
+    /// of it is written travel together; the new activation's next write names the same stored version.
+    /// </summary>
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context)
+    {
+        if (_session is null) return;
+        context.TryAddValue(HandedOverState, _session.State);
+        context.TryAddValue(HandedOverWritten, _written);
+        CasnMetrics.SittingsHandedOver.Add(1);
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)
+    {
+        if (context.TryGetValue(HandedOverState, out SessionState? state) && state is not null
+            && context.TryGetValue(HandedOverWritten, out SittingWritten? written) && written is not null)
+            _handedOver = (state, written);
     }
 
     async Task<Result<SessionView>> ICandidateSessionGrain.Register(SessionSetup setup)

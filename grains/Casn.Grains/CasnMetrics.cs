@@ -29,7 +29,6 @@ public static class CasnMetrics
     public static readonly Counter<long> StorageFailures =
         Meter.CreateCounter<long>("casn.storage.failures", description: "Grain state writes refused by storage");
 
-    /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
     public static readonly Counter<long> FaceChecks =
         Meter.CreateCounter<long>("casn.faces.checks", description: "Face comparisons, by purpose (check_in, in_exam) and outcome (verified, not_verified, retake, busy)");
 
@@ -48,6 +47,15 @@ public static class CasnMetrics
     public static readonly Counter<long> ArchiveFailures =
         Meter.CreateCounter<long>("casn.archives.failures", description: "Result archives that could not be stored yet (retried by the session's reminder).");
 
+    /// <summary>Grains placed outside their region because no silo of the region was up.</summary>
     public static readonly Counter<long> RegionPlacementFallbacks =
         Meter.CreateCounter<long>("casn.placement.region_fallbacks", description: "Grains placed outside their Kanreg because it had no silo");
+
+    /// <summary>Sittings a leaving or crowded silo handed to another silo with their state (grain migration), instead of a storage read.</summary>
+    public static readonly Counter<long> SittingsHandedOver =
+        Meter.CreateCounter<long>("casn.sittings.handed_over", description: "Sittings migrated to another silo with their state (a drain or a rebalance)");
+
+    /// <summary>Calls resent because their silo left before answering (<see cref="ResendOnSiloLoss"/>).</summary>
+    public static readonly Counter<long> CallsResent =
+        Meter.CreateCounter<long>("casn.calls.resent", description: "Calls safe to repeat, resent because their target silo left before answering");
 }

@@ -92,6 +92,7 @@ public static class GrainServices
             .Validate(o => o.Workers is null or >= 0 && o.QueuePerWorker >= 0, $"{Casn.Faces.FaceOptions.Section}:Workers and QueuePerWorker must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<FaceVerification>();
+        services.AddSingleton<IOutgoingGrainCallFilter, ResendOnSiloLoss>();
         // A silo without face workers does not host the face pool: its checks are placed on silos that do.
         if (configuration.GetSection(Casn.Faces.FaceOptions.Section).Get<Casn.Faces.FaceOptions>() is { Workers: 0 })
             services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(FaceVerifierGrain)));

@@ -41,16 +41,17 @@ public interface ISittingLog
 public sealed class SittingConflictException(string sittingKey, SittingVersion expected, SittingVersion found)
     : Exception($"Sitting {sittingKey} was written by another activation: expected {expected}, found {found}.");
 
-/// <summary>What of a sitting is already stored, so that the next write sends only what is new.</summary>
+/// <summary>What of a sitting is already stored, so that the next write sends only what is new. Travels with a migrating sitting.</summary>
+[GenerateSerializer]
 public sealed class SittingWritten
 {
-    public SittingVersion Version { get; set; } = SittingVersion.None;
-    public int Answers { get; set; }
-    public int Events { get; set; }
-    public string? Link { get; set; }
+    [Id(0)] public SittingVersion Version { get; set; } = SittingVersion.None;
+    [Id(1)] public int Answers { get; set; }
+    [Id(2)] public int Events { get; set; }
+    [Id(3)] public string? Link { get; set; }
 
     /// <summary>The header as last written, without the last contact (see <see cref="SittingLog.Header"/>).</summary>
-    public byte[]? HeaderWithoutContact { get; set; }
+    [Id(4)] public byte[]? HeaderWithoutContact { get; set; }
 }
 
 /// <summary>

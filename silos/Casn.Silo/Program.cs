@@ -24,6 +24,7 @@ builder.Services.ConfigureHttpJsonOptions(o => CasnJson.Configure(o.SerializerOp
 builder.Services.AddCasnOpenApi();
 builder.Services.AddOptions<ClusterSettings>().Bind(builder.Configuration.GetSection(ClusterSettings.Section))
     .Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay <= TimeSpan.FromMinutes(5), $"{ClusterSettings.Section}:DrainDelay must be 0 to 5 minutes.")
+    .Validate(o => o.BalanceEvery >= TimeSpan.Zero && o.BalanceMovesPerRound > 0, $"{ClusterSettings.Section}:BalanceEvery must not be negative and BalanceMovesPerRound must be positive.")
     .ValidateOnStart();
 builder.Services.AddSingleton<SiloDrain>();
 builder.Services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]).AddCheck<SiloDrain>("drain", tags: ["ready"]);

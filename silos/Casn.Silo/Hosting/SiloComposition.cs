@@ -50,6 +50,14 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// How often each silo of a Kanreg compares its sittings with the Kanreg's other silos and hands its excess to the
+    /// emptier ones (0: never), and how many it hands over at most each time: a silo added at 07:30 carries its share soon after.
+    /// </summary>
+    public TimeSpan BalanceEvery { get; set; } = KanregBalance.Default.Every;
+
+    public int BalanceMovesPerRound { get; set; } = KanregBalance.Default.MovesPerRound;
+
     /// <summary>TLS between silos and from grain clients (off by default): see <see cref="ClusterTlsSettings"/>.</summary>
     public ClusterTlsSettings Tls { get; set; } = new();
 
@@ -119,6 +127,7 @@ public static class SiloComposition
         if (settings.Region is { } region && !Casn.Domain.Keys.IsValidToken(region, 32))
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
         AddKanregPlacement(silo, settings.Region, settings.Regions);
+        AddKanregBalancer(silo, new KanregBalance(settings.BalanceEvery, settings.BalanceMovesPerRound));
         if (settings.Tls.Enabled) UseClusterTls(silo, settings.Tls.Load());
         silo.AddActivityPropagation();
         // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
@@ -159,6 +168,13 @@ public static class SiloComposition
                     $"{ClusterSettings.Section}:{setting} {port} is already in use on {address}: another silo or program listens there. Stop it, or give this silo other ports.");
             }
         }
+    }
+
+    /// <summary>Evens out the sittings of this silo's Kanreg across its silos (<see cref="KanregBalancer"/>).</summary>
+    public static void AddKanregBalancer(ISiloBuilder silo, KanregBalance balance)
+    {
+        silo.Services.AddSingleton(balance);
+        silo.Services.AddHostedService<KanregBalancer>();
     }
 
     /// <summary>Publishes this silo's region and places each region's rooms and sessions on its silos.</summary>
