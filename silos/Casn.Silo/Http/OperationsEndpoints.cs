@@ -7,7 +7,12 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Casn.Silo.Http;
 
-public sealed record SiloLine(string Address, string Name, string Status, string? Region, DateTimeOffset StartedAt);
+/// <summary>
+/// A silo of the cluster. <c>State</c>: <c>joining</c>, <c>active</c> or <c>draining</c> (leaving on purpose: its
+/// sittings are moving to the Kanreg's other silos). <c>Sittings</c>: sittings active on it now; <c>Share</c>: its part
+/// of its Kanreg's sittings (0 to 1), for the silos of the Kanreg asked about; null for the others.
+/// </summary>
+public sealed record SiloLine(string Address, string Name, string Status, string? Region, DateTimeOffset StartedAt, string State, int Sittings, double? Share);
 
 public sealed record RoomLine(RoomSummary Room, int InProgress, int Paused, int Finished, int NotStarted, DateTimeOffset? BoardPublishedAt);
 
@@ -29,11 +34,7 @@ public static class OperationsEndpoints
         app.MapGet("/api/operations/{region}", async (string region, IGrainFactory grains, ISiloMetadataCache metadata, TimeProvider clock) =>
         {
             if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
-            var silos = hosts.Select(h => new SiloLine(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(),
-                    metadata.GetSiloMetadata(h.SiloAddress).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey),
-                    h.StartTime))
-                .OrderBy(s => s.Region != region).ThenBy(s => s.Name, StringComparer.Ordinal).ToArray();
+            var silos = await SiloLines(grains, metadata, region);
             var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
             var rooms = await Task.WhenAll(roomKeys.Select(async key =>
             {
@@ -54,6 +55,52 @@ public static class OperationsEndpoints
         }).Allow(Access.KanregOperator).WithTags("Operations")
           .Produces<KanregOverview>().WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
 
+        // (the dashboard session follows)
+        MapDashboardSession(app);
+    }
+
+    /// <summary>The silos that are joining, active or leaving, with their sittings and, for the Kanreg's own, their share of its sittings.</summary>
+    static async Task<SiloLine[]> SiloLines(IGrainFactory grains, ISiloMetadataCache metadata, string region)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = (await management.GetDetailedHosts(onlyActive: false)).Where(h => StateOf(h.Status) is not null).ToArray();
+        // Asked one silo at a time: a silo on its way out may not answer, and must not hide the others.
+        var sittings = await Task.WhenAll(hosts.Select(async h =>
+        {
+            try
+            {
+                var statistics = await management.GetSimpleGrainStatistics([h.SiloAddress]).WaitAsync(TimeSpan.FromSeconds(2));
+                return statistics.Where(s => s.GrainType == SittingType).Sum(s => s.ActivationCount);
+            }
+            catch (Exception exception) when (exception is TimeoutException or OrleansException)
+            {
+                return 0;
+            }
+        }));
+        string? RegionOf(SiloAddress silo) => metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey);
+        var regionTotal = hosts.Select((h, i) => RegionOf(h.SiloAddress) == region ? sittings[i] : 0).Sum();
+        return [.. hosts.Select((h, i) =>
+            {
+                var siloRegion = RegionOf(h.SiloAddress);
+                double? share = siloRegion == region ? (regionTotal == 0 ? 0 : sittings[i] / (double)regionTotal) : null;
+                return new SiloLine(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(), siloRegion, h.StartTime, StateOf(h.Status)!, sittings[i], share);
+            })
+            .OrderBy(s => s.Region != region).ThenBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The sitting grain's type as Orleans' statistics name it.</summary>
+    static readonly string SittingType = $"{typeof(Casn.Grains.CandidateSessionGrain).FullName},{typeof(Casn.Grains.CandidateSessionGrain).Assembly.GetName().Name}";
+
+    static string? StateOf(SiloStatus status) => status switch
+    {
+        SiloStatus.Created or SiloStatus.Joining => "joining",
+        SiloStatus.Active => "active",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "draining",
+        _ => null,
+    };
+
+    static void MapDashboardSession(IEndpointRouteBuilder app)
+    {
         // The Orleans dashboard is a browser page and cannot send a bearer header: the server puts the national
         // operator's token in a cookie that scripts cannot read (HttpOnly), sent only to /dashboard, only
         // from this site (SameSite=Strict), only over HTTPS when the request came over HTTPS, and no longer than the token.

@@ -20,13 +20,16 @@ async function refresh() {
   }
   $("message").hidden = true;
   const t = data.totals;
+  const siloStates = { joining: "bergabung", active: "aktif", draining: "keluar" };
   const faces = Object.entries(t.incidents).filter(([k]) => k.startsWith("face")).map(([k, v]) => `${k.replace("face_check:", "")}: ${v}`).join(", ");
   $("totals").replaceChildren(
     ...[["Ruang dibuka", `${t.roomsOpen}/${t.rooms}`], ["Hadir", `${t.checkedIn}/${t.rostered}`], ["Sedang ujian", t.inProgress],
       ["Dijeda", t.paused], ["Selesai", t.finished]].map(([k, v]) => el("div", null, k, el("b", null, v))),
     el("div", null, "Cek wajah", el("br"), el("span", { className: "muted" }, faces || "—")));
-  $("silos").replaceChildren(...data.silos.map((s) => el("tr", { className: s.region === data.region ? "own" : "" },
-    el("td", null, s.name, " ", el("span", { className: "muted" }, s.address)), el("td", null, s.status), el("td", null, s.region || "semua"),
+  $("silos").replaceChildren(...data.silos.map((s) => el("tr", { className: s.region === data.region ? "own" : "", "data-state": s.state },
+    el("td", null, s.name, " ", el("span", { className: "muted" }, s.address)), el("td", { className: "state" }, siloStates[s.state] || s.state),
+    el("td", null, s.status), el("td", null, s.region || "semua"), el("td", null, s.sittings),
+    el("td", null, s.share === null ? "—" : `${Math.round(s.share * 100)}%`),
     el("td", null, new Date(s.startedAt).toLocaleTimeString("id-ID")))));
   $("rooms").replaceChildren(...data.rooms.map((r) => {
     const faceChecks = Object.entries(r.room.incidentsByKind).filter(([k]) => k.startsWith("face")).map(([k, v]) => `${k.replace("face_check:", "")} ${v}`).join(", ");

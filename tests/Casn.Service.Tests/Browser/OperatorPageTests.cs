@@ -25,6 +25,8 @@ public sealed class OperatorPageTests(BrowserFixture fixture)
         await page.ClickAsync("#setup button:not([type])");
         await Assertions.Expect(page.Locator("#rooms")).ToContainTextAsync(day.RoomKey);
         await Assertions.Expect(page.Locator("#silos")).ToContainTextAsync("Active");
+        // The one silo serves every Kanreg: it is active and holds this Kanreg's one running sitting.
+        await Assertions.Expect(page.Locator("#silos tr[data-state=active]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#message")).ToBeHiddenAsync();
     }
 }

@@ -38,8 +38,20 @@ namespace Casn.Api.Client.Models
 #else
         public string Region { get; set; }
 #endif
+        /// <summary>The share property</summary>
+        public double? Share { get; set; }
+        /// <summary>The sittings property</summary>
+        public int? Sittings { get; set; }
         /// <summary>The startedAt property</summary>
         public DateTimeOffset? StartedAt { get; set; }
+        /// <summary>The state property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? State { get; set; }
+#nullable restore
+#else
+        public string State { get; set; }
+#endif
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -76,7 +88,10 @@ namespace Casn.Api.Client.Models
                 { "address", n => { Address = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "region", n => { Region = n.GetStringValue(); } },
+                { "share", n => { Share = n.GetDoubleValue(); } },
+                { "sittings", n => { Sittings = n.GetIntValue(); } },
                 { "startedAt", n => { StartedAt = n.GetDateTimeOffsetValue(); } },
+                { "state", n => { State = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
             };
         }
@@ -90,7 +105,10 @@ namespace Casn.Api.Client.Models
             writer.WriteStringValue("address", Address);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("region", Region);
+            writer.WriteDoubleValue("share", Share);
+            writer.WriteIntValue("sittings", Sittings);
             writer.WriteDateTimeOffsetValue("startedAt", StartedAt);
+            writer.WriteStringValue("state", State);
             writer.WriteStringValue("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
