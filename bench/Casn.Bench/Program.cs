@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Casn.Bench;
 
-/// <summary><c>bench/run [--quick] [--only face,face-integrity,face-stages,answers,boards,proctor,memory,capacity,ranking,import,import-photos,sim,scaling]</c></summary>
+/// <summary><c>bench/run [--quick] [--only face,face-integrity,face-stages,answers,boards,proctor,memory,capacity,ranking,import,import-photos,sim,scaling,elastic]</c></summary>
 public static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
@@ -15,7 +15,7 @@ public static class BenchProgram
         var options = new BenchOptions(quick);
         var benchmarks = new (string Name, Func<BenchOptions, Figures, Task> Run)[]
         {
-            ("face", Benchmarks.Face), ("face-integrity", FaceIntegrityBench.Run), ("face-stages", FaceStagesBench.Run), ("answers", Benchmarks.Answers), ("boards", BoardBench.Run), ("proctor", ProctorBench.Run), ("memory", Benchmarks.Memory), ("capacity", Benchmarks.Capacity), ("ranking", RankingBench.Run), ("import", ImportBench.Run), ("import-photos", ImportBench.RunPhotos), ("sim", ImportBench.SimulatedDay), ("scaling", ScalingBench.Run),
+            ("face", Benchmarks.Face), ("face-integrity", FaceIntegrityBench.Run), ("face-stages", FaceStagesBench.Run), ("answers", Benchmarks.Answers), ("boards", BoardBench.Run), ("proctor", ProctorBench.Run), ("memory", Benchmarks.Memory), ("capacity", Benchmarks.Capacity), ("ranking", RankingBench.Run), ("import", ImportBench.Run), ("import-photos", ImportBench.RunPhotos), ("sim", ImportBench.SimulatedDay), ("scaling", ScalingBench.Run), ("elastic", ElasticBench.Run),
         };
         var root = Benchmarks.RepoRoot();
         var started = DateTimeOffset.UtcNow;

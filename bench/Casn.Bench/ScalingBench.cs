@@ -40,23 +40,14 @@ public static class ScalingBench
         var key = RandomNumberGenerator.GetBytes(32);
         var archiveKey = Convert.ToBase64String(ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKey());
         var clusterId = "scale-" + Guid.NewGuid().ToString("N")[..8];
+        var biometricKey = RandomNumberGenerator.GetBytes(32);
         var ports = Enumerable.Range(0, siloCount).Select(_ => BenchSilo.FreePort()).ToArray();
         var silos = new List<Process>();
         try
         {
             foreach (var port in ports)
             {
-                silos.Add(BoardBench.StartSilo(port, key, new Dictionary<string, string>
-                {
-                    ["Casn__Orleans__Profile"] = "Redis",
-                    ["Casn__Orleans__ClusterId"] = clusterId,
-                    ["Casn__Redis__ConnectionString"] = redis.ConnectionString,
-                    ["Casn__Storage__BlobConnectionString"] = azurite.ConnectionString,
-                    ["Casn__Archive__SigningKey"] = archiveKey,
-                    ["Casn__PublicBaseUrl"] = $"http://127.0.0.1:{port}",
-                    ["Casn__Biometrics__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                    ["Casn__Sessions__MaxAnswers"] = "1000000",
-                }));
+                silos.Add(BoardBench.StartSilo(port, key, RedisProfile(redis, azurite, clusterId, archiveKey, biometricKey, port)));
                 // One silo at a time: a silo still joining when the next starts slows membership (infra.md).
                 await BoardBench.WaitReady(Client(port, null));
             }
@@ -96,9 +87,22 @@ public static class ScalingBench
         }
     }
 
+    /// <summary>The settings of one silo process of a Redis-profile cluster: membership and state in Redis, blobs in Azurite.</summary>
+    public static Dictionary<string, string> RedisProfile(BenchRedis redis, BenchAzurite azurite, string clusterId, string archiveKey, byte[] biometricKey, int port) => new()
+    {
+        ["Casn__Orleans__Profile"] = "Redis",
+        ["Casn__Orleans__ClusterId"] = clusterId,
+        ["Casn__Redis__ConnectionString"] = redis.ConnectionString,
+        ["Casn__Storage__BlobConnectionString"] = azurite.ConnectionString,
+        ["Casn__Archive__SigningKey"] = archiveKey,
+        ["Casn__PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+        ["Casn__Biometrics__Key"] = Convert.ToBase64String(biometricKey),
+        ["Casn__Sessions__MaxAnswers"] = "1000000",
+    };
+
     static readonly SocketsHttpHandler Handler = new() { MaxConnectionsPerServer = int.MaxValue };
 
-    static HttpClient Client(int port, string? token)
+    public static HttpClient Client(int port, string? token)
     {
         var client = new HttpClient(Handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
