@@ -102,7 +102,7 @@ public sealed partial class CandidateSessionGrain(
         if (_session is null) return;
         context.TryAddValue(HandedOverState, _session.State);
         context.TryAddValue(HandedOverWritten, _written);
-        CasnMetrics.SittingsHandedOver.Add(1);
+        CasnMetrics.CountHandOver("sitting");
     }
 
     void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)

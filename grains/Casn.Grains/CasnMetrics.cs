@@ -51,9 +51,14 @@ public static class CasnMetrics
     public static readonly Counter<long> RegionPlacementFallbacks =
         Meter.CreateCounter<long>("casn.placement.region_fallbacks", description: "Grains placed outside their Kanreg because it had no silo");
 
-    /// <summary>Sittings a leaving or crowded silo handed to another silo with their state (grain migration), instead of a storage read.</summary>
-    public static readonly Counter<long> SittingsHandedOver =
-        Meter.CreateCounter<long>("casn.sittings.handed_over", description: "Sittings migrated to another silo with their state (a drain or a rebalance)");
+    /// <summary>
+    /// Grains a leaving or crowded silo handed to another silo with their state (grain migration), instead of a storage
+    /// read or a rebuild; tagged <c>grain</c>: <c>sitting</c>, <c>room</c> or <c>board</c>.
+    /// </summary>
+    public static readonly Counter<long> HandedOver =
+        Meter.CreateCounter<long>("casn.grains.handed_over", description: "Sittings, rooms and boards migrated to another silo with their state (a drain or a rebalance)");
+
+    public static void CountHandOver(string grain) => HandedOver.Add(1, new KeyValuePair<string, object?>("grain", grain));
 
     /// <summary>Calls resent because their silo left before answering (<see cref="ResendOnSiloLoss"/>).</summary>
     public static readonly Counter<long> CallsResent =

@@ -13,7 +13,7 @@ public sealed class ExamRoomGrain(
     ExamCatalog exams,
     PositionCatalog positions,
     IOptions<RoomOptions> options,
-    TimeProvider clock) : Grain, IExamRoomGrain
+    TimeProvider clock) : Grain, IExamRoomGrain, IGrainMigrationParticipant
 {
     const int MaxWatchSeconds = 20;
 
@@ -36,6 +36,32 @@ public sealed class ExamRoomGrain(
 
     ICandidateSessionGrain SessionOf(string participantNo) =>
         GrainFactory.GetGrain<ICandidateSessionGrain>($"{Key}/{participantNo}");
+
+    /// <summary>
+    /// A silo leaving on purpose hands the room over, its seat projection with it (its stored state moves by itself), so
+    /// the proctor's console carries on from the same version instead of the room asking every sitting again.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && Room.Setup is not null) this.MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    const string HandedOverSeats = "casn.room.seats";
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context)
+    {
+        if (_seatsLoaded is not { IsCompletedSuccessfully: true }) return;
+        context.TryAddValue(HandedOverSeats, _seats.Save());
+        CasnMetrics.CountHandOver("room");
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue(HandedOverSeats, out SeatProjectionState? seats) || seats is null) return;
+        _seats.Restore(seats);
+        _seatsLoaded = Task.CompletedTask;
+    }
 
     async Task<Result<RoomView>> IExamRoomGrain.Setup(RoomSetup setup)
     {

@@ -31,6 +31,28 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
         foreach (var row in room.Value.Rows) _rows[row.ParticipantNo] = row;
     }
 
+    /// <summary>What a room's board moves with: its rows, the lines still held back, and the exam it shows.</summary>
+    [GenerateSerializer, Immutable]
+    public sealed record HandOver(
+        [property: Id(0)] BoardRow[] Rows,
+        [property: Id(1)] DateTimeOffset[] HeldDue,
+        [property: Id(2)] BoardRow[] Held,
+        [property: Id(3)] string ExamId,
+        [property: Id(4)] string ExamTitle,
+        [property: Id(5)] string[] Sections);
+
+    protected override void Dehydrate(IDehydrationContext context) => context.TryAddValue("casn.board.room",
+        new HandOver([.. _rows.Values], [.. _held.Select(h => h.Due)], [.. _held.Select(h => h.Row)], _examId, _examTitle, _sections));
+
+    protected override bool Rehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue("casn.board.room", out HandOver? handOver) || handOver is null) return false;
+        foreach (var row in handOver.Rows) _rows[row.ParticipantNo] = row;
+        for (var i = 0; i < handOver.Held.Length; i++) _held.Enqueue((handOver.HeldDue[i], handOver.Held[i]));
+        (_examId, _examTitle, _sections) = (handOver.ExamId, handOver.ExamTitle, handOver.Sections);
+        return true;
+    }
+
     Task ILiveBoardGrain.Update(BoardRow row, string examId, string examTitle, string[] sections)
     {
         (_examId, _examTitle, _sections) = (examId, examTitle, sections);

@@ -7,7 +7,7 @@ namespace Casn.Grains;
 /// What every board does the same way: one snapshot at a time, published at most once per interval when
 /// something changed, to one observer per silo, with versions that only increase.
 /// </summary>
-public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvider clock, ILogger logger) : Grain, IPublishedBoard
+public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvider clock, ILogger logger) : Grain, IPublishedBoard, IGrainMigrationParticipant
 {
     ObserverManager<IBoardObserver> _observers = null!;
     BoardSnapshot _published = null!;
@@ -32,9 +32,50 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _observers = new ObserverManager<IBoardObserver>(options.Value.SubscriptionLifetime, logger);
+        if (_handedOver is { } published)
+        {
+            // Moved here by a leaving silo: what it showed and held comes with it, and versions carry on from its last.
+            _published = published;
+            if (HoldsBack) Wake();
+            return;
+        }
         await Load();
         _published = Snapshot(0);
     }
+
+    /// <summary>
+    /// A silo leaving on purpose hands the board over with what it holds (including lines held back by the public
+    /// delay, which a fresh load would not know to hold). Viewers' silos subscribe again at their next renewal.
+    /// </summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown) this.MigrateOnIdle();
+        return Task.CompletedTask;
+    }
+
+    BoardSnapshot? _handedOver;
+
+    const string HandedOverSnapshot = "casn.board.published";
+
+    void IGrainMigrationParticipant.OnDehydrate(IDehydrationContext context)
+    {
+        if (_published is null) return;
+        context.TryAddValue(HandedOverSnapshot, _published);
+        Dehydrate(context);
+        CasnMetrics.CountHandOver("board");
+    }
+
+    void IGrainMigrationParticipant.OnRehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue(HandedOverSnapshot, out BoardSnapshot? published) || published is null || !Rehydrate(context)) return;
+        _handedOver = published;
+    }
+
+    /// <summary>Adds what this board holds beyond its last snapshot to a migration.</summary>
+    protected abstract void Dehydrate(IDehydrationContext context);
+
+    /// <summary>Takes back what <see cref="Dehydrate"/> added; false when it is not all there (the board then loads afresh).</summary>
+    protected abstract bool Rehydrate(IRehydrationContext context);
 
     protected void Changed()
     {

@@ -35,6 +35,21 @@ public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvid
                 _parts[room] = summary;
     }
 
+    protected override void Dehydrate(IDehydrationContext context)
+    {
+        context.TryAddValue("casn.board.parts", new Dictionary<string, BoardSummary>(_parts, StringComparer.Ordinal));
+        context.TryAddValue("casn.board.shortlisted", _shortlistedByExam);
+    }
+
+    protected override bool Rehydrate(IRehydrationContext context)
+    {
+        if (!context.TryGetValue("casn.board.parts", out Dictionary<string, BoardSummary>? parts) || parts is null
+            || !context.TryGetValue("casn.board.shortlisted", out Dictionary<string, int>? shortlisted) || shortlisted is null) return false;
+        foreach (var (part, summary) in parts) _parts[part] = summary;
+        _shortlistedByExam = new(shortlisted, StringComparer.Ordinal);
+        return true;
+    }
+
     public Task Report(string part, BoardSummary summary)
     {
         _parts[part] = summary;

@@ -9,6 +9,15 @@ public sealed record SeatChanges(
     [property: Id(1)] SeatLine[] Seats,
     [property: Id(2)] string[] Removed);
 
+/// <summary>A room's seat projection as it stands, moving with its room to another silo (a drain).</summary>
+[GenerateSerializer, Immutable]
+public sealed record SeatProjectionState(
+    [property: Id(0)] SeatLine[] Lines,
+    [property: Id(1)] long[] LineVersions,
+    [property: Id(2)] string[] Removed,
+    [property: Id(3)] long[] RemovedVersions,
+    [property: Id(4)] long Version);
+
 /// <summary>
 /// The proctor's picture of a room: one line per seat, as the sittings last sent them, each with the room's
 /// latest incident about that seat. It lives in the room's memory only: the sittings send their lines when
@@ -57,6 +66,20 @@ public sealed class SeatProjection
     }
 
     public bool Has(string participantNo) => _seats.ContainsKey(participantNo);
+
+    /// <summary>Everything the projection holds, versions included, so consoles asking "since" carry on after a move.</summary>
+    public SeatProjectionState Save() => new(
+        [.. _seats.Values.Select(e => e.Line)], [.. _seats.Values.Select(e => e.Version)], [.. _removed.Keys], [.. _removed.Values], Version);
+
+    /// <summary>Takes over what <see cref="Save"/> gave, in place of whatever this projection held.</summary>
+    public void Restore(SeatProjectionState state)
+    {
+        _seats.Clear();
+        _removed.Clear();
+        for (var i = 0; i < state.Lines.Length; i++) _seats[state.Lines[i].ParticipantNo] = new(state.Lines[i], state.LineVersions[i]);
+        for (var i = 0; i < state.Removed.Length; i++) _removed[state.Removed[i]] = state.RemovedVersions[i];
+        Version = state.Version;
+    }
 
     /// <summary>Every seat, clocks moved on to <paramref name="now"/>, in participant order.</summary>
     public SeatLine[] Seats(DateTimeOffset now) =>

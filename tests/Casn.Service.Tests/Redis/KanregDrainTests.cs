@@ -110,20 +110,29 @@ public sealed class KanregDrainTests(ITestOutputHelper output) : IAsyncLifetime
             }
         });
 
-        // A third of the way in, the regional silo holding the most sittings is drained.
-        await Eventually(() => Task.FromResult(acked.Count >= Candidates * AnswersPerPhase), TimeSpan.FromSeconds(60), "the first answers");
+        // A third of the way in, the regional silo holding the room is drained: its sittings, the room and its projection all move.
         var regional = _cluster.Silos.Where(silo => RegionOf(silo) == ExamDay.Kanreg).ToList();
         var hosted = new List<int>();
         foreach (var silo in regional) hosted.Add(await SittingsOn(grains, silo.SiloAddress));
         Assert.Equal(Candidates, hosted.Sum());
-        var leaving = regional[hosted[0] >= hosted[1] ? 0 : 1];
+        var roomHost = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(day.Room);
+        var leaving = regional.Single(s => s.SiloAddress.Equals(roomHost));
         var staying = regional.Single(s => s != leaving);
-        var onLeaving = hosted.Max();
+        var onLeaving = hosted[regional.IndexOf(leaving)];
         Assert.True(onLeaving >= 20, $"only {onLeaving} sittings on the silo to be drained");
+        var boardOnLeaving = (await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grains.GetGrain<ILiveBoardGrain>(day.RoomKey)))?.Equals(leaving.SiloAddress) == true ? 1 : 0;
+        var handedOverBefore = (Sittings: handedOver.Value, Rooms: handedOver.Of("room"), Boards: handedOver.Of("board"));
+        var roomVersion = Ok(await day.Room.GetView()).Version;
         var drainStarted = clock.ElapsedMilliseconds;
         await _cluster.StopSiloAsync(leaving);
         var drainMs = clock.ElapsedMilliseconds - drainStarted;
         Assert.Equal(Candidates, await SittingsOn(grains, staying.SiloAddress));
+        Assert.True(handedOver.Value - handedOverBefore.Sittings >= onLeaving, $"{handedOver.Value - handedOverBefore.Sittings} sittings handed over in the drain, {onLeaving} were on the silo");
+        Assert.Equal(1, handedOver.Of("room") - handedOverBefore.Rooms);
+        // The room's board if it was there, and any site or Kanreg board the silo held.
+        Assert.True(handedOver.Of("board") - handedOverBefore.Boards >= boardOnLeaving, "the room's board was on the leaving silo and did not move with its rows");
+        Assert.True(Ok(await day.Room.GetView()).Version >= roomVersion, "the room's projection went back: a console asking since its version would miss changes");
+        Assert.Equal(Candidates, (await grains.GetGrain<ILiveBoardGrain>(day.RoomKey).GetSnapshot()).Rows.Length);
 
         // Two thirds in, a new silo joins the Kanreg.
         await Eventually(() => Task.FromResult(acked.Count >= Candidates * 2 * AnswersPerPhase), TimeSpan.FromSeconds(60), "the answers after the drain");
@@ -159,7 +168,7 @@ public sealed class KanregDrainTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(Candidates, closed.Attendance.Finished);
         Assert.All(closed.Seats, seat => Assert.Equal(3 * AnswersPerPhase, seat.Answered));
 
-        output.WriteLine($"{Candidates} sittings; drained a silo holding {onLeaving} in {drainMs} ms ({handedOver.Value} handed over with their state); " +
+        output.WriteLine($"{Candidates} sittings; drained a silo holding {onLeaving} sittings, the room and {boardOnLeaving} of its board in {drainMs} ms ({handedOver.Value} sittings in all, drain and balancing, {handedOver.Of("room")} room, {handedOver.Of("board")} boards handed over with their state); " +
             $"added a silo, carrying {share:P0} of the sittings {shareAfterMs} ms after it started; {acked.Count} answers acknowledged, 0 lost, {errors.Count} errors; longest gap between two acks of one workstation {maxGapMs} ms");
     }
 
@@ -181,23 +190,29 @@ public sealed class KanregDrainTests(ITestOutputHelper output) : IAsyncLifetime
         return statistics.Where(s => s.GrainType.Contains(nameof(CandidateSessionGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
     }
 
-    /// <summary>Counts casn.sittings.handed_over across the in-process silos while the test runs.</summary>
+    /// <summary>Counts casn.grains.handed_over across the in-process silos while the test runs, by kind of grain.</summary>
     sealed class HandOverCount : IDisposable
     {
         readonly MeterListener _listener = new();
-        long _value;
+        readonly ConcurrentDictionary<string, long> _byGrain = new();
 
         public HandOverCount()
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument == CasnMetrics.SittingsHandedOver) listener.EnableMeasurementEvents(instrument);
+                if (instrument == CasnMetrics.HandedOver) listener.EnableMeasurementEvents(instrument);
             };
-            _listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => Interlocked.Add(ref _value, measurement));
+            _listener.SetMeasurementEventCallback<long>((_, measurement, tags, _) =>
+            {
+                foreach (var tag in tags)
+                    if (tag.Key == "grain") _byGrain.AddOrUpdate((string)tag.Value!, measurement, (_, sum) => sum + measurement);
+            });
             _listener.Start();
         }
 
-        public long Value => Interlocked.Read(ref _value);
+        public long Of(string grain) => _byGrain.GetValueOrDefault(grain);
+
+        public long Value => Of("sitting");
 
         public void Dispose() => _listener.Dispose();
     }
