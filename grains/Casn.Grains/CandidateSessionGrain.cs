@@ -76,7 +76,7 @@ public sealed partial class CandidateSessionGrain(
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _session is not null) this.MigrateOnIdle();
+        if (_session is not null) this.MigrateIfSiloLeaves(reason);
         return Task.CompletedTask;
     }
 
@@ -452,7 +452,10 @@ public sealed partial class CandidateSessionGrain(
             CasnMetrics.StorageFailures.Add(1);
             LogWriteFailed(logger, exception, Key);
             DeactivateOnIdle();
-            throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.");
+            throw new StorageUnavailableException($"Storing session {Key} failed; nothing was acknowledged. Retry the same request.")
+            {
+                StaleActivation = exception is SittingConflictException,
+            };
         }
         ScheduleWakeUp();
         // The room's public board follows every stored change (it coalesces before publishing).

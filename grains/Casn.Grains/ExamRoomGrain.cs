@@ -43,7 +43,7 @@ public sealed class ExamRoomGrain(
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && Room.Setup is not null) this.MigrateOnIdle();
+        if (Room.Setup is not null) this.MigrateIfSiloLeaves(reason);
         return Task.CompletedTask;
     }
 

@@ -49,7 +49,7 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown) this.MigrateOnIdle();
+        this.MigrateIfSiloLeaves(reason);
         return Task.CompletedTask;
     }
 
