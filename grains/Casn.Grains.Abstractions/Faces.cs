@@ -22,7 +22,8 @@ public sealed record FaceCheck(
 /// <summary>Runs the face pipeline. A stateless-worker pool: every silo answers with its own workers.</summary>
 public interface IFaceVerifierGrain : IGrainWithIntegerKey
 {
-    Task<FaceCheck> Analyze(byte[] image);
+    /// <summary>The image is not copied on a call inside a silo (<c>[Immutable]</c>): callers never change it afterwards.</summary>
+    Task<FaceCheck> Analyze([Immutable] byte[] image);
 }
 
 [GenerateSerializer, Immutable]

@@ -29,7 +29,7 @@ public interface ICandidateSessionGrain : IGrainWithStringKey
     Task<Result<ClockView>> Heartbeat(string credential);
 
     /// <summary>A camera frame from the workstation, when the clock view says a face check is due.</summary>
-    Task<Result<ClockView>> SubmitFaceFrame(string credential, byte[] frame);
+    Task<Result<ClockView>> SubmitFaceFrame(string credential, [Immutable] byte[] frame);
 
     Task<Result<FinalResult>> Submit(string credential);
 
