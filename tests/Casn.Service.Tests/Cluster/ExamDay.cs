@@ -78,6 +78,21 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
         return await Login(n, pin);
     }
 
+    /// <summary>
+    /// Checks candidates 1..<paramref name="candidates"/> in, opens the room and logs each in from its own workstation;
+    /// returns their credentials by candidate number (index 0 unused).
+    /// </summary>
+    public async Task<string[]> StartAll(int candidates)
+    {
+        var pins = new string[candidates + 1];
+        for (var n = 1; n <= candidates; n++) pins[n] = await CheckIn(n);
+        await Open();
+        var tokens = new string[candidates + 1];
+        await Parallel.ForEachAsync(Enumerable.Range(1, candidates), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (n, _) =>
+            tokens[n] = await Login(n, pins[n]));
+        return tokens;
+    }
+
     public static string WorkstationKey(int n) => $"test-workstation-key-{n:D4}";
 
     /// <summary>Logs candidate n in from workstation n; returns the credential that session calls take.</summary>

@@ -67,12 +67,7 @@ public sealed class KanregDrainTests(ITestOutputHelper output) : IAsyncLifetime
         var front = _cluster.Silos.Single(silo => RegionOf(silo) is null);
         var grains = front.ServiceProvider.GetRequiredService<IGrainFactory>();
         var day = await new ExamDay(grains).Prepare(candidates: Candidates);
-        var pins = new string[Candidates + 1];
-        for (var n = 1; n <= Candidates; n++) pins[n] = await day.CheckIn(n);
-        await day.Open();
-        var tokens = new string[Candidates + 1];
-        await Parallel.ForEachAsync(Enumerable.Range(1, Candidates), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (n, _) =>
-            tokens[n] = await day.Login(n, pins[n]));
+        var tokens = await day.StartAll(Candidates);
 
         var acked = new ConcurrentBag<Acked>();
         var errors = new ConcurrentBag<string>();

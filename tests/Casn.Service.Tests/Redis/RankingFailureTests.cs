@@ -21,12 +21,7 @@ public sealed class RankingFailureTests(RedisClusterFixture fixture, ITestOutput
         await day.Prepare(candidates: Candidates);
         var ranking = fixture.Client.GetGrain<IPositionRankingGrain>(PositionKey.Of(day.Exam.Id, day.PositionId));
         Ok(await ranking.Define(new Position(day.PositionId, "Kementerian Contoh", "Analis", 10)));
-        var pins = new string[Candidates + 1];
-        for (var n = 1; n <= Candidates; n++) pins[n] = await day.CheckIn(n);
-        await day.Open();
-        var tokens = new string[Candidates + 1];
-        await Parallel.ForEachAsync(Enumerable.Range(1, Candidates), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (n, _) =>
-            tokens[n] = await day.Login(n, pins[n]));
+        var tokens = await day.StartAll(Candidates);
 
         // Every candidate submits (resent until acknowledged); the ranking's silo is killed when about a fifth have reported.
         var submitted = new ConcurrentDictionary<int, bool>();

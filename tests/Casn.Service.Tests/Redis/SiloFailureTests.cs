@@ -24,12 +24,7 @@ public sealed class SiloFailureTests(RedisClusterFixture fixture, ITestOutputHel
     public async Task Every_acknowledged_answer_survives_killing_the_silo_that_held_it()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: Candidates);
-        var pins = new string[Candidates + 1];
-        for (var n = 1; n <= Candidates; n++) pins[n] = await day.CheckIn(n);
-        await day.Open();
-        var tokens = new string[Candidates + 1];
-        await Parallel.ForEachAsync(Enumerable.Range(1, Candidates), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (n, _) =>
-            tokens[n] = await day.Login(n, pins[n]));
+        var tokens = await day.StartAll(Candidates);
 
         var acked = new ConcurrentBag<Acked>();
         await AnswerAll(day, tokens, from: 1, count: AnswersBeforeKill, acked, firstAckAfter: null);
