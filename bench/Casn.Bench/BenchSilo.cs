@@ -36,20 +36,16 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             ["Casn:Sessions:FaceCheckEvery"] = "00:00:00",
             ["Casn:Storage:Directory"] = Path.Combine(Path.GetTempPath(), "casn-bench-" + Guid.NewGuid().ToString("N")[..8]),
+            ["Casn:Orleans:Region"] = "KANREG-B",
+            ["Casn:Orleans:Profile"] = redis is null ? Casn.Silo.Hosting.SiloComposition.EmbeddedProfile : Casn.Silo.Hosting.SiloComposition.RedisProfile,
+            ["Casn:Redis:ConnectionString"] = redis,
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "casn-bench", clusterId: "bench-" + Guid.NewGuid().ToString("N")[..8]);
-            // The service's own composition: Kanreg placement, and Redis state as the Redis profile has it.
-            if (redis is null)
-            {
-                Casn.Silo.Hosting.SiloComposition.UseMemoryState(silo);
-                silo.UseInMemoryReminderService();
-            }
-            else Casn.Silo.Hosting.SiloComposition.UseRedisState(silo, ConfigurationOptions.Parse(redis));
-            Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, "KANREG-B");
-            silo.Services.AddCasnGrains(builder.Configuration);
+            // The service's own composition (state for the profile, Kanreg placement, grains), under localhost clustering.
+            Casn.Silo.Hosting.SiloComposition.AddCasnSilo(silo, builder.Configuration);
         });
         var host = builder.Build();
         await host.StartAsync();

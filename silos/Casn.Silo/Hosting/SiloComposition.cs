@@ -80,9 +80,13 @@ public static class SiloComposition
     public const string EmbeddedProfile = "Embedded";
     public const string RedisProfile = "Redis";
 
+    /// <summary>
+    /// The silo host's composition: how this silo finds the cluster (the profile's clustering, ports, TLS, and the
+    /// production profile's required keys), then everything else a Casn silo is (<see cref="AddCasnSilo"/>).
+    /// </summary>
     public static void Configure(ISiloBuilder silo, IConfiguration configuration)
     {
-        var settings = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var settings = SettingsFrom(configuration);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
@@ -93,8 +97,6 @@ public static class SiloComposition
             case EmbeddedProfile:
                 EnsurePortsFree(IPAddress.Loopback, settings);
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
-                UseMemoryState(silo);
-                silo.UseInMemoryReminderService();
                 break;
             case RedisProfile:
                 if (!IPAddress.TryParse(settings.AdvertisedAddress, out var address))
@@ -118,7 +120,32 @@ public static class SiloComposition
                     o.ProbeTimeout = settings.ProbeTimeout;
                     o.NumMissedProbesLimit = 3;
                 });
-                UseRedisState(silo, redis);
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"{ClusterSettings.Section}:Profile is '{settings.Profile}'; use '{EmbeddedProfile}' or '{RedisProfile}'.");
+        }
+        if (settings.Tls.Enabled) UseClusterTls(silo, settings.Tls.Load());
+        silo.AddCasnSilo(configuration);
+    }
+
+    /// <summary>
+    /// Everything a Casn silo is, whatever finds its cluster: state and reminders for <c>Casn:Orleans:Profile</c>
+    /// (memory, or Redis at <c>Casn:Redis:ConnectionString</c>), its Kanreg's placement and balancer, the grains and
+    /// their options, traces and the dashboard. The host calls it after its clustering (<see cref="Configure"/>); tests
+    /// and the bench call it under a test cluster or localhost clustering, with their settings in the configuration.
+    /// </summary>
+    public static ISiloBuilder AddCasnSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = SettingsFrom(configuration);
+        switch (settings.Profile)
+        {
+            case EmbeddedProfile:
+                UseMemoryState(silo);
+                silo.UseInMemoryReminderService();
+                break;
+            case RedisProfile:
+                UseRedisState(silo, RedisOptionsFrom(configuration));
                 break;
             default:
                 throw new InvalidOperationException(
@@ -128,12 +155,15 @@ public static class SiloComposition
             throw new InvalidOperationException($"{ClusterSettings.Section}:Region '{region}' must be 1-32 letters, digits or '-'.");
         AddKanregPlacement(silo, settings.Region, settings.Regions);
         AddKanregBalancer(silo, new KanregBalance(settings.BalanceEvery, settings.BalanceMovesPerRound));
-        if (settings.Tls.Enabled) UseClusterTls(silo, settings.Tls.Load());
         silo.AddActivityPropagation();
-        // The dashboard's pages are served by the host under /dashboard, for operators only (Program.cs).
+        // The dashboard's pages are served by the host under /dashboard, national operators only (HttpComposition).
         silo.AddDashboard();
         silo.Services.AddCasnGrains(configuration);
+        return silo;
     }
+
+    static ClusterSettings SettingsFrom(IConfiguration configuration) =>
+        configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
 
     /// <summary>
     /// Mutual TLS on the silo port and the gateway: a silo or client must present the cluster certificate, and a silo
@@ -171,14 +201,14 @@ public static class SiloComposition
     }
 
     /// <summary>Evens out the sittings of this silo's Kanreg across its silos (<see cref="KanregBalancer"/>).</summary>
-    public static void AddKanregBalancer(ISiloBuilder silo, KanregBalance balance)
+    static void AddKanregBalancer(ISiloBuilder silo, KanregBalance balance)
     {
         silo.Services.AddSingleton(balance);
         silo.Services.AddHostedService<KanregBalancer>();
     }
 
     /// <summary>Publishes this silo's region and places each region's rooms and sessions on its silos.</summary>
-    public static void AddKanregPlacement(ISiloBuilder silo, string? region, IEnumerable<string>? knownRegions = null)
+    static void AddKanregPlacement(ISiloBuilder silo, string? region, IEnumerable<string>? knownRegions = null)
     {
         silo.UseSiloMetadata(region is null ? [] : new Dictionary<string, string> { [KanregPlacementDirector.MetadataKey] = region });
         silo.Services.AddSingleton(new SiloRegion(region, (knownRegions ?? []).ToHashSet(StringComparer.Ordinal)));
@@ -190,7 +220,7 @@ public static class SiloComposition
     /// of storage grains (10 by default), each write a copy of the whole state: with 64 workstations answering,
     /// writes queued behind those 10 and the ack p99 reached 0.6-1.5 s (docs/benchmarks.md). 64 spread them out.
     /// </summary>
-    public static void UseMemoryState(ISiloBuilder silo) => silo.AddMemoryGrainStorageAsDefault(o => o.NumStorageGrains = MemoryStorageGrains);
+    static void UseMemoryState(ISiloBuilder silo) => silo.AddMemoryGrainStorageAsDefault(o => o.NumStorageGrains = MemoryStorageGrains);
 
     public const int MemoryStorageGrains = 64;
 
@@ -215,7 +245,7 @@ public static class SiloComposition
     /// Redis for sittings' logs, grain state and reminders. Everything is written to a server whose append-only file
     /// fsyncs every write, so an acknowledged answer is on disk.
     /// </summary>
-    public static void UseRedisState(ISiloBuilder silo, ConfigurationOptions redis)
+    static void UseRedisState(ISiloBuilder silo, ConfigurationOptions redis)
     {
         silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis.Clone());
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());

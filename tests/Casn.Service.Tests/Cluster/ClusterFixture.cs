@@ -1,4 +1,5 @@
 using Casn.Grains;
+using Casn.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
@@ -42,19 +43,16 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["Casn:Faces:QueuePerWorker"] = "2",
                 ["Casn:Storage:Directory"] = StorageDirectory,
             });
-            host.Services.AddCasnGrains(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, region: null);
+            silo.AddCasnSilo(silo.Configuration);
             // Every grain call, by target and method: tests count what one request costs.
             silo.AddIncomingGrainCallFilter(context =>
             {
                 GrainCalls.Enqueue($"{context.TargetId.Key} {context.InterfaceMethod?.Name}");
                 return context.Invoke();
             });
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -36,15 +36,13 @@ public sealed class FacePoolClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder((short)Silos.Length);
         builder.ConfigureSiloHost((options, host) =>
         {
-            host.Configuration["Casn:Faces:Workers"] = Silos[IndexOf(options.SiloName)].Workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            host.Services.AddCasnGrains(host.Configuration);
+            var (region, workers) = Silos[IndexOf(options.SiloName)];
+            host.Configuration["Casn:Faces:Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            host.Configuration["Casn:Orleans:Region"] = region;
+            host.Configuration["Casn:Orleans:Regions:0"] = "KANREG-A";
+            host.Configuration["Casn:Orleans:Regions:1"] = "KANREG-B";
         });
-        builder.ConfigureSilo((options, silo) =>
-        {
-            SiloComposition.AddKanregPlacement(silo, Silos[IndexOf(options.SiloName)].Region, ["KANREG-A", "KANREG-B"]);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.UseInMemoryReminderService();
-        });
+        builder.ConfigureSilo((_, silo) => silo.AddCasnSilo(silo.Configuration));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

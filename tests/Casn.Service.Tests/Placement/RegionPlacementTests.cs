@@ -25,13 +25,12 @@ public sealed class RegionalClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
-        builder.ConfigureSiloHost((_, host) => host.Services.AddCasnGrains(host.Configuration));
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSiloHost((_, host) =>
         {
-            SiloComposition.AddKanregPlacement(silo, Regions[Interlocked.Increment(ref _started) - 1], KnownRegions);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.UseInMemoryReminderService();
+            host.Configuration["Casn:Orleans:Region"] = Regions[Interlocked.Increment(ref _started) - 1];
+            for (var i = 0; i < KnownRegions.Length; i++) host.Configuration[$"Casn:Orleans:Regions:{i}"] = KnownRegions[i];
         });
+        builder.ConfigureSilo((_, silo) => silo.AddCasnSilo(silo.Configuration));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

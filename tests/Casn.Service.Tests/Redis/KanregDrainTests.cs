@@ -8,10 +8,8 @@ using Casn.Service.Tests.Cluster;
 using Casn.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.TestingHost;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 using static Casn.Service.Tests.Cluster.ExamDay;
 
@@ -35,20 +33,20 @@ public sealed class KanregDrainTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        var redis = ConfigurationOptions.Parse(_redis.ConnectionString);
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Casn:Sessions:HeartbeatTimeout"] = "00:01:00" });
-            host.Services.AddCasnGrains(host.Configuration);
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Casn:Sessions:HeartbeatTimeout"] = "00:01:00",
+                ["Casn:Orleans:Profile"] = SiloComposition.RedisProfile,
+                ["Casn:Redis:ConnectionString"] = _redis.ConnectionString,
+                // The first silo is the front; every other, including the one added later, serves the test's Kanreg.
+                ["Casn:Orleans:Region"] = Interlocked.Increment(ref _started) == 1 ? null : ExamDay.Kanreg,
+                ["Casn:Orleans:BalanceEvery"] = "00:00:01",
+            });
         });
-        builder.ConfigureSilo((_, silo) =>
-        {
-            // The first silo is the front; every other, including the one added later, serves the test's Kanreg.
-            SiloComposition.AddKanregPlacement(silo, Interlocked.Increment(ref _started) == 1 ? null : ExamDay.Kanreg);
-            SiloComposition.UseRedisState(silo, redis);
-            SiloComposition.AddKanregBalancer(silo, new KanregBalance(TimeSpan.FromSeconds(1), 100));
-        });
+        builder.ConfigureSilo((_, silo) => silo.AddCasnSilo(silo.Configuration));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

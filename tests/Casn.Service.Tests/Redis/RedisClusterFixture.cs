@@ -3,7 +3,6 @@ using Casn.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
-using StackExchange.Redis;
 
 namespace Casn.Service.Tests.Redis;
 
@@ -31,17 +30,19 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Redis = await RedisServer.StartAsync();
-        var redis = ConfigurationOptions.Parse(Redis.ConnectionString);
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Casn:Sessions:HeartbeatTimeout"] = "00:01:00" });
-            host.Services.AddCasnGrains(host.Configuration);
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Casn:Sessions:HeartbeatTimeout"] = "00:01:00",
+                ["Casn:Orleans:Profile"] = SiloComposition.RedisProfile,
+                ["Casn:Redis:ConnectionString"] = Redis.ConnectionString,
+            });
         });
         builder.ConfigureSilo((_, silo) =>
         {
-            Casn.Silo.Hosting.SiloComposition.AddKanregPlacement(silo, region: null);
-            SiloComposition.UseRedisState(silo, redis);
+            silo.AddCasnSilo(silo.Configuration);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 o.ProbeTimeout = TimeSpan.FromSeconds(1);
