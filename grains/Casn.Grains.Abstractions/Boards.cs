@@ -21,8 +21,8 @@ public static class BoardStatuses
     public const string InProgress = "in_progress";
     public const string Paused = "paused";
     public const string Finished = "finished";
-    public const string Passed = "passed";
-    public const string Failed = "failed";
+    public const string Passed = Casn.Domain.Scoring.PassingRules.PassedWord;
+    public const string Failed = Casn.Domain.Scoring.PassingRules.FailedWord;
 
     /// <summary>Never checked in before the room closed.</summary>
     public const string Absent = "absent";

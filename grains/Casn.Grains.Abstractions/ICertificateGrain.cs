@@ -36,5 +36,5 @@ public sealed record Certificate(
 {
     /// <summary>How a result reads on a receipt: passed or failed the exam's passing rules, or ranked where it has none.</summary>
     public static string OutcomeOf(Casn.Domain.Scoring.PassOutcome? pass, FinishReason reason) =>
-        reason == FinishReason.Absent ? "absent" : pass is null ? "ranked" : pass.Passed ? "passed" : "failed";
+        reason == FinishReason.Absent ? "absent" : pass is null ? "ranked" : Casn.Domain.Scoring.PassingRules.Word(pass);
 }

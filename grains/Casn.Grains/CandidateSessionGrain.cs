@@ -311,7 +311,7 @@ public sealed partial class CandidateSessionGrain(
             SessionStatus.InProgress => BoardStatuses.InProgress,
             SessionStatus.Suspended => BoardStatuses.Paused,
             _ when state.FinishReason == FinishReason.Absent => BoardStatuses.Absent,
-            _ => state.Result?.Pass is { } pass ? (pass.Passed ? BoardStatuses.Passed : BoardStatuses.Failed) : BoardStatuses.Finished,
+            _ => state.Result?.Pass is { } pass ? Casn.Domain.Scoring.PassingRules.Word(pass) : BoardStatuses.Finished,
         };
         return new BoardRow(state.Setup!.ParticipantNo, state.Setup.Name, [.. sheet.Sections.Select(s => s.Score)], sheet.Total, status,
             session.AnsweredCount, state.Answers.Count + state.Events.Count);

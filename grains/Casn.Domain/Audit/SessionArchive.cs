@@ -33,7 +33,8 @@ public sealed record SessionArchive(
     public static string Statement(string sessionKey, FinalResult result, string certificateCode)
     {
         var scores = string.Join(";", result.Scores.Sections.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Section}={s.Score}")));
-        var pass = result.Pass is null ? "none" : result.Pass.Passed ? "passed" : "failed";
+        // "none" where the exam has no passing rules: part of the v1 statement, so it stays as it is.
+        var pass = result.Pass is null ? "none" : Casn.Domain.Scoring.PassingRules.Word(result.Pass);
         return string.Create(CultureInfo.InvariantCulture,
             $"casn-archive-v1\n{sessionKey}\n{result.ExamId}\n{result.ParticipantNo}\n{result.Reason}\n{result.FinishedAt.UtcDateTime:O}\n{scores};total={result.Scores.Total}\n{pass}\n{result.AuditHead}\n{certificateCode}");
     }

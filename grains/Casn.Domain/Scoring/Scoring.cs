@@ -45,6 +45,14 @@ public sealed record PassOutcome([property: Id(0)] bool Passed, [property: Id(1)
 
 public static class PassingRules
 {
+    public const string PassedWord = "passed", FailedWord = "failed";
+
+    /// <summary>
+    /// The one way a pass or a fail is written: on receipts and certificates, on boards, and in the signed archive.
+    /// (The pages put it in words for people: one Indonesian phrase for each.)
+    /// </summary>
+    public static string Word(PassOutcome pass) => pass.Passed ? PassedWord : FailedWord;
+
     /// <summary>Null when the exam has no passing rules (ranking only).</summary>
     public static PassOutcome? Evaluate(ExamBlueprint blueprint, string category, ScoreSheet sheet)
     {

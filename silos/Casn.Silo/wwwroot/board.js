@@ -6,11 +6,11 @@ const texts = {
   id: { title: "Papan Skor", rank: "No.", participant: "No. Peserta", name: "Nama", total: "Total", status: "Status",
         updated: (s) => `Diperbarui ${s} detik lalu`, waiting: "Menunggu data…", down: "Koneksi ke server terputus — mencoba lagi. Skor di bawah mungkin tidak terbaru.",
         stale: (s) => `Data terakhir ${s} detik lalu`, switchTo: "English", notFound: "Ruang ujian tidak ditemukan.",
-        statuses: { not_started: "Belum mulai", in_progress: "Sedang ujian", paused: "Dijeda", finished: "Selesai", passed: "Memenuhi ambang batas", failed: "Belum memenuhi", absent: "Tidak hadir" } },
+        statuses: { not_started: "Belum mulai", in_progress: "Sedang ujian", paused: "Dijeda", finished: "Selesai", passed: "Memenuhi ambang batas", failed: "Tidak memenuhi ambang batas", absent: "Tidak hadir" } },
   en: { title: "Scoreboard", rank: "#", participant: "Participant", name: "Name", total: "Total", status: "Status",
         updated: (s) => `Updated ${s} s ago`, waiting: "Waiting for data…", down: "Connection to the server lost — retrying. Scores below may be out of date.",
         stale: (s) => `Last data ${s} s ago`, switchTo: "Bahasa Indonesia", notFound: "Exam room not found.",
-        statuses: { not_started: "Not started", in_progress: "In progress", paused: "Paused", finished: "Finished", passed: "Passed threshold", failed: "Below threshold", absent: "Absent" } },
+        statuses: { not_started: "Not started", in_progress: "In progress", paused: "Paused", finished: "Finished", passed: "Met the threshold", failed: "Below the threshold", absent: "Absent" } },
 };
 let language = localStorage.getItem("casn.board.language") || "id";
 let previous = new Map();

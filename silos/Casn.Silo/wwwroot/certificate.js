@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const outcomes = { passed: "Memenuhi nilai ambang batas", failed: "Tidak memenuhi nilai ambang batas", ranked: "Peringkat (tanpa ambang batas)", absent: "Tidak hadir" };
+const outcomes = { passed: "Memenuhi ambang batas", failed: "Tidak memenuhi ambang batas", ranked: "Peringkat (tanpa ambang batas)", absent: "Tidak hadir" };
 
 async function show(code) {
   $("message").hidden = true;

@@ -10,7 +10,7 @@ const texts = {
         updated: (s) => `Diperbarui ${s} detik lalu`, waiting: "Menunggu data…", stale: (s) => `Data terakhir ${s} detik lalu`,
         down: "Koneksi ke server terputus — mencoba lagi. Angka di bawah mungkin tidak terbaru.", switchTo: "English" },
   en: { title: "Summary board", national: "National", candidates: "Candidates", inProgress: "In progress", paused: "Paused", finished: "Finished",
-        passed: "Passed threshold", mean: "Mean total", distribution: "Distribution of totals", part: "Part",
+        passed: "Met the threshold", mean: "Mean total", distribution: "Distribution of totals", part: "Part",
         exams: "Per exam", exam: "Exam", shortlisted: "Shortlisted for SKB",
         updated: (s) => `Updated ${s} s ago`, waiting: "Waiting for data…", stale: (s) => `Last data ${s} s ago`,
         down: "Connection to the server lost — retrying. Figures below may be out of date.", switchTo: "Bahasa Indonesia" },
