@@ -35,8 +35,9 @@ public abstract class PublishingBoard(IOptions<BoardOptions> options, TimeProvid
         if (_handedOver is { } published)
         {
             // Moved here by a leaving silo: what it showed and held comes with it, and versions carry on from its last.
+            // Changes that came after its last publication (within the interval) are published from here.
             _published = published;
-            if (HoldsBack) Wake();
+            Changed();
             return;
         }
         await Load();
