@@ -60,7 +60,16 @@ public static class BoardBench
         };
     }
 
-    public sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences);
+    public sealed record Room(string Key, string[] Participants, HttpClient[] Workstations, Paper[] Papers, long[] Sequences)
+    {
+        /// <summary>Workstation <paramref name="n"/> answers its next item, under its next sequence number, as a workstation does.</summary>
+        public Task<HttpResponseMessage> AnswerNext(int n)
+        {
+            var seq = ++Sequences[n];
+            var item = Papers[n].Items[(int)(seq % 110)].Item.Id;
+            return Workstations[n].PutAsJsonAsync($"/api/sessions/{Key}/{Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
+        }
+    }
 
     /// <summary>The Release build of the silo in a process of its own, with the bench's signing key and limits fit for a bench.</summary>
     public static Process StartSilo(int port, byte[] key, IReadOnlyDictionary<string, string> settings)
@@ -209,14 +218,9 @@ public static class BoardBench
         await Task.Delay(1000);
         var before = Volatile.Read(ref events);
         var burst = Stopwatch.StartNew();
-        await Task.WhenAll(room.Workstations.Select(async (workstation, n) =>
+        await Task.WhenAll(room.Workstations.Select(async (_, n) =>
         {
-            while (burst.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                var seq = ++room.Sequences[n];
-                var item = room.Papers[n].Items[(int)(seq % 110)].Item.Id;
-                await workstation.PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
-            }
+            while (burst.Elapsed < TimeSpan.FromSeconds(3)) await room.AnswerNext(n);
         }));
         var rate = (Volatile.Read(ref events) - before) / burst.Elapsed.TotalSeconds;
         await stop.CancelAsync();

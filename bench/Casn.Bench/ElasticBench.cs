@@ -60,15 +60,13 @@ public static class ElasticBench
             var acks = Enumerable.Range(0, Workstations).Select(_ => new List<long>()).ToArray();
             var errors = new ConcurrentBag<string>();
             using var stop = new CancellationTokenSource();
-            var answering = Task.WhenAll(room.Workstations.Select(async (workstation, n) =>
+            var answering = Task.WhenAll(room.Workstations.Select(async (_, n) =>
             {
                 while (!stop.IsCancellationRequested)
                 {
-                    var seq = ++room.Sequences[n];
-                    var item = room.Papers[n].Items[(int)(seq % 110)].Item.Id;
                     try
                     {
-                        using var response = await workstation.PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
+                        using var response = await room.AnswerNext(n);
                         if (response.IsSuccessStatusCode) lock (acks[n]) acks[n].Add(clock.ElapsedMilliseconds);
                         else errors.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                     }

@@ -58,14 +58,12 @@ public static class ScalingBench
             var latencies = new Latencies();
             var warm = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
             var deadline = warm + (long)(options.Step.TotalSeconds * Stopwatch.Frequency);
-            await Task.WhenAll(room.Workstations.Select(async (workstation, n) =>
+            await Task.WhenAll(room.Workstations.Select(async (_, n) =>
             {
                 while (Stopwatch.GetTimestamp() < deadline)
                 {
-                    var seq = ++room.Sequences[n];
                     var start = Stopwatch.GetTimestamp();
-                    var item = room.Papers[n].Items[(int)(seq % 110)].Item.Id;
-                    var response = await workstation.PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item}", new { sequence = seq, choice = (int)(seq % 4) });
+                    using var response = await room.AnswerNext(n);
                     if (response.IsSuccessStatusCode && start > warm)
                     {
                         Interlocked.Increment(ref acked);

@@ -46,14 +46,18 @@ public sealed record KanregBalance(TimeSpan Every, int MovesPerRound)
 public sealed partial class KanregBalancer(
     ILocalSiloDetails localSilo,
     IClusterMembershipService membership,
-    ISiloMetadataCache metadata,
+    SiloRegions regions,
     SiloRegion region,
     IGrainFactory grains,
     KanregBalance balance,
     ILogger<KanregBalancer> logger) : BackgroundService
 {
     /// <summary>The sitting grain's type as Orleans' statistics name it.</summary>
-    static readonly string SittingType = $"{typeof(CandidateSessionGrain).FullName},{typeof(CandidateSessionGrain).Assembly.GetName().Name}";
+    public static readonly string SittingType = $"{typeof(CandidateSessionGrain).FullName},{typeof(CandidateSessionGrain).Assembly.GetName().Name}";
+
+    /// <summary>The sittings active on <paramref name="silo"/>, from Orleans' grain statistics.</summary>
+    public static int SittingsOn(SiloAddress silo, IEnumerable<SimpleGrainStatistic> statistics) =>
+        statistics.Where(s => s.SiloAddress.Equals(silo) && s.GrainType == SittingType).Sum(s => s.ActivationCount);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -79,14 +83,13 @@ public sealed partial class KanregBalancer(
         var snapshot = membership.CurrentSnapshot;
         if (snapshot.GetSiloStatus(localSilo.SiloAddress) != SiloStatus.Active) return 0;
         var peers = snapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && RegionOf(m.SiloAddress) == region.Name)
+            .Where(m => m.Status == SiloStatus.Active && regions.Of(m.SiloAddress) == region.Name)
             .Select(m => m.SiloAddress).ToArray();
         if (peers.Length < 2) return 0;
 
         var management = grains.GetGrain<IManagementGrain>(0);
         var statistics = await management.GetSimpleGrainStatistics(peers);
-        var sittings = peers.ToDictionary(silo => silo,
-            silo => statistics.Where(s => s.SiloAddress.Equals(silo) && s.GrainType == SittingType).Sum(s => s.ActivationCount));
+        var sittings = peers.ToDictionary(silo => silo, silo => SittingsOn(silo, statistics));
         var plan = balance.Plan(localSilo.SiloAddress, sittings);
         if (plan.Count == 0) return 0;
 
@@ -99,10 +102,6 @@ public sealed partial class KanregBalancer(
         await Task.WhenAll(moves);
         return moves.Count;
     }
-
-    string? RegionOf(SiloAddress silo) => silo.Equals(localSilo.SiloAddress)
-        ? region.Name
-        : metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Handed {Count} sittings of {Region} to its emptier silos")]
     static partial void LogMoved(ILogger logger, int count, string region);

@@ -13,8 +13,7 @@ namespace Casn.Silo.Hosting;
 /// is never refused for lack of a regional server, and the fallback is logged and counted.
 /// </summary>
 public sealed partial class KanregPlacementDirector(
-    ISiloMetadataCache metadata,
-    ILocalSiloDetails localSilo,
+    SiloRegions regions,
     SiloRegion ownRegion,
     ILogger<KanregPlacementDirector> logger) : IPlacementFilterDirector
 {
@@ -26,7 +25,7 @@ public sealed partial class KanregPlacementDirector(
     {
         if (Casn.Domain.Keys.RegionOf(target.GrainIdentity.Key.ToString() ?? "") is not { } region) return silos;
         var candidates = silos as IReadOnlyCollection<SiloAddress> ?? [.. silos];
-        var inRegion = candidates.Where(silo => string.Equals(RegionOf(silo), region, StringComparison.Ordinal)).ToList();
+        var inRegion = candidates.Where(silo => string.Equals(regions.Of(silo), region, StringComparison.Ordinal)).ToList();
         if (inRegion.Count > 0) return inRegion;
 
         // Only known names become labels and warnings: invented regions must not multiply series or log lines.
@@ -39,11 +38,6 @@ public sealed partial class KanregPlacementDirector(
         }
         return candidates;
     }
-
-    /// <summary>This silo's own region is read from its settings: its metadata may not have reached its cache while it joins.</summary>
-    string? RegionOf(SiloAddress silo) => silo.Equals(localSilo.SiloAddress)
-        ? ownRegion.Name
-        : metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(MetadataKey);
 
     /// <summary>The label of a region not in <c>Casn:Orleans:Regions</c>.</summary>
     public const string OtherRegion = "other";
@@ -60,3 +54,14 @@ public sealed partial class KanregPlacementDirector(
 /// Kanregs (<c>Casn:Orleans:Regions</c>), the only names metrics and warnings use.
 /// </summary>
 public sealed record SiloRegion(string? Name, IReadOnlySet<string> Known);
+
+/// <summary>
+/// The region each silo serves, as this silo knows it: from the silo's metadata, and this silo's own from its settings,
+/// since its metadata may not have reached its cache while it joins. Placement, the balancer and the operator view ask here.
+/// </summary>
+public sealed class SiloRegions(SiloRegion own, ILocalSiloDetails localSilo, ISiloMetadataCache metadata)
+{
+    public string? Of(SiloAddress silo) => silo.Equals(localSilo.SiloAddress)
+        ? own.Name
+        : metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey);
+}

@@ -212,6 +212,7 @@ public static class SiloComposition
     {
         silo.UseSiloMetadata(region is null ? [] : new Dictionary<string, string> { [KanregPlacementDirector.MetadataKey] = region });
         silo.Services.AddSingleton(new SiloRegion(region, (knownRegions ?? []).ToHashSet(StringComparer.Ordinal)));
+        silo.Services.AddSingleton<SiloRegions>();
         silo.Services.AddPlacementFilter<KanregPlacementStrategy, KanregPlacementDirector>(ServiceLifetime.Singleton);
     }
 

@@ -31,10 +31,10 @@ public static class OperationsEndpoints
 {
     public static void MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/operations/{region}", async (string region, IGrainFactory grains, ISiloMetadataCache metadata, TimeProvider clock) =>
+        app.MapGet("/api/operations/{region}", async (string region, IGrainFactory grains, SiloRegions regions, TimeProvider clock) =>
         {
             if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
-            var silos = await SiloLines(grains, metadata, region);
+            var silos = await SiloLines(grains, regions, region);
             var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
             var rooms = await Task.WhenAll(roomKeys.Select(async key =>
             {
@@ -60,7 +60,7 @@ public static class OperationsEndpoints
     }
 
     /// <summary>The silos that are joining, active or leaving, with their sittings and, for the Kanreg's own, their share of its sittings.</summary>
-    static async Task<SiloLine[]> SiloLines(IGrainFactory grains, ISiloMetadataCache metadata, string region)
+    static async Task<SiloLine[]> SiloLines(IGrainFactory grains, SiloRegions regions, string region)
     {
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = (await management.GetDetailedHosts(onlyActive: false)).Where(h => StateOf(h.Status) is not null).ToArray();
@@ -70,26 +70,23 @@ public static class OperationsEndpoints
             try
             {
                 var statistics = await management.GetSimpleGrainStatistics([h.SiloAddress]).WaitAsync(TimeSpan.FromSeconds(2));
-                return statistics.Where(s => s.GrainType == SittingType).Sum(s => s.ActivationCount);
+                return KanregBalancer.SittingsOn(h.SiloAddress, statistics);
             }
             catch (Exception exception) when (exception is TimeoutException or OrleansException)
             {
                 return 0;
             }
         }));
-        string? RegionOf(SiloAddress silo) => metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(KanregPlacementDirector.MetadataKey);
-        var regionTotal = hosts.Select((h, i) => RegionOf(h.SiloAddress) == region ? sittings[i] : 0).Sum();
+        var siloRegions = hosts.Select(h => regions.Of(h.SiloAddress)).ToArray();
+        var regionTotal = sittings.Where((_, i) => siloRegions[i] == region).Sum();
         return [.. hosts.Select((h, i) =>
             {
-                var siloRegion = RegionOf(h.SiloAddress);
+                var siloRegion = siloRegions[i];
                 double? share = siloRegion == region ? (regionTotal == 0 ? 0 : sittings[i] / (double)regionTotal) : null;
                 return new SiloLine(h.SiloAddress.ToString(), h.SiloName, h.Status.ToString(), siloRegion, h.StartTime, StateOf(h.Status)!, sittings[i], share);
             })
             .OrderBy(s => s.Region != region).ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
-
-    /// <summary>The sitting grain's type as Orleans' statistics name it.</summary>
-    static readonly string SittingType = $"{typeof(Casn.Grains.CandidateSessionGrain).FullName},{typeof(Casn.Grains.CandidateSessionGrain).Assembly.GetName().Name}";
 
     static string? StateOf(SiloStatus status) => status switch
     {
