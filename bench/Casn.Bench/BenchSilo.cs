@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Casn.Domain;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
 using Casn.Domain.Rooms;
 using Casn.Grains;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
 using Casn.Domain.Papers;
 using Casn.Faces;

@@ -1,4 +1,5 @@
 using Casn.Client;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
 using Casn.Domain.Papers;
 using Casn.Domain.Results;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
 
 namespace Casn.Simulator;
@@ -61,7 +62,7 @@ public sealed class TestDay
     public SimulationReport Report { get; } = new();
 
     /// <summary>The seat's candidate as registered: general category, the day's position, its Kanreg and site.</summary>
-    public static Casn.Grains.Abstractions.CandidateProfile ProfileOf(Seat seat) => new(seat.ParticipantNo, $"Peserta {seat.Number}",
+    public static Casn.Domain.Candidates.CandidateProfile ProfileOf(Seat seat) => new(seat.ParticipantNo, $"Peserta {seat.Number}",
         $"3171{seat.ParticipantNo[^6..]}{seat.Number:D6}", new DateOnly(1998, 1, 1), "general", PositionId, false, seat.Region, seat.Site);
 
     public async Task<SimulationReport> RunAsync(CancellationToken cancellationToken = default)

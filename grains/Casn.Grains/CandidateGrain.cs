@@ -2,41 +2,6 @@ using Casn.Faces;
 
 namespace Casn.Grains;
 
-[GenerateSerializer]
-public sealed class CandidateState
-{
-    [Id(0)] public CandidateProfile? Profile { get; set; }
-
-    /// <summary>The registration photo's embedding, sealed; the photo itself is a sealed blob.</summary>
-    [Id(1)] public byte[]? SealedReference { get; set; }
-
-    [Id(2)] public DateTimeOffset? EnrolledAt { get; set; }
-
-    /// <summary>The last verified check-in capture's embedding, sealed: the reference during the exam.</summary>
-    [Id(3)] public byte[]? SealedCheckInReference { get; set; }
-
-    /// <summary>The latest exam the candidate is seated for; biometric data is kept until the retention period after it.</summary>
-    [Id(4)] public DateOnly? LastExamDate { get; set; }
-
-    /// <summary>When the retention rule last deleted the photo and embeddings.</summary>
-    [Id(5)] public DateTimeOffset? BiometricsPurgedAt { get; set; }
-
-    /// <summary>The one room per exam the candidate is seated in: exam id to room key.</summary>
-    [Id(6)] public Dictionary<string, string> SeatByExam { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Every change of Kanreg or site, newest last (the latest <see cref="CandidateGrain.MovesKept"/>).</summary>
-    [Id(7)] public List<CandidateMove> Moves { get; set; } = [];
-
-    /// <summary>The registration photo's face fingerprint, sealed: a check-in capture that is a copy of the photo matches it.</summary>
-    [Id(8)] public byte[]? SealedReferencePrint { get; set; }
-
-    /// <summary>The retention reminder could not be registered (reminder storage briefly unreachable): try again on the next activation.</summary>
-    [Id(9)] public bool RetentionReminderPending { get; set; }
-
-    /// <summary>SHA-256 of the enrolled photo's bytes: an import that sends the same photo again changes nothing.</summary>
-    [Id(10)] public byte[]? PhotoDigest { get; set; }
-}
-
 public sealed partial class CandidateGrain(
     [PersistentState("candidate")] IPersistentState<CandidateState> state,
     BiometricProtector protector,
@@ -52,29 +17,23 @@ public sealed partial class CandidateGrain(
 
     string ParticipantNo => this.GetPrimaryKeyString();
 
+    /// <summary>The candidate's rules over the grain's state (the state object is the one Orleans persists).</summary>
+    Candidate Rules => field ??= new Candidate(state.State, ParticipantNo);
+
     string ReferenceContext => $"reference:{ParticipantNo}";
 
     /// <summary>Every face check goes through the face pool, on this silo's workers or, where it has none, another's.</summary>
     Task<FaceCheck> Analyze(byte[] image) => GrainFactory.GetGrain<IFaceVerifierGrain>(0).Analyze(image);
 
     async Task<Result<CandidateRecord>> ICandidateGrain.Register(CandidateProfile profile) =>
-        await Registration(profile) is { Fault: { } fault } ? fault : RecordOf()!;
+        await Registration(profile) is { Fault: { } fault } ? fault : Rules.Record!;
 
     Task<ImportLineResult> ICandidateGrain.Import(CandidateProfile profile) => Registration(profile);
 
     /// <summary>Registers or updates the candidate; the same profile again writes nothing (<c>unchanged</c>).</summary>
     async Task<ImportLineResult> Registration(CandidateProfile profile)
     {
-        if (profile.ParticipantNo != ParticipantNo)
-            return Faults.Of(ErrorCodes.CandidateInvalid, "The participant number must match the address.");
-        if (string.IsNullOrWhiteSpace(profile.Name) || profile.Name.Length > 200)
-            return Faults.Of(ErrorCodes.CandidateInvalid, "Name is required (at most 200 characters).");
-        if (profile.NationalId is not { Length: 16 } || !profile.NationalId.All(char.IsAsciiDigit))
-            return Faults.Of(ErrorCodes.CandidateInvalid, "National ID (NIK) must be 16 digits.");
-        if (!Keys.IsValidToken(profile.Category, 32) || !Keys.IsValidToken(profile.PositionId, 64))
-            return Faults.Of(ErrorCodes.CandidateInvalid, "Category and position must be letters, digits or '-'.");
-        if (!Keys.IsValidToken(profile.Kanreg, 32) || profile.Site is not null && !Keys.IsValidToken(profile.Site, 32))
-            return Faults.Of(ErrorCodes.CandidateInvalid, "Kanreg (required) and site must be 1-32 letters, digits or '-': where the candidate chose to sit.");
+        if (Rules.ProfileFault(profile) is { } invalid) return invalid;
         if (await Blocked(profile.NationalId, "registration", null) is { } blocked) return blocked;
         var positionExams = await positions.ExamsOf(profile.PositionId);
         if (positionExams.Length == 0)
@@ -83,19 +42,9 @@ public sealed partial class CandidateGrain(
         if (await CategoryFault(profile.Category, positionExams) is not null
             && await CategoryFault(profile.Category, await positions.ExamsOf(profile.PositionId, fresh: true)) is { } category)
             return category;
-        if (state.State.Profile is { } current && (current.Kanreg != profile.Kanreg || current.Site != profile.Site))
-        {
-            // Where a candidate sits is changed by a recorded move once they hold a seat; before that, a
-            // registration update is itself recorded as one.
-            if (state.State.SeatByExam.Count > 0)
-                return Faults.Of(ErrorCodes.CandidateAlreadySeated, "The candidate holds a seat: a national operator moves them instead (POST /api/candidates/{participantNo}/move).");
-            Record(new CandidateMove(clock.GetUtcNow(), current.Kanreg, current.Site, profile.Kanreg, profile.Site, "registration", "registration updated", []));
-        }
-        if (state.State.Profile == profile) return ImportLineResult.Unchanged;
-        var created = state.State.Profile is null;
-        state.State.Profile = profile;
-        await state.WriteStateAsync();
-        return created ? ImportLineResult.Created : ImportLineResult.Updated;
+        var outcome = Rules.Register(profile, clock.GetUtcNow());
+        if (outcome.Fault is null && outcome != ImportLineResult.Unchanged) await state.WriteStateAsync();
+        return outcome;
     }
 
     /// <summary>
@@ -114,45 +63,22 @@ public sealed partial class CandidateGrain(
         return Faults.Of(ErrorCodes.CategoryUnknown, $"Category '{category}' is not one of the position's exams ({string.Join(", ", known)}).");
     }
 
-    Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(state.State.Profile);
+    Task<CandidateProfile?> ICandidateGrain.GetProfile() => Task.FromResult(Rules.Profile);
 
-    Task<CandidateRecord?> ICandidateGrain.GetRecord() => Task.FromResult(RecordOf());
-
-    CandidateRecord? RecordOf() => state.State.Profile is { } profile
-        ? new CandidateRecord(profile, new Dictionary<string, string>(state.State.SeatByExam, StringComparer.Ordinal), [.. state.State.Moves])
-        : null;
-
-    public const int MovesKept = 50;
-
-    void Record(CandidateMove move)
-    {
-        state.State.Moves.Add(move);
-        if (state.State.Moves.Count > MovesKept) state.State.Moves.RemoveRange(0, state.State.Moves.Count - MovesKept);
-    }
+    Task<CandidateRecord?> ICandidateGrain.GetRecord() => Task.FromResult(Rules.Record);
 
     async Task<Result<CandidateProfile>> ICandidateGrain.SeatFor(string roomKey, string examId)
     {
-        if (state.State.Profile is not { } profile) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
-        var parsed = RoomKey.Parse(roomKey);
-        if (!parsed.IsOk) return parsed.Fault!;
-        var room = parsed.Value!;
-        if (!SitsIn(profile.Kanreg, profile.Site, room))
-        {
-            return room.Region != profile.Kanreg
-                ? Faults.Of(ErrorCodes.CandidateOtherKanreg, $"Candidate '{ParticipantNo}' is registered to sit with another Kanreg; a national operator can move them.")
-                : Faults.Of(ErrorCodes.CandidateOtherSite, $"Candidate '{ParticipantNo}' is registered to sit at another site; a national operator can move them.");
-        }
+        if (Rules.Profile is not { } profile) return Rules.NotRegistered;
+        var room = RoomKey.Parse(roomKey);
+        if (!room.IsOk) return room.Fault!;
+        if (Rules.PlaceFault(room.Value!) is { } elsewhere) return elsewhere;
         if (await Blocked(profile.NationalId, "seat", roomKey) is { } blocked) return blocked;
-        if (state.State.SeatByExam.TryGetValue(examId, out var held) && held != roomKey)
-            return Faults.Of(ErrorCodes.CandidateAlreadySeated, $"Candidate '{ParticipantNo}' already has a seat for exam {examId} in another room.");
-
-        if (held == roomKey) return profile;
-        state.State.SeatByExam[examId] = roomKey;
-        var later = state.State.LastExamDate is null || state.State.LastExamDate < room.Date;
-        if (later) state.State.LastExamDate = room.Date;
+        var seat = Rules.Seat(room.Value!, examId);
+        if (!seat.IsOk) return seat.Fault!;
+        if (!seat.Value!.Changed) return profile;
         await state.WriteStateAsync();
-        // The retention clock starts from the latest exam date: only a later date needs the reminder (again).
-        if (later) await EnsureRetentionReminder();
+        if (seat.Value.RetentionFrom is not null) await EnsureRetentionReminder();
         return profile;
     }
 
@@ -165,31 +91,22 @@ public sealed partial class CandidateGrain(
         return Faults.Of(ErrorCodes.CandidateBlocked, "This national ID is blocked: a stand-in case against it was confirmed. Contact the national office.");
     }
 
-    static bool SitsIn(string kanreg, string? site, RoomKey room) => room.Region == kanreg && (site is null || room.Site == site);
-
     async Task ICandidateGrain.ReleaseSeat(string roomKey, string examId)
     {
-        if (state.State.SeatByExam.TryGetValue(examId, out var held) && held == roomKey && state.State.SeatByExam.Remove(examId))
-            await state.WriteStateAsync();
+        if (Rules.ReleaseSeat(roomKey, examId)) await state.WriteStateAsync();
     }
 
     async Task<Result<CandidateRecord>> ICandidateGrain.Move(CandidateMoveRequest request, string by)
     {
-        if (state.State.Profile is not { } profile) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
-        if (request is null || !Keys.IsValidToken(request.Kanreg, 32) || request.Site is not null && !Keys.IsValidToken(request.Site, 32))
-            return Faults.Of(ErrorCodes.CandidateInvalid, "The move names the Kanreg (and optionally the site): 1-32 letters, digits or '-'.");
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 400 || string.IsNullOrWhiteSpace(by))
-            return Faults.Of(ErrorCodes.ReasonRequired, "A move needs a reason (at most 400 characters).");
-        if (profile.Kanreg == request.Kanreg && profile.Site == request.Site) return RecordOf()!;
+        if (Rules.MoveFault(request, by) is { } invalid) return invalid;
+        if (Rules.StaysPut(request)) return Rules.Record!;
 
         // Seats the new place cannot use are freed in their rooms first; a sitting already under way refuses the
         // move, and one already finished stays on record (it still counts as this exam's sitting).
         var released = new List<string>();
-        foreach (var (examId, roomKey) in state.State.SeatByExam.ToList())
+        foreach (var (examId, roomKey) in Rules.SeatsOutside(request))
         {
-            if (SitsIn(request.Kanreg, request.Site, RoomKey.Parse(roomKey).Value!)) continue;
-            var unseated = await GrainFactory.GetGrain<IExamRoomGrain>(roomKey)
-                .Unseat(ParticipantNo, new ProctorAction(by, $"moved to {request.Kanreg}{(request.Site is null ? "" : "/" + request.Site)}: {request.Reason}"));
+            var unseated = await GrainFactory.GetGrain<IExamRoomGrain>(roomKey).Unseat(ParticipantNo, new ProctorAction(by, Candidate.UnseatReason(request)));
             if (!unseated.IsOk)
             {
                 // Seats freed before the refusal are freed for good: keep the record true to the rooms.
@@ -197,34 +114,26 @@ public sealed partial class CandidateGrain(
                 return unseated.Fault!;
             }
             if (!unseated.Value) continue;
-            state.State.SeatByExam.Remove(examId);
+            Rules.ReleaseSeat(roomKey, examId);
             released.Add(roomKey);
         }
-        Record(new CandidateMove(clock.GetUtcNow(), profile.Kanreg, profile.Site, request.Kanreg, request.Site, by, request.Reason, [.. released]));
-        state.State.Profile = profile with { Kanreg = request.Kanreg, Site = request.Site };
+        Rules.Move(request, by, [.. released], clock.GetUtcNow());
         await state.WriteStateAsync();
-        return RecordOf()!;
+        return Rules.Record!;
     }
-
-    DateOnly? KeepUntil => state.State.LastExamDate?.AddDays(biometrics.Value.RetentionDays);
 
     async Task<RetentionOutcome> ICandidateGrain.ApplyRetention()
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var holdsBiometrics = state.State.SealedReference is not null || state.State.SealedCheckInReference is not null;
-        if (KeepUntil is not { } keepUntil || today <= keepUntil || !holdsBiometrics)
-            return new RetentionOutcome(false, KeepUntil, state.State.BiometricsPurgedAt);
+        var days = biometrics.Value.RetentionDays;
+        var keepUntil = Rules.KeepUntil(days);
+        if (!Rules.RetentionDue(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), days))
+            return new RetentionOutcome(false, keepUntil, state.State.BiometricsPurgedAt);
         await blobs.Biometrics.Delete(PhotoName);
         await foreach (var evidence in blobs.Biometrics.List($"evidence/{ParticipantNo}/")) await blobs.Biometrics.Delete(evidence);
-        state.State.SealedReference = null;
-        state.State.SealedReferencePrint = null;
-        state.State.PhotoDigest = null;
-        state.State.SealedCheckInReference = null;
-        state.State.EnrolledAt = null;
-        state.State.BiometricsPurgedAt = clock.GetUtcNow();
+        Rules.BiometricsPurged(clock.GetUtcNow());
         await state.WriteStateAsync();
         CasnMetrics.BiometricsPurged.Add(1);
-        LogPurged(logger, ParticipantNo, biometrics.Value.RetentionDays, state.State.LastExamDate!.Value);
+        LogPurged(logger, ParticipantNo, days, state.State.LastExamDate!.Value);
         return new RetentionOutcome(true, keepUntil, state.State.BiometricsPurgedAt);
     }
 
@@ -232,7 +141,7 @@ public sealed partial class CandidateGrain(
     {
         var outcome = await ((ICandidateGrain)this).ApplyRetention();
         // Nothing left to delete: the reminder goes until the candidate is seated (or enrolled) again.
-        if (outcome.Purged || state.State.SealedReference is null && state.State.SealedCheckInReference is null)
+        if (outcome.Purged || !Rules.HoldsBiometrics)
         {
             var reminder = await this.GetReminder(reminderName);
             if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -274,18 +183,17 @@ public sealed partial class CandidateGrain(
 
     async Task<Result<EnrolmentReceipt>> ICandidateGrain.Enrol(byte[] photo)
     {
-        if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        if (Rules.Profile is null) return Rules.NotRegistered;
         var check = await Enrolment(photo, System.Security.Cryptography.SHA256.HashData(photo));
         return check.Fault ?? (Result<EnrolmentReceipt>)new EnrolmentReceipt(ParticipantNo, state.State.EnrolledAt!.Value, check.Value!.Liveness);
     }
 
     async Task<ImportLineResult> ICandidateGrain.ImportPhoto(byte[] photo)
     {
-        if (state.State.Profile is null) return Faults.Of(ErrorCodes.CandidateNotFound, $"Candidate '{ParticipantNo}' is not registered.");
+        if (Rules.Profile is null) return Rules.NotRegistered;
         photo ??= [];
         var digest = System.Security.Cryptography.SHA256.HashData(photo);
-        if (state.State.SealedReference is not null && state.State.PhotoDigest is { } known && known.AsSpan().SequenceEqual(digest))
-            return ImportLineResult.Unchanged;
+        if (Rules.IsEnrolledPhoto(digest)) return ImportLineResult.Unchanged;
         var first = state.State.SealedReference is null;
         var check = await Enrolment(photo, digest);
         return check.Fault ?? (first ? ImportLineResult.Created : ImportLineResult.Updated);
@@ -301,10 +209,8 @@ public sealed partial class CandidateGrain(
         if (check.Problem == FaceCheck.Busy) return Faults.Of(ErrorCodes.FaceBusy, "The face checkers are busy; send the photo again shortly.");
         if (!check.IsUsable) return Faults.Of(check.Problem ?? FaceCodes.NoFace, "The registration photo must show one whole face, clearly.");
         await blobs.Biometrics.Put(PhotoName, protector.Seal(photo, PhotoContext));
-        state.State.SealedReference = protector.SealEmbedding(check.Embedding!, ReferenceContext);
-        state.State.SealedReferencePrint = check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null;
-        state.State.PhotoDigest = digest;
-        state.State.EnrolledAt = clock.GetUtcNow();
+        Rules.Enrolled(protector.SealEmbedding(check.Embedding!, ReferenceContext),
+            check.Fingerprint is { } print ? protector.SealEmbedding(print, PrintContext) : null, digest, clock.GetUtcNow());
         await state.WriteStateAsync();
         if (state.State.LastExamDate is not null) await EnsureRetentionReminder();
         return check;

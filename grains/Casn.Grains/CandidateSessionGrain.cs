@@ -298,24 +298,7 @@ public sealed partial class CandidateSessionGrain(
 
     Task<SeatLine?> ICandidateSessionGrain.GetSeatLine() => Task.FromResult(_session is null ? null : NewLine());
 
-    Task<BoardRow?> ICandidateSessionGrain.GetBoardRow() => Task.FromResult(_session is null ? null : BoardRowOf(_session));
-
-    /// <summary>The sitting's public line: scores so far and a neutral status, nothing else.</summary>
-    static BoardRow BoardRowOf(CandidateSession session)
-    {
-        var state = session.State;
-        var sheet = state.Result?.Scores ?? session.RunningScore();
-        var status = state.Status switch
-        {
-            SessionStatus.Registered or SessionStatus.CheckedIn => BoardStatuses.NotStarted,
-            SessionStatus.InProgress => BoardStatuses.InProgress,
-            SessionStatus.Suspended => BoardStatuses.Paused,
-            _ when state.FinishReason == FinishReason.Absent => BoardStatuses.Absent,
-            _ => state.Result?.Pass is { } pass ? Casn.Domain.Scoring.PassingRules.Word(pass) : BoardStatuses.Finished,
-        };
-        return new BoardRow(state.Setup!.ParticipantNo, state.Setup.Name, [.. sheet.Sections.Select(s => s.Score)], sheet.Total, status,
-            session.AnsweredCount, state.Answers.Count + state.Events.Count);
-    }
+    Task<BoardRow?> ICandidateSessionGrain.GetBoardRow() => Task.FromResult(_session is null ? null : BoardRow.Of(_session));
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -460,7 +443,7 @@ public sealed partial class CandidateSessionGrain(
         ScheduleWakeUp();
         // The room's public board follows every stored change (it coalesces before publishing).
         var blueprint = _session!.Exam.Blueprint;
-        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRowOf(_session), _session.Exam.Id, blueprint.Title, blueprint.SectionCodes);
+        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRow.Of(_session), _session.Exam.Id, blueprint.Title, blueprint.SectionCodes);
         PublishLine();
         if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }

@@ -1,4 +1,6 @@
 global using Casn.Domain;
+global using Casn.Domain.Boards;
+global using Casn.Domain.Candidates;
 global using Casn.Domain.Exams;
 global using Casn.Domain.Imports;
 global using Casn.Domain.Rooms;

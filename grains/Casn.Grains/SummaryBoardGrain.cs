@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Orleans.Utilities;
-
 namespace Casn.Grains;
 
 /// <summary>
@@ -11,75 +8,50 @@ namespace Casn.Grains;
 public sealed class SummaryBoardGrain(IOptions<BoardOptions> options, TimeProvider clock, ILogger<SummaryBoardGrain> logger)
     : PublishingBoard(options, clock, logger), ISummaryBoardGrain
 {
-    readonly SortedDictionary<string, BoardSummary> _parts = new(StringComparer.Ordinal);
-    Dictionary<string, int> _shortlistedByExam = new(StringComparer.Ordinal);
-
-    string Key => this.GetPrimaryKeyString();
-
     /// <summary>Parsed once: the board's scope. Only the board directory's keys reach here (a made-up one is answered 404 before).</summary>
-    SummaryBoardKey Board => _board ??= SummaryBoardKey.Parse(Key) ?? throw new InvalidOperationException($"'{Key}' is not a summary board's key.");
-
-    SummaryBoardKey? _board;
+    SummaryBoard Board => field ??= new(SummaryBoardKey.Parse(this.GetPrimaryKeyString())
+        ?? throw new InvalidOperationException($"'{this.GetPrimaryKeyString()}' is not a summary board's key."));
 
     protected override async Task Load()
     {
-        if (Board.IsNational)
+        var key = Board.Key;
+        if (key.IsNational)
         {
             // Shortlists come from the position directory, which keeps them: a restarted national board shows them at once.
-            _shortlistedByExam = await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ShortlistedByExam();
+            Board.ReportShortlisted(await GrainFactory.GetGrain<IPositionDirectoryGrain>(IPositionDirectoryGrain.National).ShortlistedByExam());
             return;
         }
-        foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(Board.Region!).GetRooms())
-            if (RoomKey.Parse(room) is { IsOk: true } key && Board.Covers(key.Value!)
+        foreach (var room in await GrainFactory.GetGrain<IKanregGrain>(key.Region!).GetRooms())
+            if (RoomKey.Parse(room) is { IsOk: true } roomKey && key.Covers(roomKey.Value!)
                 && (await GrainFactory.GetGrain<ILiveBoardGrain>(room).GetSnapshot()).Summary is { } summary)
-                _parts[room] = summary;
+                Board.Report(room, summary);
     }
 
-    protected override void Dehydrate(IDehydrationContext context)
-    {
-        context.TryAddValue("casn.board.parts", new Dictionary<string, BoardSummary>(_parts, StringComparer.Ordinal));
-        context.TryAddValue("casn.board.shortlisted", _shortlistedByExam);
-    }
+    protected override void Dehydrate(IDehydrationContext context) => context.TryAddValue("casn.board.summary", Board.Save());
 
     protected override bool Rehydrate(IRehydrationContext context)
     {
-        if (!context.TryGetValue("casn.board.parts", out Dictionary<string, BoardSummary>? parts) || parts is null
-            || !context.TryGetValue("casn.board.shortlisted", out Dictionary<string, int>? shortlisted) || shortlisted is null) return false;
-        foreach (var (part, summary) in parts) _parts[part] = summary;
-        _shortlistedByExam = new(shortlisted, StringComparer.Ordinal);
+        if (!context.TryGetValue("casn.board.summary", out SummaryBoard.Saved? saved) || saved is null) return false;
+        Board.Restore(saved);
         return true;
     }
 
     public Task Report(string part, BoardSummary summary)
     {
-        _parts[part] = summary;
+        Board.Report(part, summary);
         Changed();
         return Task.CompletedTask;
     }
 
     public Task ReportShortlisted(Dictionary<string, int> byExam)
     {
-        if (!Board.IsNational) return Task.CompletedTask;
-        _shortlistedByExam = byExam;
-        Changed();
+        if (Board.ReportShortlisted(byExam)) Changed();
         return Task.CompletedTask;
     }
 
-    protected override BoardSnapshot Build(long version, DateTimeOffset at)
-    {
-        var summary = BoardSummary.Sum(_parts.Values);
-        if (Board.IsNational)
-        {
-            // The shortlists join the exams' counts; an exam with a shortlist but no sittings on a board yet still shows.
-            summary = summary with
-            {
-                Exams = ExamCounts.Merge([.. summary.Exams ?? [], .. _shortlistedByExam.Select(e => new ExamCounts(e.Key, "", 0, 0, e.Value))]),
-            };
-        }
-        return new(Key, version, at, Board.Title, [], [], summary, [.. _parts.Select(p => new BoardPart(p.Key, p.Value))]);
-    }
+    protected override BoardSnapshot Build(long version, DateTimeOffset at) => Board.Snapshot(version, at);
 
-    protected override Task AfterPublish(BoardSnapshot snapshot) => Board.IsKanreg
-        ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(Board.Region!, snapshot.Summary!)
+    protected override Task AfterPublish(BoardSnapshot snapshot) => Board.Key.IsKanreg
+        ? GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).Report(Board.Key.Region!, snapshot.Summary!)
         : Task.CompletedTask;
 }

@@ -1,10 +1,11 @@
-using Casn.Grains;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Casn.Domain.Boards;
 using Casn.Domain.Exams;
+using Casn.Grains;
 using Casn.Grains.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using Casn.Access;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
 using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.OpenApi;
+using Casn.Domain.Candidates;
 using Casn.Grains.Abstractions;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Casn.Silo.Http;

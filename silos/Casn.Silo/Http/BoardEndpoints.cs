@@ -1,5 +1,6 @@
 using System.Globalization;
 using Casn.Domain;
+using Casn.Domain.Boards;
 using Casn.Grains.Abstractions;
 using Casn.Silo.Boards;
 using Microsoft.AspNetCore.Mvc;

@@ -4,6 +4,7 @@ using System.IO.Compression;
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
+using Casn.Domain.Candidates;
 using Casn.Domain.Imports;
 using Casn.Domain.Rooms;
 using Casn.Grains;

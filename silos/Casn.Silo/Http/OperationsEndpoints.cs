@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Casn.Domain;
+using Casn.Domain.Boards;
 using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;
 using Casn.Silo.Hosting;

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using Casn.Access;
 using Casn.Domain;
-using Casn.Domain.Rooms;
+using Casn.Domain.Candidates;
 using Casn.Domain.Exams;
+using Casn.Domain.Rooms;
 using Casn.Grains.Abstractions;
 
 namespace Casn.Silo.Http;

@@ -5,6 +5,7 @@ using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
 
 using Casn.Service.Tests.Support;
+using Casn.Domain.Candidates;
 
 namespace Casn.Service.Tests.Cluster;
 

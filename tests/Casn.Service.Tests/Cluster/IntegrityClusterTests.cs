@@ -1,4 +1,5 @@
 using Casn.Domain;
+using Casn.Domain.Candidates;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
 using static Casn.Service.Tests.Cluster.ExamDay;

@@ -1,8 +1,9 @@
-using Casn.Service.Tests.Support;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Casn.Domain.Boards;
 using Casn.Domain.Scoring;
 using Casn.Grains.Abstractions;
+using Casn.Service.Tests.Support;
 using static Casn.Service.Tests.Cluster.ExamDay;
 
 namespace Casn.Service.Tests.Cluster;

@@ -1,10 +1,11 @@
 using Casn.Domain;
 using Casn.Domain.Audit;
+using Casn.Domain.Boards;
 using Casn.Domain.Results;
 using Casn.Domain.Sessions;
 using Casn.Grains.Abstractions;
-using Microsoft.Extensions.DependencyInjection;
 using Casn.Service.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Casn.Service.Tests.Cluster.ExamDay;
 
 namespace Casn.Service.Tests.Cluster;

@@ -1,3 +1,4 @@
+using Casn.Domain.Candidates;
 using Casn.Grains;
 using Casn.Grains.Abstractions;
 using Casn.Service.Tests.Cluster;

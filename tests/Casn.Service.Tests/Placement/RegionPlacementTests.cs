@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Casn.Domain.Candidates;
 using Casn.Grains;
 using Casn.Grains.Abstractions;
 using Casn.Service.Tests.Cluster;

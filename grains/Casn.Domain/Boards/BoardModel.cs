@@ -1,4 +1,7 @@
-namespace Casn.Grains.Abstractions;
+using Casn.Domain.Scoring;
+using Casn.Domain.Sessions;
+
+namespace Casn.Domain.Boards;
 
 /// <summary>
 /// A candidate's line on a public board. Only what the public may see: participant number, name,
@@ -12,7 +15,17 @@ public sealed record BoardRow(
     [property: Id(3)] int Total,
     [property: Id(4)] string Status,
     [property: Id(5)] int Answered,
-    [property: Id(6)] long Revision);
+    [property: Id(6)] long Revision)
+{
+    /// <summary>A sitting's public line: its scores so far (final once finished) and a neutral status, nothing else.</summary>
+    public static BoardRow Of(CandidateSession session)
+    {
+        var state = session.State;
+        var sheet = state.Result?.Scores ?? session.RunningScore();
+        return new BoardRow(state.Setup!.ParticipantNo, state.Setup.Name, [.. sheet.Sections.Select(s => s.Score)], sheet.Total,
+            BoardStatuses.Of(state), session.AnsweredCount, state.Answers.Count + state.Events.Count);
+    }
+}
 
 /// <summary>Public statuses. A suspended sitting shows as <c>paused</c>: the board does not accuse anyone.</summary>
 public static class BoardStatuses
@@ -21,11 +34,21 @@ public static class BoardStatuses
     public const string InProgress = "in_progress";
     public const string Paused = "paused";
     public const string Finished = "finished";
-    public const string Passed = Casn.Domain.Scoring.PassingRules.PassedWord;
-    public const string Failed = Casn.Domain.Scoring.PassingRules.FailedWord;
+    public const string Passed = PassingRules.PassedWord;
+    public const string Failed = PassingRules.FailedWord;
 
     /// <summary>Never checked in before the room closed.</summary>
     public const string Absent = "absent";
+
+    /// <summary>What the public sees of a sitting's status: a pass or fail only once finished under the exam's rules.</summary>
+    public static string Of(SessionState state) => state.Status switch
+    {
+        SessionStatus.Registered or SessionStatus.CheckedIn => NotStarted,
+        SessionStatus.InProgress => InProgress,
+        SessionStatus.Suspended => Paused,
+        _ when state.FinishReason == FinishReason.Absent => Absent,
+        _ => state.Result?.Pass is { } pass ? PassingRules.Word(pass) : Finished,
+    };
 }
 
 /// <summary>
@@ -113,59 +136,6 @@ public sealed record ExamCounts(
 /// <summary>One part of an aggregate board: a room of a Kanreg, a Kanreg of the nation.</summary>
 [GenerateSerializer, Immutable]
 public sealed record BoardPart([property: Id(0)] string Name, [property: Id(1)] BoardSummary Summary);
-
-/// <summary>What every board offers its viewers' silos: the latest snapshot, and subscriptions.</summary>
-public interface IPublishedBoard : IGrainWithStringKey
-{
-    [AlwaysInterleave]
-    Task<BoardSnapshot> GetSnapshot();
-
-    /// <summary>Subscribes for a while; subscribers renew, so one that vanished with its silo lapses on its own.</summary>
-    Task Subscribe(IBoardObserver observer);
-
-    Task Unsubscribe(IBoardObserver observer);
-}
-
-/// <summary>
-/// A test site's board (key <c>site:{region}/{site}</c>) or a Kanreg's (<c>kanreg:{region}</c>), whose
-/// parts are rooms, or the nation's (<c>national</c>), whose parts are Kanregs: counts and distributions,
-/// coalesced like a room's board.
-/// </summary>
-public interface ISummaryBoardGrain : IPublishedBoard
-{
-    public const string National = SummaryBoardKey.NationalKey;
-
-    public static string KanregKey(string region) => SummaryBoardKey.Kanreg(region).ToString();
-
-    public static string SiteKey(string region, string site) => SummaryBoardKey.OfSite(region, site).ToString();
-
-    [OneWay]
-    Task Report(string part, BoardSummary summary);
-
-    /// <summary>The nation's board only: candidates shortlisted for SKB per exam, summed over its positions (from the position directory).</summary>
-    [OneWay]
-    Task ReportShortlisted(Dictionary<string, int> byExam);
-}
-
-/// <summary>Receives a board's snapshots; one per silo, which serves that silo's viewers.</summary>
-public interface IBoardObserver : IGrainObserver
-{
-    void Published(BoardSnapshot snapshot);
-}
-
-/// <summary>
-/// A room's live board. Key: the room key. Sessions send their score as it changes (one way); the board
-/// coalesces and publishes at most once per publish interval.
-/// </summary>
-public interface ILiveBoardGrain : IPublishedBoard
-{
-    [OneWay]
-    Task Update(BoardRow row, string examId, string examTitle, string[] sections);
-
-    /// <summary>A sitting withdrawn from the room (the candidate moved): its line goes.</summary>
-    [OneWay]
-    Task Remove(string participantNo);
-}
 
 /// <summary>Every sitting's current board line, as the room's sessions hold it.</summary>
 [GenerateSerializer, Immutable]
