@@ -14,7 +14,7 @@ namespace Casn.Service.Tests.Cluster;
 /// an exam, registered candidates, a room with its roster, check-ins, the room opened.
 /// Every call uses fresh keys, so tests sharing the cluster never meet.
 /// </summary>
-public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, DateOnly? date = null)
+public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, DateOnly? date = null, TimeProvider? clock = null)
 {
     readonly string _id = TestIds.Next();
 
@@ -27,7 +27,7 @@ public sealed class ExamDay(IGrainFactory grains, TimeSpan? duration = null, Dat
     /// <summary>When the room starts: an hour from now, or 09:00 UTC on the given date. The room key carries its date.</summary>
     public DateTimeOffset StartsAt { get; private set; } = date is { } day
         ? new DateTimeOffset(day.ToDateTime(new TimeOnly(9, 0)), TimeSpan.Zero)
-        : DateTimeOffset.UtcNow.AddHours(1);
+        : (clock ?? TimeProvider.System).GetUtcNow().AddHours(1);
 
     public string RoomKey => $"{Kanreg}/{Site}/{DateOnly.FromDateTime(StartsAt.UtcDateTime):yyyy-MM-dd}/1/R01";
 

@@ -76,23 +76,6 @@ public sealed class ExamRoomTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task First_check_in_closes_before_the_start_but_a_new_pin_can_be_issued_later()
-    {
-        var day = await new ExamDay(Grains).Prepare(candidates: 2, startsAt: DateTimeOffset.UtcNow.AddMinutes(5).AddSeconds(5));
-        var firstPin = await day.CheckIn(1);
-        // Check-in closes 5 minutes before the start, i.e. 5 s from now.
-        await Task.Delay(TimeSpan.FromSeconds(6));
-        Fails(ErrorCodes.CheckInClosed, await day.Room.CheckIn(new CheckInRequest(day.ParticipantNo(2), "manual", day.Proctor)));
-
-        // Candidate 1's workstation breaks: the proctor issues a new PIN, the old one stops working.
-        var secondPin = await day.CheckIn(1);
-        await day.Open();
-        Fails(ErrorCodes.AuthPinInvalid, await day.Session(1).Login(new LoginRequest(firstPin == secondPin ? "x" : firstPin, "ws-1", ExamDay.WorkstationKey(1)), "10.1.0.1"));
-        await day.Login(1, secondPin);
-        Assert.Contains("pin_reissued", Ok(await day.Room.GetView()).Incidents.Select(i => i.Kind));
-    }
-
-    [Fact]
     public async Task Closing_the_room_submits_every_open_sitting_and_leaves_absentees_absent()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 3);

@@ -54,27 +54,6 @@ public sealed class IntegrityClusterTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_silence_past_the_auto_resume_window_waits_for_the_proctor()
-    {
-        var day = await new ExamDay(Grains).Prepare(candidates: 1);
-        var token = await day.Start(1);
-        var item = day.PaperOf(1).Items[0].Item.Id;
-        var before = Ok(await day.Session(1).Heartbeat(token)).RemainingMs;
-
-        await Task.Delay(ClusterFixture.AutoResumeWithin + TimeSpan.FromSeconds(1));
-        Fails(ErrorCodes.SessionContactLost, await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, item, 0)));
-        Fails(ErrorCodes.SessionContactLost, await day.Session(1).GetPaper(token));
-        Assert.True(Ok(await day.Session(1).Heartbeat(token)).AwaitingProctor);
-        await Eventually(async () => Ok(await day.Room.GetView()).Incidents.Any(i => i.Kind == RoomIncidentKinds.ContactLost),
-            TimeSpan.FromSeconds(5), "the room hears the sitting waits");
-
-        var resumed = Ok(await day.Room.Resume(day.ParticipantNo(1), day.Proctor));
-        Assert.Contains(resumed.Events, e => e.Kind == SessionEventKinds.Resumed && e.Detail.Contains("contact lost for"));
-        Ok(await day.Session(1).SubmitAnswer(token, new AnswerSubmission(1, item, 0)));
-        Assert.InRange(before - Ok(await day.Session(1).Heartbeat(token)).RemainingMs, 0, ClusterFixture.HeartbeatTimeout.TotalMilliseconds + 1000);
-    }
-
-    [Fact]
     public async Task A_candidate_sits_only_with_their_kanreg_and_site_and_once_per_exam()
     {
         var day = await new ExamDay(Grains).Prepare(candidates: 2);
