@@ -79,7 +79,7 @@ public static class ApiDocument
         };
         document.Components.SecuritySchemes[WorkstationKeyScheme] = new OpenApiSecurityScheme
         {
-            Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = WorkstationEndpoints.WorkstationKeyHeader,
+            Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = SessionEndpoints.WorkstationKeyHeader,
             Description = "The workstation's own secret key (16-128 letters, digits, '-' or '_'), the one it logged in with.",
         };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();

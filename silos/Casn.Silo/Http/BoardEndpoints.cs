@@ -18,63 +18,84 @@ public static class BoardEndpoints
 
     public static void MapBoardEndpoints(this IEndpointRouteBuilder app)
     {
-        var boards = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards").AllowPublic();
-
-        boards.MapGet("", async ([AsParameters] RoomRoute route, IGrainFactory grains, BoardDirectory directory) =>
-        {
-            var key = route.Key;
-            if (!key.IsOk) return Problems.Of(key.Fault!);
-            if (!await directory.RoomExists(key.Value!)) return NoRoom();
-            var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
-            return snapshot.Sections.Length == 0 ? NoRoom() : Results.Ok(snapshot);
-        }).Produces<BoardSnapshot>().WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
-
-        boards.MapGet("/events", async ([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
-                HttpContext http, BoardFeed feed, BoardDirectory directory, CancellationToken aborted) =>
-            route.Key is not { IsOk: true } key ? Problems.Of(route.Key.Fault!)
-            : !await directory.RoomExists(key.Value!) ? NoRoom()
-            : await Stream(key.Value!.ToString(), lastEventId, http, feed, aborted))
+        var rooms = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards").AllowPublic();
+        rooms.MapGet("", GetRoomBoard)
+            .Produces<BoardSnapshot>().WithSummary("The room's board now: rows sorted by total, version and the server's publishing time.");
+        rooms.MapGet("/events", StreamRoomBoard)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("Server-Sent Events: 'board' events, id = version. Reconnect with Last-Event-ID to resume.");
 
         // A Kanreg's board and the nation's: counts and the distribution of totals, per room and per Kanreg.
         var kanreg = app.MapGroup("/api/boards/kanreg/{region}").WithTags("Boards").AllowPublic();
-        kanreg.MapGet("", async (string region, IGrainFactory grains, BoardDirectory directory) =>
-        {
-            if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
-            if (!await directory.KanregExists(region)) return NoKanreg();
-            var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
-            return snapshot.Parts is not { Length: > 0 } ? NoKanreg() : Results.Ok(snapshot);
-        }).Produces<BoardSnapshot>().WithSummary("A Kanreg's board now: candidates by status and the distribution of totals, overall and per room.");
-        kanreg.MapGet("/events", async (string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
-                BoardDirectory directory, CancellationToken aborted) =>
-                !Keys.IsValidToken(region, 32) ? Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.")
-                : !await directory.KanregExists(region) ? NoKanreg()
-                : await Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted))
+        kanreg.MapGet("", GetKanregBoard)
+            .Produces<BoardSnapshot>().WithSummary("A Kanreg's board now: candidates by status and the distribution of totals, overall and per room.");
+        kanreg.MapGet("/events", StreamKanregBoard)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("Server-Sent Events of a Kanreg's board.");
 
         var site = app.MapGroup("/api/boards/sites/{region}/{site}").WithTags("Boards").AllowPublic();
-        site.MapGet("", async (string region, string site, IGrainFactory grains, BoardDirectory directory) =>
-        {
-            if (!Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
-            if (!await directory.SiteExists(region, site)) return NoSite();
-            var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(region, site)).GetSnapshot();
-            return snapshot.Parts is not { Length: > 0 } ? NoSite() : Results.Ok(snapshot);
-        }).Produces<BoardSnapshot>().WithSummary("A test site's board now: candidates by status and the distribution of totals, overall and per room.");
-        site.MapGet("/events", async (string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
-                BoardDirectory directory, CancellationToken aborted) =>
-                !Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32) ? Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.")
-                : !await directory.SiteExists(region, site) ? NoSite()
-                : await Stream(ISummaryBoardGrain.SiteKey(region, site), lastEventId, http, feed, aborted))
+        site.MapGet("", GetSiteBoard)
+            .Produces<BoardSnapshot>().WithSummary("A test site's board now: candidates by status and the distribution of totals, overall and per room.");
+        site.MapGet("/events", StreamSiteBoard)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("Server-Sent Events of a test site's board.");
 
         var national = app.MapGroup("/api/boards/national").WithTags("Boards").AllowPublic();
-        national.MapGet("", async (IGrainFactory grains) =>
-                Results.Ok(await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).GetSnapshot()))
+        national.MapGet("", GetNationalBoard)
             .Produces<BoardSnapshot>().WithSummary("The national board: counts and distributions per Kanreg, no candidate.");
-        national.MapGet("/events", ([FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
-                Stream(ISummaryBoardGrain.National, lastEventId, http, feed, aborted))
+        national.MapGet("/events", StreamNationalBoard)
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("Server-Sent Events of the national board.");
     }
+
+    static async Task<IResult> GetRoomBoard([AsParameters] RoomRoute route, IGrainFactory grains, BoardDirectory directory)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        if (!await directory.RoomExists(key.Value!)) return NoRoom();
+        var snapshot = await grains.GetGrain<ILiveBoardGrain>(key.Value!.ToString()).GetSnapshot();
+        return snapshot.Sections.Length == 0 ? NoRoom() : Results.Ok(snapshot);
+    }
+
+    static async Task<IResult> StreamRoomBoard([AsParameters] RoomRoute route, [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        HttpContext http, BoardFeed feed, BoardDirectory directory, CancellationToken aborted) =>
+        route.Key is not { IsOk: true } key ? Problems.Of(route.Key.Fault!)
+        : !await directory.RoomExists(key.Value!) ? NoRoom()
+        : await Stream(key.Value!.ToString(), lastEventId, http, feed, aborted);
+
+    static async Task<IResult> GetKanregBoard(string region, IGrainFactory grains, BoardDirectory directory)
+    {
+        if (!Keys.IsValidToken(region, 32)) return InvalidRegion();
+        if (!await directory.KanregExists(region)) return NoKanreg();
+        var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
+        return snapshot.Parts is not { Length: > 0 } ? NoKanreg() : Results.Ok(snapshot);
+    }
+
+    static async Task<IResult> StreamKanregBoard(string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
+        BoardDirectory directory, CancellationToken aborted) =>
+        !Keys.IsValidToken(region, 32) ? InvalidRegion()
+        : !await directory.KanregExists(region) ? NoKanreg()
+        : await Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted);
+
+    static async Task<IResult> GetSiteBoard(string region, string site, IGrainFactory grains, BoardDirectory directory)
+    {
+        if (!Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32)) return InvalidSite();
+        if (!await directory.SiteExists(region, site)) return NoSite();
+        var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(region, site)).GetSnapshot();
+        return snapshot.Parts is not { Length: > 0 } ? NoSite() : Results.Ok(snapshot);
+    }
+
+    static async Task<IResult> StreamSiteBoard(string region, string site, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
+        BoardDirectory directory, CancellationToken aborted) =>
+        !Keys.IsValidToken(region, 32) || !Keys.IsValidToken(site, 32) ? InvalidSite()
+        : !await directory.SiteExists(region, site) ? NoSite()
+        : await Stream(ISummaryBoardGrain.SiteKey(region, site), lastEventId, http, feed, aborted);
+
+    static async Task<IResult> GetNationalBoard(IGrainFactory grains) =>
+        Results.Ok(await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.National).GetSnapshot());
+
+    static Task<IResult> StreamNationalBoard([FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
+        Stream(ISummaryBoardGrain.National, lastEventId, http, feed, aborted);
+
+    static IResult InvalidRegion() => Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+
+    static IResult InvalidSite() => Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
 
     // A board that does not exist, or shows no exam yet. Unknown keys are refused from the directory alone: no
     // board grain is activated for a made-up key.

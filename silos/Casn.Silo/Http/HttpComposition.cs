@@ -63,14 +63,15 @@ public static class HttpComposition
         app.MapPrometheusScrapingEndpoint("/metrics").Allow(Access.AnyOperator);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowPublic();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowPublic();
-        app.MapOperatorEndpoints();
+        app.MapExamEndpoints();
+        app.MapCandidateEndpoints();
+        app.MapStandInEndpoints();
         app.MapImportEndpoints();
         app.MapRoomEndpoints();
-        app.MapWorkstationEndpoints();
-        app.MapFaceEndpoints();
-        app.MapFaceEvidenceEndpoints();
+        app.MapSessionEndpoints();
         app.MapBoardEndpoints();
         app.MapCertificateEndpoints();
+        app.MapArchiveEndpoints();
         app.MapOperationsEndpoints();
         // The dashboard shows the whole cluster (its live log, every grain and reminder): national operators only.
         app.MapOrleansDashboard("/dashboard").Allow(Access.NationalOperator).ExcludeFromDescription();

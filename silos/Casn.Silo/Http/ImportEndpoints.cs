@@ -198,7 +198,7 @@ public static class ImportEndpoints
             line++;
             var disposition = section.GetContentDispositionHeader();
             var name = disposition?.FileName.Value is { Length: > 0 } file ? file : disposition?.Name.Value;
-            yield return PhotoOf(line, HeaderUtilities.RemoveQuotes(name).Value, await FaceEndpoints.ReadAtMost(section.Body, maxBytes, cancellationToken), maxBytes);
+            yield return PhotoOf(line, HeaderUtilities.RemoveQuotes(name).Value, await ImageBodies.ReadAtMost(section.Body, maxBytes, cancellationToken), maxBytes);
         }
     }
 
@@ -215,7 +215,7 @@ public static class ImportEndpoints
         {
             line++;
             await using var content = await entry.OpenAsync(cancellationToken);
-            yield return PhotoOf(line, entry.FullName, await FaceEndpoints.ReadAtMost(content, maxBytes, cancellationToken), maxBytes);
+            yield return PhotoOf(line, entry.FullName, await ImageBodies.ReadAtMost(content, maxBytes, cancellationToken), maxBytes);
         }
     }
 

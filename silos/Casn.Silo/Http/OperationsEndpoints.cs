@@ -32,32 +32,34 @@ public static class OperationsEndpoints
 {
     public static void MapOperationsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/operations/{region}", async (string region, IGrainFactory grains, SiloRegions regions, TimeProvider clock) =>
-        {
-            if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
-            var silos = await SiloLines(grains, regions, region);
-            var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
-            var rooms = await Task.WhenAll(roomKeys.Select(async key =>
-            {
-                var summary = await grains.GetGrain<IExamRoomGrain>(key).GetSummary();
-                var board = await grains.GetGrain<ILiveBoardGrain>(key).GetSnapshot();
-                // The room's board already counts its sittings by status (the same counts its Kanreg's board adds up).
-                var counts = board.Summary ?? BoardSummary.Empty;
-                return summary is null ? null : new RoomLine(summary, counts.InProgress, counts.Paused, counts.Finished, counts.NotStarted,
-                    board.Version > 0 ? board.PublishedAt : null);
-            }));
-            var lines = rooms.OfType<RoomLine>().ToArray();
-            var incidents = lines.SelectMany(l => l.Room.IncidentsByKind).GroupBy(p => p.Key)
-                .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
-            var totals = new KanregTotals(lines.Length, lines.Count(l => l.Room.Status == RoomStatus.Open), lines.Sum(l => l.Room.Rostered),
-                lines.Sum(l => l.Room.CheckedIn), lines.Sum(l => l.InProgress), lines.Sum(l => l.Paused), lines.Sum(l => l.Finished), incidents);
-            var recent = lines.SelectMany(l => l.Room.RecentIncidents).OrderByDescending(i => i.At).Take(20).ToArray();
-            return Results.Ok(new KanregOverview(region, clock.GetUtcNow(), silos, totals, lines, recent));
-        }).Allow(Access.KanregOperator).WithTags("Operations")
-          .Produces<KanregOverview>().WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
+        var operations = app.MapGroup("/api/operations").WithTags("Operations");
+        operations.MapGet("/{region}", GetKanregOverview).Allow(Access.KanregOperator)
+            .Produces<KanregOverview>().WithSummary("A Kanreg's test day: silos, rooms, candidates in progress / paused / finished, face checks by outcome, incidents.");
+        operations.MapPost("/dashboard-session", OpenDashboardSession).Allow(Access.NationalOperator)
+            .Produces(StatusCodes.Status204NoContent).WithSummary("Opens the Orleans dashboard for this national operator's token: sets its HttpOnly cookie.");
+    }
 
-        // (the dashboard session follows)
-        MapDashboardSession(app);
+    static async Task<IResult> GetKanregOverview(string region, IGrainFactory grains, SiloRegions regions, TimeProvider clock)
+    {
+        if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+        var silos = await SiloLines(grains, regions, region);
+        var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
+        var rooms = await Task.WhenAll(roomKeys.Select(async key =>
+        {
+            var summary = await grains.GetGrain<IExamRoomGrain>(key).GetSummary();
+            var board = await grains.GetGrain<ILiveBoardGrain>(key).GetSnapshot();
+            // The room's board already counts its sittings by status (the same counts its Kanreg's board adds up).
+            var counts = board.Summary ?? BoardSummary.Empty;
+            return summary is null ? null : new RoomLine(summary, counts.InProgress, counts.Paused, counts.Finished, counts.NotStarted,
+                board.Version > 0 ? board.PublishedAt : null);
+        }));
+        var lines = rooms.OfType<RoomLine>().ToArray();
+        var incidents = lines.SelectMany(l => l.Room.IncidentsByKind).GroupBy(p => p.Key)
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal);
+        var totals = new KanregTotals(lines.Length, lines.Count(l => l.Room.Status == RoomStatus.Open), lines.Sum(l => l.Room.Rostered),
+            lines.Sum(l => l.Room.CheckedIn), lines.Sum(l => l.InProgress), lines.Sum(l => l.Paused), lines.Sum(l => l.Finished), incidents);
+        var recent = lines.SelectMany(l => l.Room.RecentIncidents).OrderByDescending(i => i.At).Take(20).ToArray();
+        return Results.Ok(new KanregOverview(region, clock.GetUtcNow(), silos, totals, lines, recent));
     }
 
     /// <summary>The silos that are joining, active or leaving, with their sittings and, for the Kanreg's own, their share of its sittings.</summary>
@@ -97,20 +99,17 @@ public static class OperationsEndpoints
         _ => null,
     };
 
-    static void MapDashboardSession(IEndpointRouteBuilder app)
+    // The Orleans dashboard is a browser page and cannot send a bearer header: the server puts the national
+    // operator's token in a cookie that scripts cannot read (HttpOnly), sent only to /dashboard, only
+    // from this site (SameSite=Strict), only over HTTPS when the request came over HTTPS, and no longer than the token.
+    static IResult OpenDashboardSession(HttpContext http, ClaimsPrincipal user)
     {
-        // The Orleans dashboard is a browser page and cannot send a bearer header: the server puts the national
-        // operator's token in a cookie that scripts cannot read (HttpOnly), sent only to /dashboard, only
-        // from this site (SameSite=Strict), only over HTTPS when the request came over HTTPS, and no longer than the token.
-        app.MapPost("/api/operations/dashboard-session", (HttpContext http, ClaimsPrincipal user) =>
+        var token = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
+        http.Response.Cookies.Append(Access.DashboardCookie, token, new CookieOptions
         {
-            var token = http.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-            var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : (DateTimeOffset?)null;
-            http.Response.Cookies.Append(Access.DashboardCookie, token, new CookieOptions
-            {
-                HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = Access.DashboardPath, Expires = expires,
-            });
-            return Results.NoContent();
-        }).Allow(Access.NationalOperator).WithTags("Operations").Produces(StatusCodes.Status204NoContent).WithSummary("Opens the Orleans dashboard for this national operator's token: sets its HttpOnly cookie.");
+            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = Access.DashboardPath, Expires = expires,
+        });
+        return Results.NoContent();
     }
 }

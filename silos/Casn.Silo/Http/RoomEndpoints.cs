@@ -4,8 +4,12 @@ using Casn.Access;
 using Casn.Domain;
 using Casn.Domain.Exams;
 using Casn.Domain.Rooms;
+using Casn.Domain.Sessions;
+using Casn.Faces;
+using Casn.Grains;
 using Casn.Grains.Abstractions;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Casn.Silo.Http;
 
@@ -49,61 +53,118 @@ public static class RoomEndpoints
     {
         var rooms = app.MapGroup("/api/rooms/" + RoomRoute.Template).WithTags("Rooms").RequireRateLimiting(Limits.Staff);
 
-        rooms.MapPut("", ([AsParameters] RoomRoute route, RoomSetup setup, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Setup(setup)))
-            .Allow(Access.KanregOperator).Produces<RoomView>().WithSummary("Set up a room for one session slot.");
-        rooms.MapGet("", ([AsParameters] RoomRoute route, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.GetView()))
-            .Allow(Access.RoomStaff).Produces<RoomView>().WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
-        rooms.MapGet("/events", ([AsParameters] RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted) =>
-            StreamRoom(route, http, grains, aborted))
-            .Allow(Access.RoomStaff).Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("The proctor console's live stream (server-sent events): the room view first, then only what changed, at most four times a second.");
-        rooms.MapPost("/roster", ([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.AddToRoster(entries)))
-            .Allow(Access.KanregOperator).Produces<RoomView>().WithSummary("Add registered candidates to the roster with their seats.");
-        rooms.MapPost("/proctors", ([AsParameters] RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains) =>
-            IssueProctorToken(route, request, user, tokens, grains))
-            .Allow(Access.KanregOperator).Produces<ProctorTokenGrant>().WithSummary("Issue a proctor's token for this room (at most 16 hours).");
-        rooms.MapPost("/checkins", ([AsParameters] RoomRoute route, CheckInBody request, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.CheckIn(request.ToRequest(By(user, request.Proctor)))))
-            .Allow(Access.RoomProctor).Produces<CheckInReceipt>().WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
-        rooms.MapPost("/checkins/{participantNo}/refuse", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.RefuseCheckIn(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<bool>().WithSummary("Turn a candidate away at the desk, with the reason (recorded for the room report).");
-        rooms.MapPost("/open", ([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Open(By(user, action))))
-            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("Start the session in this room.");
-        rooms.MapPost("/close", ([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Close(By(user, action))))
-            .Allow(Access.RoomProctor).Produces<RoomView>().WithSummary("End the session: every sitting on the roster finishes, those going as they stand and those never checked in as absent. Closing again re-tells them and changes none twice.");
+        rooms.MapPut("", SetUp).Allow(Access.KanregOperator)
+            .Produces<RoomView>().WithSummary("Set up a room for one session slot.");
+        rooms.MapGet("", GetView).Allow(Access.RoomStaff)
+            .Produces<RoomView>().WithSummary("The proctor's view: attendance, every candidate's status and time, incidents.");
+        rooms.MapGet("/events", StreamRoom).Allow(Access.RoomStaff)
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").WithSummary("The proctor console's live stream (server-sent events): the room view first, then only what changed, at most four times a second.");
+        rooms.MapPost("/roster", AddToRoster).Allow(Access.KanregOperator)
+            .Produces<RoomView>().WithSummary("Add registered candidates to the roster with their seats.");
+        rooms.MapPost("/proctors", IssueProctorToken).Allow(Access.KanregOperator)
+            .Produces<ProctorTokenGrant>().WithSummary("Issue a proctor's token for this room (at most 16 hours).");
+        rooms.MapPost("/checkins", CheckIn).Allow(Access.RoomProctor)
+            .Produces<CheckInReceipt>().WithSummary("Check a candidate in (or issue a new PIN); returns the PIN for the slip.");
+        rooms.MapPost("/checkins/{participantNo}/face", CheckInByFace).Allow(Access.RoomProctor).LimitBody(ImageBodies.TransportLimit)
+            .Produces<CheckInReceipt>().WithSummary("Check a candidate in by face: the live capture as the raw body. Returns the PIN when verified.");
+        rooms.MapPost("/checkins/{participantNo}/refuse", RefuseCheckIn).Allow(Access.RoomProctor)
+            .Produces<bool>().WithSummary("Turn a candidate away at the desk, with the reason (recorded for the room report).");
+        rooms.MapPost("/open", Open).Allow(Access.RoomProctor)
+            .Produces<RoomView>().WithSummary("Start the session in this room.");
+        rooms.MapPost("/close", Close).Allow(Access.RoomProctor)
+            .Produces<RoomView>().WithSummary("End the session: every sitting on the roster finishes, those going as they stand and those never checked in as absent. Closing again re-tells them and changes none twice.");
 
         var candidate = rooms.MapGroup("/candidates/{participantNo}");
-        candidate.MapGet("", ([AsParameters] RoomRoute route, string participantNo, IGrainFactory grains) => Sitting(route, participantNo, grains))
-            .Allow(Access.RoomStaff).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("One sitting with its latest events (the room view has one line per seat, without events).");
-        candidate.MapPost("/suspend", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Suspend(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Stop a candidate's questions and clock.");
-        candidate.MapPost("/resume", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Resume(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Resume; the suspended time is given back.");
-        candidate.MapPost("/extend", ([AsParameters] RoomRoute route, string participantNo, ExtendTimeRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), By(user, new ActionNote(request.Reason)))))
-            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Give a candidate extra minutes, with a reason.");
-        candidate.MapPost("/disqualify", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Disqualify, with a reason. Only a proctor can.");
-        candidate.MapPost("/stand-in", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.ReportStandIn(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<bool>().WithSummary("A stand-in (joki) in the seat: disqualify (or turn away) and report the case for the national operator to confirm.");
-        candidate.MapPost("/approve-login", ([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
-            WithRoom(route, grains, room => room.ApproveRelogin(participantNo, By(user, action))))
-            .Allow(Access.RoomProctor).Produces<Casn.Domain.Sessions.SessionView>().WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
+        candidate.MapGet("", Sitting).Allow(Access.RoomStaff)
+            .Produces<SessionView>().WithSummary("One sitting with its latest events (the room view has one line per seat, without events).");
+        candidate.MapGet("/faces/{image}", FaceImage).Allow(Access.RoomProctor)
+            .Produces<byte[]>(StatusCodes.Status200OK, "image/jpeg", "image/png").WithSummary("For the room's proctor: the registration photo ('registration') or a failed check's capture (its incident's evidence id).");
+        candidate.MapPost("/suspend", Suspend).Allow(Access.RoomProctor)
+            .Produces<SessionView>().WithSummary("Stop a candidate's questions and clock.");
+        candidate.MapPost("/resume", Resume).Allow(Access.RoomProctor)
+            .Produces<SessionView>().WithSummary("Resume; the suspended time is given back.");
+        candidate.MapPost("/extend", Extend).Allow(Access.RoomProctor)
+            .Produces<SessionView>().WithSummary("Give a candidate extra minutes, with a reason.");
+        candidate.MapPost("/disqualify", Disqualify).Allow(Access.RoomProctor)
+            .Produces<SessionView>().WithSummary("Disqualify, with a reason. Only a proctor can.");
+        candidate.MapPost("/stand-in", ReportStandIn).Allow(Access.RoomProctor)
+            .Produces<bool>().WithSummary("A stand-in (joki) in the seat: disqualify (or turn away) and report the case for the national operator to confirm.");
+        candidate.MapPost("/approve-login", ApproveLogin).Allow(Access.RoomProctor)
+            .Produces<SessionView>().WithSummary("Let the next login from another workstation take the candidate's seat over (reset login), with a reason.");
+    }
+
+    static Task<IResult> SetUp([AsParameters] RoomRoute route, RoomSetup setup, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Setup(setup));
+
+    static Task<IResult> GetView([AsParameters] RoomRoute route, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.GetView());
+
+    static Task<IResult> AddToRoster([AsParameters] RoomRoute route, RosterEntry[] entries, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.AddToRoster(entries));
+
+    static Task<IResult> CheckIn([AsParameters] RoomRoute route, CheckInBody request, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.CheckIn(request.ToRequest(By(user, request.Proctor))));
+
+    static async Task<IResult> CheckInByFace([AsParameters] RoomRoute route, string participantNo, [FromQuery] string? reason,
+        HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<FaceOptions> faces)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        var image = await ImageBodies.Read(http, faces.Value.MaxImageBytes);
+        if (!image.IsOk) return Problems.Of(image.Fault!);
+        var request = new CheckInRequest(participantNo, "face", new ProctorAction(user.StaffId(), reason ?? "face check-in"), image.Value);
+        return Problems.From(await grains.GetGrain<IExamRoomGrain>(key.Value!.ToString()).CheckIn(request));
+    }
+
+    static Task<IResult> RefuseCheckIn([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.RefuseCheckIn(participantNo, By(user, action)));
+
+    static Task<IResult> Open([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Open(By(user, action)));
+
+    static Task<IResult> Close([AsParameters] RoomRoute route, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Close(By(user, action)));
+
+    static Task<IResult> Suspend([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Suspend(participantNo, By(user, action)));
+
+    static Task<IResult> Resume([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Resume(participantNo, By(user, action)));
+
+    static Task<IResult> Extend([AsParameters] RoomRoute route, string participantNo, ExtendTimeRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.ExtendTime(participantNo, TimeSpan.FromMinutes(request.Minutes), By(user, new ActionNote(request.Reason))));
+
+    static Task<IResult> Disqualify([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.Disqualify(participantNo, By(user, action)));
+
+    static Task<IResult> ReportStandIn([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.ReportStandIn(participantNo, By(user, action)));
+
+    static Task<IResult> ApproveLogin([AsParameters] RoomRoute route, string participantNo, ActionNote action, ClaimsPrincipal user, IGrainFactory grains) =>
+        WithRoom(route, grains, room => room.ApproveRelogin(participantNo, By(user, action)));
+
+    /// <summary>
+    /// The two faces a proctor compares before deciding on a mismatch: the registration photo and the capture kept as
+    /// evidence (the incident's <c>evidence</c>). Only the room's proctor, only for a candidate of that room; never cached.
+    /// </summary>
+    static async Task<IResult> FaceImage([AsParameters] RoomRoute route, string participantNo, string image, HttpResponse response, IGrainFactory grains)
+    {
+        var key = route.Key;
+        if (!key.IsOk) return Problems.Of(key.Fault!);
+        if (!SessionKey.IsValidParticipantNo(participantNo) || (image != "registration" && !Keys.IsValidToken(image, 32)))
+            return Problems.Of(ErrorCodes.KeyInvalid, "Participant number and image must be letters, digits or '-'.");
+        if (await grains.GetGrain<ICandidateSessionGrain>(key.Value!.Session(participantNo).ToString()).GetView() is null)
+            return Problems.Of(ErrorCodes.NotOnRoster, $"Candidate '{participantNo}' does not sit in this room.");
+        var bytes = await grains.GetGrain<ICandidateGrain>(participantNo).GetFaceImage(image == "registration" ? null : image);
+        if (bytes is null) return Problems.Of(ErrorCodes.FaceImageNotFound, "No such image for this candidate (deleted under retention, or never taken).");
+        response.Headers.CacheControl = "no-store";
+        return Results.File(bytes, bytes is [0x89, 0x50, ..] ? "image/png" : "image/jpeg");
     }
 
     /// <summary>The acting proctor is who the token says; the request supplies only the reason.</summary>
     static ProctorAction By(ClaimsPrincipal user, ActionNote? note) => new(user.Actor(), note?.Reason ?? "");
 
-    static async Task<IResult> IssueProctorToken(RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains)
+    static async Task<IResult> IssueProctorToken([AsParameters] RoomRoute route, ProctorTokenRequest request, ClaimsPrincipal user, StaffTokens tokens, IGrainFactory grains)
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
@@ -129,7 +190,7 @@ public static class RoomEndpoints
     /// The room view, then the room's changes as they come (<see cref="IExamRoomGrain.WatchChanges"/>): one grain call per
     /// message whatever the room's size, and the sittings are never asked. A browser that reconnects starts again with a view.
     /// </summary>
-    static async Task<IResult> StreamRoom(RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted)
+    static async Task<IResult> StreamRoom([AsParameters] RoomRoute route, HttpContext http, IGrainFactory grains, CancellationToken aborted)
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
@@ -170,7 +231,7 @@ public static class RoomEndpoints
         await http.Response.Body.FlushAsync(aborted);
     }
 
-    static async Task<IResult> Sitting(RoomRoute route, string participantNo, IGrainFactory grains)
+    static async Task<IResult> Sitting([AsParameters] RoomRoute route, string participantNo, IGrainFactory grains)
     {
         var key = route.Key;
         if (!key.IsOk) return Problems.Of(key.Fault!);
