@@ -27,8 +27,14 @@ public static partial class Keys
     }
 }
 
-/// <summary>A room in one session slot of one day: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>.</summary>
-public sealed record RoomKey(string Region, string Site, DateOnly Date, int Slot, string Room)
+/// <summary>A room in one session slot of one day: <c>{kanreg}/{site}/{date}/{slot}/{room}</c>. Grains pass it typed to each other.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RoomKey(
+    [property: Id(0)] string Region,
+    [property: Id(1)] string Site,
+    [property: Id(2)] DateOnly Date,
+    [property: Id(3)] int Slot,
+    [property: Id(4)] string Room)
 {
     public const int MaxSlot = 4;
 

@@ -17,10 +17,10 @@ public interface ICandidateGrain : IGrainWithStringKey
     /// than the registration, and for a second room for the same exam (<c>candidate.already_seated</c>);
     /// the same room again is accepted. Keeps the biometric data until the retention period after the room's date.
     /// </summary>
-    Task<Result<CandidateProfile>> SeatFor(string roomKey, string examId);
+    Task<Result<CandidateProfile>> SeatFor(RoomKey room, string examId);
 
     /// <summary>Gives back a seat claimed by <see cref="SeatFor"/> when the room could not take the candidate after all.</summary>
-    Task ReleaseSeat(string roomKey, string examId);
+    Task ReleaseSeat(RoomKey room, string examId);
 
     /// <summary>
     /// A national operator moves the candidate to another Kanreg (or site). Seats in rooms the candidate has not

@@ -67,14 +67,12 @@ public sealed partial class CandidateGrain(
 
     Task<CandidateRecord?> ICandidateGrain.GetRecord() => Task.FromResult(Rules.Record);
 
-    async Task<Result<CandidateProfile>> ICandidateGrain.SeatFor(string roomKey, string examId)
+    async Task<Result<CandidateProfile>> ICandidateGrain.SeatFor(RoomKey room, string examId)
     {
         if (Rules.Profile is not { } profile) return Rules.NotRegistered;
-        var room = RoomKey.Parse(roomKey);
-        if (!room.IsOk) return room.Fault!;
-        if (Rules.PlaceFault(room.Value!) is { } elsewhere) return elsewhere;
-        if (await Blocked(profile.NationalId, "seat", roomKey) is { } blocked) return blocked;
-        var seat = Rules.Seat(room.Value!, examId);
+        if (Rules.PlaceFault(room) is { } elsewhere) return elsewhere;
+        if (await Blocked(profile.NationalId, "seat", room.ToString()) is { } blocked) return blocked;
+        var seat = Rules.Seat(room, examId);
         if (!seat.IsOk) return seat.Fault!;
         if (!seat.Value!.Changed) return profile;
         await state.WriteStateAsync();
@@ -91,9 +89,9 @@ public sealed partial class CandidateGrain(
         return Faults.Of(ErrorCodes.CandidateBlocked, "This national ID is blocked: a stand-in case against it was confirmed. Contact the national office.");
     }
 
-    async Task ICandidateGrain.ReleaseSeat(string roomKey, string examId)
+    async Task ICandidateGrain.ReleaseSeat(RoomKey room, string examId)
     {
-        if (Rules.ReleaseSeat(roomKey, examId)) await state.WriteStateAsync();
+        if (Rules.ReleaseSeat(room, examId)) await state.WriteStateAsync();
     }
 
     async Task<Result<CandidateRecord>> ICandidateGrain.Move(CandidateMoveRequest request, string by)
@@ -104,9 +102,9 @@ public sealed partial class CandidateGrain(
         // Seats the new place cannot use are freed in their rooms first; a sitting already under way refuses the
         // move, and one already finished stays on record (it still counts as this exam's sitting).
         var released = new List<string>();
-        foreach (var (examId, roomKey) in Rules.SeatsOutside(request))
+        foreach (var (examId, room) in Rules.SeatsOutside(request))
         {
-            var unseated = await GrainFactory.GetGrain<IExamRoomGrain>(roomKey).Unseat(ParticipantNo, new ProctorAction(by, Candidate.UnseatReason(request)));
+            var unseated = await GrainFactory.GetGrain<IExamRoomGrain>(room.ToString()).Unseat(ParticipantNo, new ProctorAction(by, Candidate.UnseatReason(request)));
             if (!unseated.IsOk)
             {
                 // Seats freed before the refusal are freed for good: keep the record true to the rooms.
@@ -114,8 +112,8 @@ public sealed partial class CandidateGrain(
                 return unseated.Fault!;
             }
             if (!unseated.Value) continue;
-            Rules.ReleaseSeat(roomKey, examId);
-            released.Add(roomKey);
+            Rules.ReleaseSeat(room, examId);
+            released.Add(room.ToString());
         }
         Rules.Move(request, by, [.. released], clock.GetUtcNow());
         await state.WriteStateAsync();

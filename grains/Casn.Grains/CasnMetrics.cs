@@ -1,16 +1,13 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Casn.Grains;
 
-/// <summary>The service's own meters and traces, next to Orleans' <c>Microsoft.Orleans</c> meter.</summary>
+/// <summary>The service's own meters, next to Orleans' <c>Microsoft.Orleans</c> meter. Traces are Orleans' and ASP.NET Core's.</summary>
 public static class CasnMetrics
 {
     public const string MeterName = "Casn";
 
     public static readonly Meter Meter = new(MeterName);
-
-    public static readonly ActivitySource Activities = new(MeterName);
 
     /// <summary>Answers stored and acknowledged (replays are not counted again).</summary>
     public static readonly Counter<long> AnswersAcknowledged =

@@ -142,7 +142,7 @@ public sealed class ExamRoomGrain(
     /// </summary>
     async Task<(Result<CandidateProfile>[] Seats, Fault?[] Faults)> ClaimSeats(RosterEntry[] entries, ExamDefinition exam)
     {
-        var seats = await Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Key, exam.Id)));
+        var seats = await Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).SeatFor(Rules!.Key, exam.Id)));
         var faults = new Fault?[entries.Length];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -175,7 +175,7 @@ public sealed class ExamRoomGrain(
     }
 
     Task ReleaseSeats(IEnumerable<RosterEntry> entries, ExamDefinition exam) =>
-        Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).ReleaseSeat(Key, exam.Id)));
+        Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<ICandidateGrain>(e.ParticipantNo).ReleaseSeat(Rules!.Key, exam.Id)));
 
     /// <summary>The first reason a roster cannot be taken, naming up to 20 of the participants with that reason; null when it can.</summary>
     static Fault? RosterRefusal(RosterEntry[] entries, Result<CandidateProfile>[] seats, Fault?[] faults, ExamDefinition exam)

@@ -14,6 +14,9 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
 
     string Key => this.GetPrimaryKeyString();
 
+    /// <summary>The room this board shows; only the board directory's keys reach here (a made-up one is answered 404 before).</summary>
+    RoomKey Room => field ??= RoomKey.Parse(Key).Value ?? throw new InvalidOperationException($"'{Key}' is not a room's key.");
+
     protected override async Task Load()
     {
         var room = await GrainFactory.GetGrain<IExamRoomGrain>(Key).GetBoardRows();
@@ -53,8 +56,7 @@ public sealed class LiveBoardGrain(IOptions<BoardOptions> options, TimeProvider 
 
     protected override async Task AfterPublish(BoardSnapshot snapshot)
     {
-        var room = RoomKey.Parse(Key).Value!;
-        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(room.Region, room.Site)).Report(Key, snapshot.Summary!);
-        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(room.Region)).Report(Key, snapshot.Summary!);
+        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.SiteKey(Room.Region, Room.Site)).Report(Key, snapshot.Summary!);
+        await GrainFactory.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(Room.Region)).Report(Key, snapshot.Summary!);
     }
 }

@@ -85,8 +85,8 @@ public class CandidateRuleTests
         Assert.Equal(new SeatTaken(true, null), candidate.Seat(Jakarta1, "PPPK").Value);
         Assert.Equal(Jakarta1Later.Date, candidate.State.LastExamDate);
 
-        Assert.False(candidate.ReleaseSeat(Jakarta1Later.ToString(), "SKD"));
-        Assert.True(candidate.ReleaseSeat(Jakarta1.ToString(), "SKD"));
+        Assert.False(candidate.ReleaseSeat(Jakarta1Later, "SKD"));
+        Assert.True(candidate.ReleaseSeat(Jakarta1, "SKD"));
         Assert.True(candidate.Seat(Jakarta1Later, "SKD").IsOk);
     }
 
@@ -103,9 +103,9 @@ public class CandidateRuleTests
         var toSite2 = new CandidateMoveRequest("KANREG-V", "JKT-02", "closer to home");
         Assert.Null(candidate.MoveFault(toSite2, "ops"));
         Assert.False(candidate.StaysPut(toSite2));
-        Assert.Equal([("SKD", Jakarta1.ToString())], candidate.SeatsOutside(toSite2));
+        Assert.Equal([("SKD", Jakarta1)], candidate.SeatsOutside(toSite2));
 
-        candidate.ReleaseSeat(Jakarta1.ToString(), "SKD");
+        candidate.ReleaseSeat(Jakarta1, "SKD");
         candidate.Move(toSite2, "ops", [Jakarta1.ToString()], Now);
         Assert.Equal(("KANREG-V", "JKT-02"), (candidate.Profile!.Kanreg, candidate.Profile.Site));
         Assert.Equal([Jakarta1.ToString()], Assert.Single(candidate.State.Moves).ReleasedRooms);

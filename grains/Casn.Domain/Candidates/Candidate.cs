@@ -97,8 +97,8 @@ public sealed class Candidate(CandidateState state, string participantNo)
     }
 
     /// <summary>Gives back the seat a room freed; false when the candidate did not hold it (nothing to store).</summary>
-    public bool ReleaseSeat(string roomKey, string examId) =>
-        state.SeatByExam.TryGetValue(examId, out var held) && held == roomKey && state.SeatByExam.Remove(examId);
+    public bool ReleaseSeat(RoomKey room, string examId) =>
+        state.SeatByExam.TryGetValue(examId, out var held) && held == room.ToString() && state.SeatByExam.Remove(examId);
 
     /// <summary>What a move must say; <c>null</c> when it may go ahead.</summary>
     public Fault? MoveFault(CandidateMoveRequest? request, string by)
@@ -115,8 +115,8 @@ public sealed class Candidate(CandidateState state, string participantNo)
     public bool StaysPut(CandidateMoveRequest request) => state.Profile is { } profile && profile.Kanreg == request.Kanreg && profile.Site == request.Site;
 
     /// <summary>The seats (exam, room) that the new place cannot use: the grain asks each room to free them first.</summary>
-    public IReadOnlyList<(string ExamId, string RoomKey)> SeatsOutside(CandidateMoveRequest request) =>
-        [.. state.SeatByExam.Where(seat => !SitsIn(request.Kanreg, request.Site, RoomKey.Parse(seat.Value).Value!)).Select(seat => (seat.Key, seat.Value))];
+    public IReadOnlyList<(string ExamId, RoomKey Room)> SeatsOutside(CandidateMoveRequest request) =>
+        [.. state.SeatByExam.Select(seat => (ExamId: seat.Key, Room: RoomKey.Parse(seat.Value).Value!)).Where(seat => !SitsIn(request.Kanreg, request.Site, seat.Room))];
 
     /// <summary>The reason the rooms record when they free the candidate's seat.</summary>
     public static string UnseatReason(CandidateMoveRequest request) =>

@@ -30,7 +30,7 @@ public static class TelemetryComposition
             });
         if (otlp is not null)
             telemetry.WithTracing(tracing => tracing
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", CasnMetrics.MeterName)
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddOtlpExporter(o => o.Endpoint = otlp));
     }
 
