@@ -52,7 +52,7 @@ public class PaperAssemblyTests
         var inPaper = paper.Items.Select(i => i.Item.Id).ToHashSet();
         Assert.True(bank.Items.Length > inPaper.Count);
         Assert.All(bank.Items, item => Assert.Equal(inPaper.Contains(item.Id) ? item.Id : null, paper.Find(item.Id)?.Item.Id));
-        Assert.All(paper.Items, item => Assert.Same(item, paper.Find(item.Item.Id)));
+        Assert.All(paper.Items, item => Assert.Equal(item, paper.Find(item.Item.Id)));
         Assert.Null(paper.Find("no-such-item"));
 
         // Equal orders are one array, whoever's paper they are in (a live sitting keeps its paper for hours).

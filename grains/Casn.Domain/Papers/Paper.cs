@@ -6,9 +6,10 @@ namespace Casn.Domain.Papers;
 
 /// <summary>
 /// One item as a candidate sees it. <see cref="OptionOrder"/>[shown position] = bank option index,
-/// so the workstation sends the position it showed and the server maps it back.
+/// so the workstation sends the position it showed and the server maps it back. A struct: a live sitting holds its
+/// paper's 110 items for hours, and as objects they cost ~2.7 KB more per sitting (#14).
 /// </summary>
-public sealed record PaperItem(int Number, ItemDefinition Item, int[] OptionOrder)
+public readonly record struct PaperItem(int Number, ItemDefinition Item, int[] OptionOrder)
 {
     public int PointsForChoice(int shownPosition) => Item.Points[OptionOrder[shownPosition]];
 }
