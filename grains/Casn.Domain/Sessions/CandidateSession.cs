@@ -14,9 +14,9 @@ public sealed class CandidateSession
 {
     readonly SessionState _state;
     readonly SessionRules _rules;
-    // The applied answer and the options tried, by place in the paper (item number - 1). Two dictionaries keyed by item
-    // id held ~9.5 KB per sitting for hours (#14); these arrays hold ~1.3 KB.
-    readonly AnswerRecord?[] _currentByPlace;
+    // The applied answer (its index in the log; -1 for none) and the options tried, by place in the paper (item number
+    // - 1). Two dictionaries keyed by item id held ~9.5 KB per sitting for hours (#14); these arrays hold ~0.9 KB.
+    readonly int[] _currentByPlace;
     readonly uint[] _triedByPlace;
     // The highest sequence so far: a new answer (almost every one) is above it and needs no search for a replay.
     long _lastSequence;
@@ -27,9 +27,10 @@ public sealed class CandidateSession
         _rules = rules;
         Exam = exam;
         Paper = PaperAssembler.Assemble(exam, PaperAssembler.SeedFor(exam.Id, exam.BankVersion, state.Setup!.ParticipantNo));
-        _currentByPlace = new AnswerRecord?[Paper.Items.Count];
+        _currentByPlace = new int[Paper.Items.Count];
+        Array.Fill(_currentByPlace, -1);
         _triedByPlace = new uint[Paper.Items.Count];
-        foreach (var answer in state.Answers) Index(answer);
+        for (var i = 0; i < state.Answers.Count; i++) Index(i);
     }
 
     public ExamDefinition Exam { get; }
@@ -53,8 +54,8 @@ public sealed class CandidateSession
 
     public int AnsweredCount => CurrentAnswers.Count();
 
-    /// <summary>The applied answers that choose an option (a cleared item has none), in paper order.</summary>
-    IEnumerable<AnswerRecord> CurrentAnswers => _currentByPlace.OfType<AnswerRecord>().Where(a => a.Choice is not null);
+    /// <summary>Where in the log the applied answers that choose an option are (a cleared item has none), in paper order.</summary>
+    IEnumerable<int> CurrentAnswers => _currentByPlace.Where(i => i >= 0 && _state.Answers.ChoiceAt(i) is not null);
 
     /// <summary>
     /// The highest sequence number: a workstation counts up from 1, one per answer it sends. Bounded so that
@@ -350,11 +351,11 @@ public sealed class CandidateSession
         // copy of the id would stay on the heap as long.
         itemId = item.Item.Id;
         // An answer that arrives after a newer one for the same item is kept in the log but changes nothing.
-        var applied = _currentByPlace[item.Number - 1] is not { } current || current.Sequence < sequence;
+        var applied = _currentByPlace[item.Number - 1] is var current && (current < 0 || _state.Answers.SequenceAt(current) < sequence);
         var ordinal = Chain(now, AuditChain.AnswerKind, AuditChain.WorkstationActor, AuditChain.AnswerDetail(sequence, itemId, choice, applied));
         var record = new AnswerRecord(sequence, itemId, choice, now, applied, ordinal);
         _state.Answers.Add(record);
-        var optionsTried = Index(record);
+        var optionsTried = Index(_state.Answers.Count - 1);
         // Moving one item through several options and watching the public board's running score reveals
         // the key: the third different option on one item is recorded for the proctor (once per item).
         if (optionsTried == ProbeOptions)
@@ -366,7 +367,7 @@ public sealed class CandidateSession
     public const int ProbeOptions = 3;
 
     public IReadOnlyDictionary<string, int> CurrentChoices() =>
-        CurrentAnswers.ToDictionary(a => a.ItemId, a => a.Choice!.Value, StringComparer.Ordinal);
+        CurrentAnswers.ToDictionary(_state.Answers.ItemIdAt, i => _state.Answers.ChoiceAt(i)!.Value, StringComparer.Ordinal);
 
     public ScoreSheet RunningScore() => Scorer.Score(Exam.Blueprint, Paper, CurrentChoices());
 
@@ -498,7 +499,7 @@ public sealed class CandidateSession
         ClockView(now),
         [.. Paper.Items.Select(i => new WorkstationItem(
             i.Number, i.Item.Id, i.Item.Section, i.Item.Stem, [.. i.OptionOrder.Select(o => i.Item.Options[o])]))],
-        [.. CurrentAnswers.Select(a => new WorkstationAnswer(a.ItemId, a.Choice!.Value, a.Sequence))],
+        [.. CurrentAnswers.Select(i => new WorkstationAnswer(_state.Answers.ItemIdAt(i), _state.Answers.ChoiceAt(i)!.Value, _state.Answers.SequenceAt(i)))],
         LastSequence);
 
     public SessionView View(DateTimeOffset now) => new(
@@ -544,16 +545,17 @@ public sealed class CandidateSession
 
     // ---- internals ----
 
-    /// <summary>Indexes an answer; returns how many different options this item has been given so far.</summary>
-    int Index(AnswerRecord record)
+    /// <summary>Indexes the log's answer at <paramref name="index"/>; returns how many different options its item has been given so far.</summary>
+    int Index(int index)
     {
-        if (record.Sequence > _lastSequence) _lastSequence = record.Sequence;
+        var answers = _state.Answers;
+        if (answers.SequenceAt(index) > _lastSequence) _lastSequence = answers.SequenceAt(index);
         // Every stored answer names an item of this paper (checked before it was stored).
-        if (Paper.Find(record.ItemId) is not { } item) return 0;
+        if (Paper.Find(answers.ItemIdAt(index)) is not { } item) return 0;
         var place = item.Number - 1;
-        if (record.Applied) _currentByPlace[place] = record;
+        if (answers.AppliedAt(index)) _currentByPlace[place] = index;
         // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
-        if (record.Choice is { } choice and >= 0 and < 32) _triedByPlace[place] |= 1u << choice;
+        if (answers.ChoiceAt(index) is { } choice and >= 0 and < 32) _triedByPlace[place] |= 1u << choice;
         return System.Numerics.BitOperations.PopCount(_triedByPlace[place]);
     }
 
@@ -561,13 +563,8 @@ public sealed class CandidateSession
     /// The answer sent with this sequence, if any. A search from the newest: a replay is of a recent answer, and a sitting
     /// holds at most <see cref="SessionRules.MaxAnswers"/>; an index by sequence cost ~30 bytes per answer for hours.
     /// </summary>
-    AnswerRecord? EarlierAnswer(long sequence)
-    {
-        var answers = _state.Answers;
-        for (var i = answers.Count - 1; i >= 0; i--)
-            if (answers[i].Sequence == sequence) return answers[i];
-        return null;
-    }
+    AnswerRecord? EarlierAnswer(long sequence) =>
+        _state.Answers.IndexOfSequence(sequence) is var index and >= 0 ? _state.Answers[index] : null;
 
     static AnswerAck AckFor(AnswerRecord record, bool replayed) =>
         new(record.Sequence, record.ItemId, record.Choice, record.Applied, record.At, replayed);

@@ -107,7 +107,7 @@ public sealed class SessionState
     [Id(4)] public ExamClock? Clock { get; set; }
     [Id(5)] public DateTimeOffset? LastContact { get; set; }
     [Id(6)] public bool ContactLost { get; set; }
-    [Id(7)] public List<AnswerRecord> Answers { get; set; } = [];
+    [Id(7)] public AnswerLog Answers { get; set; } = [];
     [Id(8)] public string? PinHash { get; set; }
     // Id 9 held one wrong-PIN count for the whole sitting, which let anyone lock the seat; see PinFailures.
     [Id(10)] public string? TokenHash { get; set; }
