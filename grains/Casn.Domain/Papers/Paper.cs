@@ -16,19 +16,23 @@ public readonly record struct PaperItem(int Number, ItemDefinition Item, int[] O
 
 /// <summary>
 /// A candidate's own selection and order of items, rebuilt from the seed whenever it is needed. A live sitting holds
-/// its paper for hours, so the lookup by item id is shared by all papers of a bank (id to bank index), and a paper
-/// keeps only where each bank item sits in it.
+/// its paper for hours, so it keeps only, per place, the item's index in the bank and its shared option
+/// order; <see cref="Items"/> makes each <see cref="PaperItem"/> value on demand. The lookup by item id is shared by all
+/// papers of a bank (id to bank index), and a paper keeps only where each bank item sits in it.
 /// </summary>
 public sealed class Paper
 {
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ItemDefinition[], Dictionary<string, int>> BankIndexes = new();
 
+    readonly ItemDefinition[] _bank;
     readonly Dictionary<string, int> _bankIndex;
     readonly short[] _placeByBankIndex;
+    readonly int[] _bankIndexByPlace;
+    readonly int[][] _optionOrderByPlace;
 
     public Paper(IReadOnlyList<PaperItem> items, ItemDefinition[] bank)
     {
-        Items = items;
+        _bank = bank;
         _bankIndex = BankIndexes.GetValue(bank, b =>
         {
             var index = new Dictionary<string, int>(b.Length, StringComparer.Ordinal);
@@ -36,14 +40,39 @@ public sealed class Paper
             return index;
         });
         _placeByBankIndex = new short[bank.Length];
+        _bankIndexByPlace = new int[items.Count];
+        _optionOrderByPlace = new int[items.Count][];
         for (var place = 0; place < items.Count; place++)
-            if (_bankIndex.TryGetValue(items[place].Item.Id, out var bankIndex)) _placeByBankIndex[bankIndex] = (short)(place + 1);
+        {
+            var bankIndex = _bankIndex[items[place].Item.Id];
+            _placeByBankIndex[bankIndex] = (short)(place + 1);
+            _bankIndexByPlace[place] = bankIndex;
+            _optionOrderByPlace[place] = items[place].OptionOrder;
+        }
+        Items = new PlacedItems(this);
     }
 
     public IReadOnlyList<PaperItem> Items { get; }
 
+    PaperItem ItemAt(int place) => new(place + 1, _bank[_bankIndexByPlace[place]], _optionOrderByPlace[place]);
+
     public PaperItem? Find(string itemId) =>
-        _bankIndex.TryGetValue(itemId, out var bankIndex) && _placeByBankIndex[bankIndex] is > 0 and var place ? Items[place - 1] : null;
+        _bankIndex.TryGetValue(itemId, out var bankIndex) && _placeByBankIndex[bankIndex] is > 0 and var place ? ItemAt(place - 1) : null;
+
+    /// <summary>The items in paper order, each made when read.</summary>
+    sealed class PlacedItems(Paper paper) : IReadOnlyList<PaperItem>
+    {
+        public int Count => paper._bankIndexByPlace.Length;
+
+        public PaperItem this[int index] => (uint)index < (uint)Count ? paper.ItemAt(index) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<PaperItem> GetEnumerator()
+        {
+            for (var place = 0; place < Count; place++) yield return paper.ItemAt(place);
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }
 
 /// <summary>
