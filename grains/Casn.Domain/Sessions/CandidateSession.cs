@@ -30,7 +30,9 @@ public sealed class CandidateSession
         _currentByPlace = new int[Paper.Items.Count];
         Array.Fill(_currentByPlace, -1);
         _triedByPlace = new uint[Paper.Items.Count];
-        for (var i = 0; i < state.Answers.Count; i++) Index(i);
+        for (var i = 0; i < state.Answers.Count; i++)
+            // Every stored answer names an item of this paper (checked before it was stored).
+            Index(i, Paper.Find(state.Answers.ItemIdAt(i)) is { } item ? item.Number - 1 : -1);
     }
 
     public ExamDefinition Exam { get; }
@@ -355,7 +357,7 @@ public sealed class CandidateSession
         var ordinal = Chain(now, AuditChain.AnswerKind, AuditChain.WorkstationActor, AuditChain.AnswerDetail(sequence, itemId, choice, applied));
         var record = new AnswerRecord(sequence, itemId, choice, now, applied, ordinal);
         _state.Answers.Add(record);
-        var optionsTried = Index(_state.Answers.Count - 1);
+        var optionsTried = Index(_state.Answers.Count - 1, item.Number - 1);
         // Moving one item through several options and watching the public board's running score reveals
         // the key: the third different option on one item is recorded for the proctor (once per item).
         if (optionsTried == ProbeOptions)
@@ -545,14 +547,15 @@ public sealed class CandidateSession
 
     // ---- internals ----
 
-    /// <summary>Indexes the log's answer at <paramref name="index"/>; returns how many different options its item has been given so far.</summary>
-    int Index(int index)
+    /// <summary>
+    /// Indexes the log's answer at <paramref name="index"/>, whose item is at <paramref name="place"/> in the paper (-1: not
+    /// in it); returns how many different options that item has been given so far.
+    /// </summary>
+    int Index(int index, int place)
     {
         var answers = _state.Answers;
         if (answers.SequenceAt(index) > _lastSequence) _lastSequence = answers.SequenceAt(index);
-        // Every stored answer names an item of this paper (checked before it was stored).
-        if (Paper.Find(answers.ItemIdAt(index)) is not { } item) return 0;
-        var place = item.Number - 1;
+        if (place < 0) return 0;
         if (answers.AppliedAt(index)) _currentByPlace[place] = index;
         // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
         if (answers.ChoiceAt(index) is { } choice and >= 0 and < 32) _triedByPlace[place] |= 1u << choice;
