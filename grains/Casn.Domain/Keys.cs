@@ -15,6 +15,9 @@ public static partial class Keys
     public static bool IsValidToken(string? value, int maxLength) =>
         !string.IsNullOrEmpty(value) && value.Length <= maxLength && TokenPattern().IsMatch(value);
 
+    /// <summary>What a request hears when its region (Kanreg) is not a token of at most 32 characters.</summary>
+    public static readonly Fault InvalidRegion = new(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+
     /// <summary>
     /// The region a Kanreg-placed grain's key names: a room's and a sitting's key start with it, and a Kanreg's own grain is
     /// keyed by the region alone. Null when the key names none.
@@ -72,6 +75,8 @@ public sealed record SessionKey(RoomKey Room, string ParticipantNo)
 
     public static bool IsValidParticipantNo(string? participantNo) => Keys.IsValidToken(participantNo, 32);
 
+    public static readonly Fault InvalidParticipantNo = new(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+
     public static Result<SessionKey> Parse(string key)
     {
         var cut = key.LastIndexOf('/');
@@ -79,9 +84,7 @@ public sealed record SessionKey(RoomKey Room, string ParticipantNo)
         var room = RoomKey.Parse(key[..cut]);
         if (!room.IsOk) return room.Fault!;
         var participantNo = key[(cut + 1)..];
-        return IsValidParticipantNo(participantNo)
-            ? new SessionKey(room.Value!, participantNo)
-            : Faults.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+        return IsValidParticipantNo(participantNo) ? new SessionKey(room.Value!, participantNo) : InvalidParticipantNo;
     }
 }
 

@@ -61,7 +61,7 @@ public static class BoardEndpoints
 
     static async Task<IResult> GetKanregBoard(string region, IGrainFactory grains, BoardDirectory directory)
     {
-        if (!Keys.IsValidToken(region, 32)) return InvalidRegion();
+        if (!Keys.IsValidToken(region, 32)) return Problems.Of(Keys.InvalidRegion);
         if (!await directory.KanregExists(region)) return NoKanreg();
         var snapshot = await grains.GetGrain<ISummaryBoardGrain>(ISummaryBoardGrain.KanregKey(region)).GetSnapshot();
         return snapshot.Parts is not { Length: > 0 } ? NoKanreg() : Results.Ok(snapshot);
@@ -69,7 +69,7 @@ public static class BoardEndpoints
 
     static async Task<IResult> StreamKanregBoard(string region, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed,
         BoardDirectory directory, CancellationToken aborted) =>
-        !Keys.IsValidToken(region, 32) ? InvalidRegion()
+        !Keys.IsValidToken(region, 32) ? Problems.Of(Keys.InvalidRegion)
         : !await directory.KanregExists(region) ? NoKanreg()
         : await Stream(ISummaryBoardGrain.KanregKey(region), lastEventId, http, feed, aborted);
 
@@ -92,8 +92,6 @@ public static class BoardEndpoints
 
     static Task<IResult> StreamNationalBoard([FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, BoardFeed feed, CancellationToken aborted) =>
         Stream(ISummaryBoardGrain.National, lastEventId, http, feed, aborted);
-
-    static IResult InvalidRegion() => Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
 
     static IResult InvalidSite() => Problems.Of(ErrorCodes.KeyInvalid, "Region and site must be 1-32 letters, digits or '-'.");
 

@@ -45,11 +45,9 @@ public static class CandidateEndpoints
             .Produces<CandidateRecordView>().WithSummary("Move a candidate to another Kanreg (and site): seats not yet checked in to are freed, and the move is recorded.");
     }
 
-    static IResult InvalidParticipantNo() => Problems.Of(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
-
     static async Task<IResult> Register(string participantNo, CandidateProfile profile, IGrainFactory grains)
     {
-        if (!SessionKey.IsValidParticipantNo(participantNo)) return InvalidParticipantNo();
+        if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(SessionKey.InvalidParticipantNo);
         var registered = await grains.GetGrain<ICandidateGrain>(participantNo).Register(profile);
         return registered.IsOk ? Results.Ok(CandidateRecordView.Of(registered.Value!)) : Problems.Of(registered.Fault!);
     }
@@ -66,7 +64,7 @@ public static class CandidateEndpoints
 
     static async Task<IResult> Enrol(string participantNo, HttpRequest http, IGrainFactory grains, IOptions<FaceOptions> faces)
     {
-        if (!SessionKey.IsValidParticipantNo(participantNo)) return InvalidParticipantNo();
+        if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(SessionKey.InvalidParticipantNo);
         var image = await ImageBodies.Read(http, faces.Value.MaxImageBytes);
         if (!image.IsOk) return Problems.Of(image.Fault!);
         return Problems.From(await grains.GetGrain<ICandidateGrain>(participantNo).Enrol(image.Value!));
@@ -74,7 +72,7 @@ public static class CandidateEndpoints
 
     static async Task<IResult> Move(string participantNo, CandidateMoveRequest move, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!SessionKey.IsValidParticipantNo(participantNo)) return InvalidParticipantNo();
+        if (!SessionKey.IsValidParticipantNo(participantNo)) return Problems.Of(SessionKey.InvalidParticipantNo);
         var moved = await grains.GetGrain<ICandidateGrain>(participantNo).Move(move, user.Actor());
         return moved.IsOk ? Results.Ok(CandidateRecordView.Of(moved.Value!)) : Problems.Of(moved.Fault!);
     }

@@ -41,7 +41,7 @@ public static class OperationsEndpoints
 
     static async Task<IResult> GetKanregOverview(string region, IGrainFactory grains, SiloRegions regions, TimeProvider clock)
     {
-        if (!Keys.IsValidToken(region, 32)) return Problems.Of(ErrorCodes.KeyInvalid, "Region must be 1-32 letters, digits or '-'.");
+        if (!Keys.IsValidToken(region, 32)) return Problems.Of(Keys.InvalidRegion);
         var silos = await SiloLines(grains, regions, region);
         var roomKeys = await grains.GetGrain<IKanregGrain>(region).GetRooms();
         var rooms = await Task.WhenAll(roomKeys.Select(async key =>

@@ -34,9 +34,7 @@ public readonly record struct SessionRoute(string Region, string Site, string Da
         {
             var room = RoomKey.Create(Region, Site, Date, Slot, Room);
             if (!room.IsOk) return room.Fault!;
-            return SessionKey.IsValidParticipantNo(ParticipantNo)
-                ? room.Value!.Session(ParticipantNo)
-                : new Fault(ErrorCodes.KeyInvalid, "Participant number must be 1-32 letters, digits or '-'.");
+            return SessionKey.IsValidParticipantNo(ParticipantNo) ? room.Value!.Session(ParticipantNo) : SessionKey.InvalidParticipantNo;
         }
     }
 }
