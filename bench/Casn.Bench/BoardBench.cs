@@ -29,7 +29,11 @@ public static class BoardBench
             await WaitReady(Client());
             var tokens = new StaffTokens(key);
             var room = await Prepare(Client, (_, token) => Client(token), tokens, candidates: 30);
-            foreach (var viewers in options.Quick ? [1000, 10_000] : new[] { 1000, 10_000 })
+            // CASN_BENCH_VIEWERS=1000: one viewer count only (to look at one step).
+            int[] counts = Environment.GetEnvironmentVariable("CASN_BENCH_VIEWERS") is { Length: > 0 } only
+                ? [int.Parse(only, System.Globalization.CultureInfo.InvariantCulture)]
+                : [1000, 10_000];
+            foreach (var viewers in counts)
             {
                 var (p50, p99, seen) = await Latency(Client, room, viewers, rounds: options.Quick ? 8 : 20);
                 var suffix = viewers >= 10_000 ? "10k" : "1k";
@@ -152,13 +156,17 @@ public static class BoardBench
         return new Room(roomKey, participants, workstations, papers, new long[candidates]);
     }
 
-    /// <summary>Opens the viewers, then per round raises one candidate's total and times when each viewer sees it.</summary>
+    /// <summary>
+    /// Opens the viewers, then per round raises one candidate's total and times when each viewer sees it. The first
+    /// <see cref="WarmUpRounds"/> rounds are not counted: they take the first publication through code the JIT has not
+    /// yet optimised (in the silo and here), which cost a first round 3-5x a later one.
+    /// </summary>
     static async Task<(double P50, double P99, int Seen)> Latency(Func<string?, HttpClient> client, Room room, int viewerCount, int rounds)
     {
         using var stop = new CancellationTokenSource();
-        var watch = new Watch();
+        var watch = new Watch(viewerCount);
         var ready = 0;
-        var viewers = Enumerable.Range(0, viewerCount).Select(_ => Task.Run(async () =>
+        var viewers = Enumerable.Range(0, viewerCount).Select(v => Task.Run(async () =>
         {
             try
             {
@@ -167,8 +175,11 @@ public static class BoardBench
                 var counted = false;
                 while (await reader.ReadLineAsync(stop.Token) is { } line)
                 {
-                    if (!line.StartsWith("data: {\"board\"", StringComparison.Ordinal) && !line.StartsWith("data: {", StringComparison.Ordinal)) continue;
+                    if (!line.StartsWith("data: {", StringComparison.Ordinal)) continue;
                     if (!counted) { Interlocked.Increment(ref ready); counted = true; }
+                    // Viewer 0 keeps every total (the next round's expected total comes from it); the others look
+                    // for the awaited line only.
+                    if (v == 0) watch.Record(line);
                     watch.Saw(line);
                 }
             }
@@ -179,25 +190,31 @@ public static class BoardBench
         Console.Error.WriteLine($"  boards: {Volatile.Read(ref ready)} of {viewerCount} viewers connected");
 
         var latencies = new Latencies();
-        for (var round = 0; round < rounds; round++)
+        for (var round = -WarmUpRounds; round < rounds; round++)
         {
-            var n = round % room.Participants.Length;
+            var n = (round + WarmUpRounds) % room.Participants.Length;
             var seq = ++room.Sequences[n];
             var item = room.Papers[n].Items[(int)seq - 1];
             var best = Array.FindIndex(item.OptionOrder, o => item.Item.Points[o] == item.Item.Points.Max());
-            var expected = watch.TotalOf(room.Participants[n]) + item.Item.Points.Max();
-            watch.Expect(room.Participants[n], expected, Volatile.Read(ref ready));
-            var start = Stopwatch.GetTimestamp();
-            watch.Start = start;
+            watch.Expect(room.Participants[n], watch.TotalOf(room.Participants[n]) + item.Item.Points.Max(), Volatile.Read(ref ready));
             await Ok(await room.Workstations[n].PutAsJsonAsync($"/api/sessions/{room.Key}/{room.Participants[n]}/answers/{item.Item.Id}", new { sequence = seq, choice = best }));
             await watch.AllSeen(TimeSpan.FromSeconds(10));
-            foreach (var ms in watch.Collect()) latencies.Add(ms);
+            var seen = watch.Collect();
+            // CASN_BENCH_BOARD_ROUNDS=1: each round's spread, to tell a slow fan-out from a slow round.
+            if (seen.Length > 0 && Environment.GetEnvironmentVariable("CASN_BENCH_BOARD_ROUNDS") is { Length: > 0 })
+            {
+                Array.Sort(seen);
+                Console.Error.WriteLine($"  boards: round {round}: first {seen[0]:0.0} p50 {seen[seen.Length / 2]:0.0} p90 {seen[seen.Length * 9 / 10]:0.0} last {seen[^1]:0.0} ms");
+            }
+            if (round >= 0) foreach (var ms in seen) latencies.Add(ms);
             await Task.Delay(300);
         }
         await stop.CancelAsync();
         await Task.WhenAll(viewers);
         return (latencies.Percentile(50), latencies.Percentile(99), latencies.Count);
     }
+
+    const int WarmUpRounds = 2;
 
     /// <summary>Counts the board events one viewer receives while every workstation answers back to back for 3 s.</summary>
     static async Task<double> PublishRate(Func<string?, HttpClient> client, Room room)
@@ -228,61 +245,63 @@ public static class BoardBench
         return rate;
     }
 
-    /// <summary>What the viewers have seen: the latest total per participant, and when each first saw the awaited one.</summary>
-    sealed class Watch
+    /// <summary>What the viewers have seen: the latest total per participant (from viewer 0), and when each viewer first saw the awaited one.</summary>
+    sealed class Watch(int viewers)
     {
         readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
-        string _participant = "";
+        readonly double[] _seen = new double[viewers];
+        string _needle = "\u0000";
         int _expected;
         int _awaiting;
-        readonly List<double> _seen = [];
+        int _count;
+        long _start;
         TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public long Start { get; set; }
 
         public int TotalOf(string participant)
         {
-            lock (this) return _totals.GetValueOrDefault(participant);
+            lock (_totals) return _totals.GetValueOrDefault(participant);
         }
 
-        public void Expect(string participant, int total, int viewers)
+        /// <summary>Awaits <paramref name="total"/> for <paramref name="participant"/> from <paramref name="viewerCount"/> viewers, timed from now.</summary>
+        public void Expect(string participant, int total, int viewerCount)
         {
-            lock (this)
-            {
-                (_participant, _expected, _awaiting) = (participant, total, viewers);
-                _seen.Clear();
-                _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
+            _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            (_expected, _count) = (total, 0);
+            Volatile.Write(ref _awaiting, Math.Min(viewerCount, _seen.Length));
+            Volatile.Write(ref _start, Stopwatch.GetTimestamp());
+            Volatile.Write(ref _needle, $"\"participantNo\":\"{participant}\"");
         }
 
-        /// <summary>Reads the awaited participant's total straight from the event text (no full JSON parse per viewer).</summary>
+        /// <summary>Keeps every participant's total from one event line.</summary>
+        public void Record(string line)
+        {
+            foreach (var (who, total) in Totals(line))
+                lock (_totals)
+                    if (!_totals.TryGetValue(who, out var known) || known < total) _totals[who] = total;
+        }
+
+        /// <summary>One search of the line for the awaited participant (no JSON parse per viewer).</summary>
         public void Saw(string line)
         {
-            string participant;
-            int expected;
-            lock (this) (participant, expected) = (_participant, _expected);
-            foreach (var (who, total) in Totals(line))
-            {
-                lock (this)
-                {
-                    if (!_totals.TryGetValue(who, out var known) || known < total) _totals[who] = total;
-                    if (who != participant || total < expected || _awaiting <= 0) continue;
-                    _seen.Add(Stopwatch.GetElapsedTime(Start).TotalMilliseconds);
-                    if (--_awaiting == 0) _all.TrySetResult();
-                }
-            }
+            var needle = Volatile.Read(ref _needle);
+            var at = line.IndexOf(needle, StringComparison.Ordinal);
+            if (at < 0 || Volatile.Read(ref _awaiting) <= 0 || TotalAt(line, at + needle.Length) < _expected) return;
+            var ms = Stopwatch.GetElapsedTime(Volatile.Read(ref _start)).TotalMilliseconds;
+            var slot = Interlocked.Increment(ref _count) - 1;
+            if (slot < _seen.Length) _seen[slot] = ms;
+            if (Interlocked.Decrement(ref _awaiting) == 0) _all.TrySetResult();
         }
 
-        public Task AllSeen(TimeSpan within)
-        {
-            Task all;
-            lock (this) all = _all.Task;
-            return Task.WhenAny(all, Task.Delay(within));
-        }
+        public Task AllSeen(TimeSpan within) => Task.WhenAny(_all.Task, Task.Delay(within));
 
-        public double[] Collect()
+        public double[] Collect() => _seen[..Math.Min(Volatile.Read(ref _count), _seen.Length)];
+
+        static int TotalAt(string line, int from)
         {
-            lock (this) return [.. _seen];
+            var totalAt = line.IndexOf("\"total\":", from, StringComparison.Ordinal) + 8;
+            var totalEnd = totalAt;
+            while (totalEnd < line.Length && char.IsAsciiDigit(line[totalEnd])) totalEnd++;
+            return int.Parse(line.AsSpan(totalAt, totalEnd - totalAt), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         static IEnumerable<(string Participant, int Total)> Totals(string line)
@@ -292,12 +311,8 @@ public static class BoardBench
             {
                 at += 17;
                 var end = line.IndexOf('"', at);
-                var who = line[at..end];
-                var totalAt = line.IndexOf("\"total\":", end, StringComparison.Ordinal) + 8;
-                var totalEnd = totalAt;
-                while (totalEnd < line.Length && char.IsAsciiDigit(line[totalEnd])) totalEnd++;
-                yield return (who, int.Parse(line.AsSpan(totalAt, totalEnd - totalAt), System.Globalization.CultureInfo.InvariantCulture));
-                at = totalEnd;
+                yield return (line[at..end], TotalAt(line, end));
+                at = end;
             }
         }
     }

@@ -30,6 +30,12 @@ public sealed class BoardOptions
     /// <summary>Snapshots a viewer may fall behind before it is dropped (its browser reconnects and resumes).</summary>
     public int ViewerBuffer { get; set; } = 8;
 
+    /// <summary>
+    /// A viewer's stream that has had nothing to send for this long gets an <c>alive</c> event with the server time,
+    /// so that proxies keep it open and the page can tell a quiet board from a lost connection.
+    /// </summary>
+    public TimeSpan KeepAliveEvery { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often this silo renews its subscriptions; a board that moved after a crash is found again.</summary>
     public TimeSpan RenewEvery { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -50,6 +50,9 @@ public sealed partial class BoardFeed : IBoardObserver, IDisposable
 
     public int Viewers => Volatile.Read(ref _viewers);
 
+    /// <summary>How long a viewer's stream may stay silent before it gets a keep-alive.</summary>
+    public TimeSpan KeepAliveEvery => _options.KeepAliveEvery;
+
     /// <summary>A new viewer of a board, or null when this silo already serves its maximum.</summary>
     public async Task<Viewer?> Watch(string boardKey)
     {

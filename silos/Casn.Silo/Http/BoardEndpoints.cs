@@ -14,8 +14,6 @@ namespace Casn.Silo.Http;
 /// </summary>
 public static class BoardEndpoints
 {
-    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
-
     public static void MapBoardEndpoints(this IEndpointRouteBuilder app)
     {
         var rooms = app.MapGroup("/api/boards/rooms/" + RoomRoute.Template).WithTags("Boards").AllowPublic();
@@ -115,15 +113,17 @@ public static class BoardEndpoints
         http.Response.Headers["X-Accel-Buffering"] = "no";
         if (viewer.Board.Latest is { } current && current.Version > lastSent) lastSent = await Send(http, current, aborted);
         await http.Response.Body.FlushAsync(aborted);
+        // One keep-alive timer per viewer, re-armed per wait rather than made anew: a publication wakes every
+        // viewer at once, and 10,000 timers made and dropped per publication showed in the fan-out's time.
+        var quiet = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         try
         {
             while (!aborted.IsCancellationRequested)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                wait.CancelAfter(KeepAlive);
+                quiet.CancelAfter(feed.KeepAliveEvery);
                 try
                 {
-                    if (!await viewer.Reader.WaitToReadAsync(wait.Token)) break; // dropped as too slow: the browser resumes
+                    if (!await viewer.Reader.WaitToReadAsync(quiet.Token)) break; // dropped as too slow: the browser resumes
                     while (viewer.Reader.TryRead(out var published))
                         if (published.Version > lastSent) lastSent = await Send(http, published, aborted);
                 }
@@ -134,19 +134,28 @@ public static class BoardEndpoints
                     await http.Response.WriteAsync($"event: alive\ndata: {{\"serverTime\":\"{DateTimeOffset.UtcNow:O}\"}}\n\n", aborted);
                     await http.Response.Body.FlushAsync(aborted);
                 }
+                if (!quiet.TryReset())
+                {
+                    quiet.Dispose();
+                    quiet = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                }
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The viewer left.
         }
+        finally
+        {
+            quiet.Dispose();
+        }
         return Results.Empty;
     }
 
     static async Task<long> Send(HttpContext http, BoardEvent published, CancellationToken aborted)
     {
-        await http.Response.Body.WriteAsync(published.Bytes, aborted);
-        await http.Response.Body.FlushAsync(aborted);
+        // The body's pipe writes and flushes in one call.
+        await http.Response.BodyWriter.WriteAsync(published.Bytes, aborted);
         return published.Version;
     }
 }

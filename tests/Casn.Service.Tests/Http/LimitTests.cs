@@ -5,7 +5,7 @@ using static Casn.Service.Tests.Http.HttpExamDay;
 
 namespace Casn.Service.Tests.Http;
 
-/// <summary>A host with small limits, so that they are reached in a few requests.</summary>
+/// <summary>A host with small limits and a short board keep-alive, so that they are reached in a few requests and moments.</summary>
 public sealed class SmallLimitsSiloFactory : SiloFactory
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
@@ -14,6 +14,7 @@ public sealed class SmallLimitsSiloFactory : SiloFactory
         ["Casn:Limits:WorkstationPerSecond"] = "1",
         ["Casn:Limits:LoginsPerMinute"] = "4",
         ["Casn:Limits:JsonBodyBytes"] = "4096",
+        ["Casn:Boards:KeepAliveEvery"] = "00:00:00.300",
     };
 }
 
@@ -72,5 +73,42 @@ public sealed class LimitTests(SmallLimitsSiloFactory factory) : IClassFixture<S
         await ExpectProblem(413, "request.too_large", await day.Operator.PutAsync($"/api/candidates/{day.ParticipantNo(1)}", huge));
         // An exam definition may be large (the item bank): its own ceiling applies, and this one fits.
         await Expect(200, await day.Operator.PutAsJsonAsync($"/api/exams/{day.Exam.Id}", day.Exam, Json));
+    }
+
+    [Fact]
+    public async Task A_quiet_board_stream_gets_keep_alives_and_still_the_next_score()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        var workstation = await day.Start(1);
+        var request = new HttpRequestMessage(HttpMethod.Get, day.RoomPath.Replace("/api/rooms/", "/api/boards/rooms/", StringComparison.Ordinal) + "/events");
+        using var response = await factory.CreateClient().SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        // The snapshot, then nothing to send: keep-alives (no id, so a resuming browser keeps its board version).
+        var alive = 0;
+        string? previous = null;
+        var sinceFirst = new System.Diagnostics.Stopwatch();
+        while (alive < 3 && await stream.ReadLineAsync(within.Token) is { } line)
+        {
+            if (line == "event: alive")
+            {
+                if (alive++ == 0) sinceFirst.Start();
+                Assert.False(previous?.StartsWith("id:", StringComparison.Ordinal));
+            }
+            if (line.StartsWith("data: {\"serverTime\"", StringComparison.Ordinal))
+                Assert.InRange(System.Text.Json.JsonDocument.Parse(line[6..]).RootElement.GetProperty("serverTime").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+            previous = line;
+        }
+        Assert.Equal(3, alive);
+        Assert.True(sinceFirst.Elapsed >= TimeSpan.FromSeconds(0.5), $"keep-alives 0.3 s apart: the first and the third came {sinceFirst.Elapsed} apart");
+
+        // After its keep-alives the stream still carries the next publication.
+        var item = day.PaperOf(1).Items[0];
+        await Expect(200, await workstation.PutAsJsonAsync($"{day.SessionPath(1)}/answers/{item.Item.Id}", new { sequence = 1, choice = item.BestChoice() }));
+        var total = $"\"total\":{item.Item.Points.Max()}";
+        while (await stream.ReadLineAsync(within.Token) is { } line)
+            if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains(total, StringComparison.Ordinal)) return;
+        Assert.Fail("The stream ended before the new score.");
     }
 }
