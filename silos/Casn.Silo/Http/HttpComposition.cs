@@ -36,6 +36,8 @@ public static class HttpComposition
         builder.Services.AddOptions<Casn.Grains.BoardOptions>()
             .Validate(o => o.MaxViewersPerSilo > 0 && o.ViewerBuffer > 0 && o.RenewEvery > TimeSpan.Zero, "Casn:Boards viewer limits must be positive.")
             .Validate(o => o.FrameAncestors.All(Casn.Silo.Http.Origins.IsOrigin), "Casn:Boards:FrameAncestors must be origins such as https://tv.example.id (scheme and host, no path).")
+            // Each viewer's stream writes one keep-alive per interval: a tiny one would keep every viewer's loop busy.
+            .Validate(o => o.KeepAliveEvery >= TimeSpan.FromMilliseconds(100), "Casn:Boards:KeepAliveEvery must be at least 100 ms.")
             .ValidateOnStart();
         builder.Services.AddSingleton<Casn.Silo.Boards.BoardFeed>();
         builder.Services.AddSingleton<Casn.Silo.Boards.BoardDirectory>();

@@ -75,4 +75,11 @@ public sealed class ConfigurationTests
         var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains("Casn:Orleans:Profile is 'Cassandra'", error.ToString());
     }
+
+    [Fact]
+    public void A_board_keep_alive_under_100_ms_is_refused_at_start_up()
+    {
+        using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:Boards:KeepAliveEvery", "00:00:00.010"));
+        Assert.Contains("Casn:Boards:KeepAliveEvery must be at least 100 ms", Assert.ThrowsAny<Exception>(() => factory.CreateClient()).ToString());
+    }
 }
