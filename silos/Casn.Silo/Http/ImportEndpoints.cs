@@ -135,14 +135,14 @@ public static class ImportEndpoints
             record["positionId"]!, accessible, record["kanreg"]!, record["site"]);
     }
 
-    static async Task<IResult> ImportPhotos(HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces)
+    static async Task<IResult> ImportPhotos(HttpRequest http, IGrainFactory grains, IOptions<Casn.Faces.FaceOptions> faces, LimitSettings limits)
     {
         IAsyncEnumerable<Photo> photos;
         if (MediaTypeHeaderValue.TryParse(http.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             && HeaderUtilities.RemoveQuotes(type.Boundary).Value is { Length: > 0 and <= 200 } boundary)
             photos = FromMultipart(new MultipartReader(boundary, http.Body) { BodyLengthLimit = null }, faces.Value.MaxImageBytes, http.HttpContext.RequestAborted);
         else if (type?.MediaType.Equals("application/zip", StringComparison.OrdinalIgnoreCase) == true)
-            photos = FromZip(http.Body, faces.Value.MaxImageBytes, http.HttpContext.RequestAborted);
+            photos = FromZip(http.Body, faces.Value.MaxImageBytes, limits.ImportZipEntries, http.HttpContext.RequestAborted);
         else
             return UnsupportedType("multipart/form-data (with a boundary)", "application/zip");
 
@@ -173,8 +173,15 @@ public static class ImportEndpoints
         {
             return Problems.Of(ErrorCodes.RequestInvalid, $"The body is not a readable {(type?.MediaType.Value ?? "archive")}: {broken.Message}");
         }
+        catch (TooManyEntriesException tooMany)
+        {
+            return Problems.Of(ErrorCodes.RequestTooLarge, tooMany.Message);
+        }
         return Results.Ok(ImportReport.Of(results));
     }
+
+    sealed class TooManyEntriesException(int limit)
+        : Exception($"A zip may hold at most {limit} entries ({LimitSettings.Section}:ImportZipEntries); send the photos in several requests.");
 
     /// <summary>One photo of an import: whose (from its name), its bytes, or why it is refused before any face work.</summary>
     sealed record Photo(int Line, string? ParticipantNo, byte[]? Bytes, Fault? Fault);
@@ -203,11 +210,13 @@ public static class ImportEndpoints
     }
 
     /// <summary>A zip needs its directory at the end, so the body is spooled to a temporary file (deleted when closed), not to memory.</summary>
-    static async IAsyncEnumerable<Photo> FromZip(Stream body, int maxBytes, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    static async IAsyncEnumerable<Photo> FromZip(Stream body, int maxBytes, int maxEntries, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await body.CopyToAsync(spool, cancellationToken);
+        // Counted before ZipArchive reads the directory into memory: nothing of the zip is imported when it holds too many.
+        if (ZipDirectory.HasMoreEntriesThan(spool, maxEntries)) throw new TooManyEntriesException(maxEntries);
         spool.Position = 0;
         using var zip = new ZipArchive(spool, ZipArchiveMode.Read);
         var line = 0;

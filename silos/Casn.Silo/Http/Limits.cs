@@ -31,6 +31,12 @@ public sealed class LimitSettings
     /// <summary>Bulk imports running at once per token: each is a stream of thousands of lines, so this counts requests in flight, not a rate.</summary>
     public int BulkRequestsPerToken { get; set; } = 4;
 
+    /// <summary>
+    /// Photos one zip may hold. A zip's directory is read whole before its first photo, so this bounds what that takes:
+    /// the body limit alone would let a zip of tiny entries hold some twenty million. (The CLI sends 32 photos a request.)
+    /// </summary>
+    public int ImportZipEntries { get; set; } = 100_000;
+
     /// <summary>Grain calls a registration import keeps in flight (photo imports keep as many as the silo has face workers).</summary>
     public int ImportCallsInFlight { get; set; } = 64;
 
@@ -54,7 +60,7 @@ public static class Limits
         var settings = builder.Configuration.GetSection(LimitSettings.Section).Get<LimitSettings>() ?? new LimitSettings();
         if (settings.JsonBodyBytes <= 0 || settings.ExamBodyBytes <= 0 || settings.WorkstationBurst <= 0 || settings.WorkstationPerSecond <= 0
             || settings.LoginsPerMinute <= 0 || settings.StaffPerSecond <= 0 || settings.PerAddressPerSecond <= 0
-            || settings.BulkBodyBytes <= 0 || settings.BulkRequestsPerToken <= 0 || settings.ImportCallsInFlight <= 0)
+            || settings.BulkBodyBytes <= 0 || settings.BulkRequestsPerToken <= 0 || settings.ImportCallsInFlight <= 0 || settings.ImportZipEntries <= 0)
             throw new InvalidOperationException($"{LimitSettings.Section}: every limit must be positive.");
         builder.Services.AddSingleton(settings);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.ExamBodyBytes);

@@ -15,6 +15,7 @@ public sealed class SmallLimitsSiloFactory : SiloFactory
         ["Casn:Limits:LoginsPerMinute"] = "4",
         ["Casn:Limits:JsonBodyBytes"] = "4096",
         ["Casn:Boards:KeepAliveEvery"] = "00:00:00.300",
+        ["Casn:Limits:ImportZipEntries"] = "2",
     };
 }
 
@@ -110,5 +111,24 @@ public sealed class LimitTests(SmallLimitsSiloFactory factory) : IClassFixture<S
         while (await stream.ReadLineAsync(within.Token) is { } line)
             if (line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains(total, StringComparison.Ordinal)) return;
         Assert.Fail("The stream ended before the new score.");
+    }
+
+    [Fact]
+    public async Task A_photo_zip_with_more_entries_than_allowed_is_refused_whole_before_its_directory_is_read()
+    {
+        var day = await new HttpExamDay(factory.CreateClient).Prepare(candidates: 1);
+        static ByteArrayContent Zip(int entries)
+        {
+            using var zipped = new MemoryStream();
+            using (var zip = new System.IO.Compression.ZipArchive(zipped, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+                for (var i = 0; i < entries; i++) zip.CreateEntry($"NOBODY-{i}.jpg");
+            return new ByteArrayContent(zipped.ToArray()) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/zip") } };
+        }
+
+        var refused = await ExpectProblem(413, "request.too_large", await day.Operator.PostAsync("/api/imports/photos", Zip(3)));
+        Assert.Contains("Casn:Limits:ImportZipEntries", refused.GetProperty("detail").GetString());
+        // Within the limit, each entry is a line of the report (here: empty photos, refused one by one).
+        var report = await Expect(200, await day.Operator.PostAsync("/api/imports/photos", Zip(2)));
+        Assert.Equal((2, 2), (report.GetProperty("lines").GetInt32(), report.GetProperty("refused").GetInt32()));
     }
 }
