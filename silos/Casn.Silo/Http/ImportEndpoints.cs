@@ -216,8 +216,8 @@ public static class ImportEndpoints
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         await body.CopyToAsync(spool, cancellationToken);
         // Counted before ZipArchive reads the directory into memory: nothing of the zip is imported when it holds too many.
+        // The count leaves the spool at its start, where ZipArchive begins.
         if (ZipDirectory.HasMoreEntriesThan(spool, maxEntries)) throw new TooManyEntriesException(maxEntries);
-        spool.Position = 0;
         using var zip = new ZipArchive(spool, ZipArchiveMode.Read);
         var line = 0;
         foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')).OrderBy(e => e.FullName, StringComparer.Ordinal))
