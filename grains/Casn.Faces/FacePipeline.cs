@@ -88,7 +88,7 @@ public sealed class FacePipeline : IDisposable
 
     List<FaceBox> Detect(Picture image)
     {
-        FillChw(image.ResizeLinear(DetectWidth, DetectHeight, _detectImage), _detector.Input, swapToRgb: false, scale: 1f / 128, offset: -127f / 128);
+        FillChw(image.ResizeLinear(DetectWidth, DetectHeight, _detectImage), _detector.Input, bgr: true, scale: 1f / 128, offset: -127f / 128);
         using var outputs = _detector.Run();
         var scores = outputs[_detector.OutputIndex("scores")].GetTensorDataAsSpan<float>();
         var boxes = outputs[_detector.OutputIndex("boxes")].GetTensorDataAsSpan<float>();
@@ -192,7 +192,7 @@ public sealed class FacePipeline : IDisposable
 
     float[] Embed()
     {
-        FillChw(_aligned, _embedder.Input, swapToRgb: true, scale: 1f / 128, offset: -127f / 128);
+        FillChw(_aligned, _embedder.Input, bgr: false, scale: 1f / 128, offset: -127f / 128);
         using var outputs = _embedder.Run();
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
@@ -221,7 +221,7 @@ public sealed class FacePipeline : IDisposable
     {
         var scale = Math.Min(Math.Min((image.Height - 1) / face.Height, (image.Width - 1) / face.Width), LivenessCropScale);
         var crop = CropRect(image, (face.X1 + face.X2) / 2, (face.Y1 + face.Y2) / 2, face.Width * scale, face.Height * scale);
-        FillChw(image.ResizeLinear(crop.X, crop.Y, crop.Width, crop.Height, LivenessSide, LivenessSide), _liveness.Input, swapToRgb: false, scale: 1f, offset: 0f);
+        FillChw(image.ResizeLinear(crop.X, crop.Y, crop.Width, crop.Height, LivenessSide, LivenessSide), _liveness.Input, bgr: true, scale: 1f, offset: 0f);
         using var outputs = _liveness.Run();
         var logits = outputs[0].GetTensorDataAsSpan<float>();
         var max = Math.Max(logits[0], Math.Max(logits[1], logits[2]));
@@ -230,17 +230,17 @@ public sealed class FacePipeline : IDisposable
         return Math.Exp(logits[0] - max) / sum;
     }
 
-    /// <summary>Writes an 8-bit BGR image into a planar float buffer: value * scale + offset.</summary>
-    static void FillChw(Picture bgr, float[] target, bool swapToRgb, float scale, float offset)
+    /// <summary>Writes an 8-bit RGB image into a planar float buffer, in RGB or BGR plane order: value * scale + offset.</summary>
+    static void FillChw(Picture image, float[] target, bool bgr, float scale, float offset)
     {
-        ReadOnlySpan<byte> pixels = bgr.Bgr;
-        var plane = bgr.Width * bgr.Height;
+        ReadOnlySpan<byte> pixels = image.Rgb;
+        var plane = image.Width * image.Height;
         for (var i = 0; i < plane; i++)
         {
-            float b = pixels[i * 3], g = pixels[i * 3 + 1], r = pixels[i * 3 + 2];
-            target[i] = (swapToRgb ? r : b) * scale + offset;
+            float r = pixels[i * 3], g = pixels[i * 3 + 1], b = pixels[i * 3 + 2];
+            target[i] = (bgr ? b : r) * scale + offset;
             target[plane + i] = g * scale + offset;
-            target[2 * plane + i] = (swapToRgb ? b : r) * scale + offset;
+            target[2 * plane + i] = (bgr ? r : b) * scale + offset;
         }
     }
 

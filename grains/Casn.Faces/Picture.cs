@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -6,7 +8,7 @@ using SixLabors.ImageSharp.Processing;
 namespace Casn.Faces;
 
 /// <summary>
-/// An 8-bit BGR image in managed memory, and the few operations the face pipeline needs on it: decoding
+/// An 8-bit RGB image in managed memory, and the few operations the face pipeline needs on it: decoding
 /// (ImageSharp, managed code: untrusted photos never reach a native parser), crops, resizes and the
 /// alignment warp. The geometry follows OpenCV's definitions (pixel centres at +0.5, bilinear taps, area
 /// averaging, BT.601 grey), which the models' figures were measured with.
@@ -17,22 +19,25 @@ public sealed class Picture : IDisposable
 
     public int Height { get; }
 
-    readonly Memory<Bgr24> _pixels;
+    readonly Memory<Rgb24> _pixels;
 
     /// <summary>The decoder's own (pooled) image, when this picture is a decoded one: its memory is used as is, not copied.</summary>
-    readonly Image<Bgr24>? _owner;
+    readonly Image<Rgb24>? _owner;
 
-    /// <summary>Row-major, three bytes per pixel: blue, green, red.</summary>
-    public Span<byte> Bgr => MemoryMarshal.AsBytes(_pixels.Span);
+    /// <summary>
+    /// Row-major, three bytes per pixel: red, green, blue. (RGB rather than OpenCV's BGR because ImageSharp
+    /// decodes to RGB about a tenth faster; the models that want BGR get it when their input is filled.)
+    /// </summary>
+    public Span<byte> Rgb => MemoryMarshal.AsBytes(_pixels.Span);
 
     public Picture(int width, int height)
     {
         Width = width;
         Height = height;
-        _pixels = new Bgr24[width * height];
+        _pixels = new Rgb24[width * height];
     }
 
-    Picture(Image<Bgr24> owner, Memory<Bgr24> pixels)
+    Picture(Image<Rgb24> owner, Memory<Rgb24> pixels)
     {
         (Width, Height, _owner, _pixels) = (owner.Width, owner.Height, owner, pixels);
     }
@@ -50,10 +55,10 @@ public sealed class Picture : IDisposable
     /// <summary>A JPEG or PNG, turned upright by its EXIF orientation; null when the data cannot be decoded.</summary>
     public static Picture? Decode(byte[] encoded)
     {
-        Image<Bgr24>? image = null;
+        Image<Rgb24>? image = null;
         try
         {
-            image = Image.Load<Bgr24>(Decoding, encoded);
+            image = Image.Load<Rgb24>(Decoding, encoded);
             image.Mutate(x => x.AutoOrient());
             if (!image.DangerousTryGetSinglePixelMemory(out var pixels))
             {
@@ -92,8 +97,8 @@ public sealed class Picture : IDisposable
             var (low, high, weight) = Tap((x + 0.5) * scaleX - 0.5, regionWidth);
             (x0s[x], x1s[x], wxs[x]) = ((left + low) * 3, (left + high) * 3, (int)MathF.Round(weight * One));
         }
-        ReadOnlySpan<byte> source = Bgr;
-        var target = result.Bgr;
+        ReadOnlySpan<byte> source = Rgb;
+        var target = result.Rgb;
         for (var y = 0; y < height; y++)
         {
             var (low, high, weightY) = Tap((y + 0.5) * scaleY - 0.5, regionHeight);
@@ -133,143 +138,152 @@ public sealed class Picture : IDisposable
     public Picture ResizeArea(int left, int top, int regionWidth, int regionHeight, int width, int height)
     {
         if (width >= regionWidth || height >= regionHeight) return ResizeLinear(left, top, regionWidth, regionHeight, width, height);
-        // Separable: columns first (every source row to the target width), then rows. Fixed point: column
-        // shares in 1/4096ths, row shares in 1/256ths, one rounding at the end.
-        const int ColumnOne = 4096, RowOne = 256, Shift = 20;
-        var columns = Spans(regionWidth, width);
-        var rows = Spans(regionHeight, height);
-        var first = new int[width];
-        var count = new int[width];
-        var shares = new List<int>();
-        for (var x = 0; x < width; x++)
-        {
-            (first[x], count[x]) = (columns[x][0].Index, columns[x].Length);
-            foreach (var (_, weight) in columns[x]) shares.Add((int)MathF.Round(weight * ColumnOne));
-        }
-        var weights = shares.ToArray();
-        var narrowLength = regionHeight * width * 3;
-        var narrow = System.Buffers.ArrayPool<int>.Shared.Rent(narrowLength);
+        // Separable, in fixed point: shares in 1/2048ths both ways (255 x 2048 x 2048 fits an int), one rounding at the
+        // end. Integer sums do not depend on their order, so rows are summed first: whole source rows at a
+        // time, which vectorises, leaving the columns only the narrower target rows.
+        const int ColumnOne = 2048, RowOne = 2048, Shift = 22;
+        var columns = new AreaTaps(regionWidth, width, ColumnOne);
+        var rows = new AreaTaps(regionHeight, height, RowOne);
+        var rowLength = regionWidth * 3;
+        var buffer = System.Buffers.ArrayPool<int>.Shared.Rent(rowLength * 2 + 1);
         try
         {
-            ReadOnlySpan<byte> source = Bgr;
-            for (var y = 0; y < regionHeight; y++)
-            {
-                var row = source.Slice(((top + y) * Width + left) * 3, regionWidth * 3);
-                var output = narrow.AsSpan(y * width * 3, width * 3);
-                var w = 0;
-                for (var x = 0; x < width; x++)
-                {
-                    int b = 0, g = 0, r = 0;
-                    var at = first[x] * 3;
-                    for (var k = 0; k < count[x]; k++, w++, at += 3)
-                    {
-                        var weight = weights[w];
-                        b += row[at] * weight;
-                        g += row[at + 1] * weight;
-                        r += row[at + 2] * weight;
-                    }
-                    output[x * 3] = b;
-                    output[x * 3 + 1] = g;
-                    output[x * 3 + 2] = r;
-                }
-            }
+            var widened = buffer.AsSpan(0, rowLength);
+            var sums = buffer.AsSpan(rowLength, rowLength + 1);
+            sums[rowLength] = 0;
+            ReadOnlySpan<byte> source = Rgb;
             var result = new Picture(width, height);
-            var sums = new int[width * 3];
             for (var y = 0; y < height; y++)
             {
-                Array.Clear(sums);
-                foreach (var (index, share) in rows[y])
+                sums[..rowLength].Clear();
+                var rowShares = rows.Shares(y);
+                for (var j = 0; j < rowShares.Length; j++)
                 {
-                    var weight = (int)MathF.Round(share * RowOne);
-                    var row = narrow.AsSpan(index * width * 3, width * 3);
-                    for (var i = 0; i < sums.Length; i++) sums[i] += row[i] * weight;
+                    if (rowShares[j] == 0) continue;
+                    var row = source.Slice(((top + rows.Start[y] + j) * Width + left) * 3, rowLength);
+                    TensorPrimitives.ConvertTruncating<byte, int>(row, widened);
+                    TensorPrimitives.MultiplyAdd<int>(widened, rowShares[j], sums[..rowLength], sums[..rowLength]);
                 }
-                var output = result.Bgr.Slice(y * width * 3, width * 3);
-                for (var i = 0; i < sums.Length; i++) output[i] = (byte)Math.Clamp((sums[i] + (1 << (Shift - 1))) >> Shift, 0, 255);
+                var output = result.Rgb.Slice(y * width * 3, width * 3);
+                for (var x = 0; x < width; x++)
+                {
+                    // The three channels of a pixel as one vector (its fourth lane is the next pixel's red,
+                    // summed and dropped; the row has one int of padding for the last pixel).
+                    var shares = columns.Shares(x);
+                    var window = sums.Slice(columns.Start[x] * 3, shares.Length * 3 + 1);
+                    var sum = Vector128<int>.Zero;
+                    for (var j = 0; j < shares.Length; j++) sum += Vector128.Create((ReadOnlySpan<int>)window.Slice(j * 3, 4)) * shares[j];
+                    var pixel = Vector128.Clamp((sum + Vector128.Create(1 << (Shift - 1))) >> Shift, Vector128<int>.Zero, Vector128.Create(255));
+                    output[x * 3] = (byte)pixel.GetElement(0);
+                    output[x * 3 + 1] = (byte)pixel.GetElement(1);
+                    output[x * 3 + 2] = (byte)pixel.GetElement(2);
+                }
             }
             return result;
         }
         finally
         {
-            System.Buffers.ArrayPool<int>.Shared.Return(narrow);
+            System.Buffers.ArrayPool<int>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>For each target index, the source indices it covers and each one's share (shares sum to 1).</summary>
-    static (int Index, float Weight)[][] Spans(int source, int target)
+    /// <summary>
+    /// For each target index t, the source indices it covers and each one's share in 1/<c>one</c>ths (they sum
+    /// to about <c>one</c>). Every target gets the same number of taps, from Start[t] on, padded with zero
+    /// shares: the loops over them then run the same count each time, which the processor predicts.
+    /// </summary>
+    readonly struct AreaTaps
     {
-        var scale = (double)source / target;
-        var spans = new (int, float)[target][];
-        for (var t = 0; t < target; t++)
+        public readonly int[] Start;
+        readonly int[] _shares;
+        readonly int _taps;
+
+        public ReadOnlySpan<int> Shares(int target) => _shares.AsSpan(target * _taps, _taps);
+
+        public AreaTaps(int source, int target, int one)
         {
-            double start = t * scale, end = (t + 1) * scale;
-            var list = new List<(int, float)>();
-            for (var s = (int)Math.Floor(start); s < Math.Min(source, (int)Math.Ceiling(end)); s++)
+            var scale = (double)source / target;
+            _taps = Math.Min(source, (int)Math.Ceiling(scale) + 1);
+            Start = new int[target];
+            _shares = new int[target * _taps];
+            for (var t = 0; t < target; t++)
             {
-                var cover = Math.Min(end, s + 1) - Math.Max(start, s);
-                if (cover > 1e-9) list.Add((s, (float)(cover / scale)));
+                double start = t * scale, end = (t + 1) * scale;
+                var first = (int)Math.Floor(start);
+                // Shifted back at the far edge so that all taps stay inside the source.
+                Start[t] = Math.Min(first, source - _taps);
+                for (var s = first; s < Math.Min(source, (int)Math.Ceiling(end)); s++)
+                {
+                    var cover = Math.Min(end, s + 1) - Math.Max(start, s);
+                    if (cover > 1e-9) _shares[t * _taps + s - Start[t]] = (int)MathF.Round((float)(cover / scale) * one);
+                }
             }
-            spans[t] = [.. list];
         }
-        return spans;
     }
 
-    /// <summary>BT.601 luma, as OpenCV's BGR2GRAY computes it (fixed point, rounded).</summary>
+    /// <summary>BT.601 luma, as OpenCV's RGB2GRAY computes it (fixed point, rounded).</summary>
     public byte[] Grey()
     {
         var grey = new byte[Width * Height];
-        ReadOnlySpan<byte> bgr = Bgr;
+        ReadOnlySpan<byte> rgb = Rgb;
         for (var i = 0; i < grey.Length; i++)
-            grey[i] = (byte)((bgr[i * 3] * 1868 + bgr[i * 3 + 1] * 9617 + bgr[i * 3 + 2] * 4899 + 8192) >> 14);
+            grey[i] = (byte)((rgb[i * 3] * 4899 + rgb[i * 3 + 1] * 9617 + rgb[i * 3 + 2] * 1868 + 8192) >> 14);
         return grey;
     }
 
     /// <summary>
     /// The picture under the affine map (x', y') = (a x - b y + tx, b x + a y + ty), sampled bilinearly into a
-    /// side x side square; outside the source is black (OpenCV's warpAffine with a constant border).
+    /// side x side square; outside the source is black. This is OpenCV's warpAffine for 8-bit images to the
+    /// bit: the inverse map stepped in 1/1024ths of a pixel, each source point rounded to 1/32 of a pixel,
+    /// and integer bilinear weights (the four sum to 1024), so the aligned faces match the ones the models'
+    /// figures were measured with, at a fraction of the cost of floating point per pixel.
     /// </summary>
     public Picture WarpSimilarity(double a, double b, double tx, double ty, int side)
     {
         var result = new Picture(side, side);
-        var determinant = a * a + b * b;
-        // The inverse map (which source point lands on each target pixel) is affine: step it along each row.
-        double stepX = a / determinant, stepY = -b / determinant;
-        ReadOnlySpan<byte> source = Bgr;
-        var target = result.Bgr;
+        // The inverse of [a -b tx; b a ty], computed as warpAffine computes it.
+        var d = 1.0 / (a * a + b * b);
+        double m0 = a * d, m1 = b * d, m3 = -(b * d), m4 = a * d;
+        double m2 = -m0 * tx - m1 * ty, m5 = -m3 * tx - m4 * ty;
+        const int Scale = 1024, SubpixelBits = 5, Subpixels = 1 << SubpixelBits, RoundToSubpixel = Scale / Subpixels / 2;
+        var stepsX = new int[side];
+        var stepsY = new int[side];
+        for (var x = 0; x < side; x++)
+            (stepsX[x], stepsY[x]) = ((int)Math.Round(m0 * x * Scale), (int)Math.Round(m3 * x * Scale));
+        ReadOnlySpan<byte> source = Rgb;
+        var target = result.Rgb;
         var stride = Width * 3;
+        // Unsigned compares: one test per axis that 0 <= x0 and x0 + 1 < Width (same for y).
+        uint innerWidth = (uint)Width - 1, innerHeight = (uint)Height - 1;
         for (var y = 0; y < side; y++)
         {
-            var dy = y - ty;
-            var sx = (a * -tx + b * dy) / determinant;
-            var sy = (-b * -tx + a * dy) / determinant;
-            for (var x = 0; x < side; x++, sx += stepX, sy += stepY)
+            var rowX = (int)Math.Round((m1 * y + m2) * Scale) + RoundToSubpixel;
+            var rowY = (int)Math.Round((m4 * y + m5) * Scale) + RoundToSubpixel;
+            var row = target.Slice(y * side * 3, side * 3);
+            for (var x = 0; x < side; x++)
             {
-                var x0 = (int)Math.Floor(sx);
-                var y0 = (int)Math.Floor(sy);
-                var fx = (float)(sx - x0);
-                var fy = (float)(sy - y0);
-                var o = (y * side + x) * 3;
-                if (x0 >= 0 && y0 >= 0 && x0 + 1 < Width && y0 + 1 < Height)
+                // In 1/32ths of a pixel; the shifts floor, as OpenCV's do.
+                int sx = (rowX + stepsX[x]) >> SubpixelBits, sy = (rowY + stepsY[x]) >> SubpixelBits;
+                int x0 = sx >> SubpixelBits, y0 = sy >> SubpixelBits, fx = sx & (Subpixels - 1), fy = sy & (Subpixels - 1);
+                int w00 = (Subpixels - fx) * (Subpixels - fy), w01 = fx * (Subpixels - fy), w10 = (Subpixels - fx) * fy, w11 = fx * fy;
+                var pixel = row.Slice(x * 3, 3);
+                if ((uint)x0 < innerWidth && (uint)y0 < innerHeight)
                 {
-                    var i00 = y0 * stride + x0 * 3;
-                    for (var c = 0; c < 3; c++)
-                    {
-                        float p00 = source[i00 + c], p01 = source[i00 + 3 + c], p10 = source[i00 + stride + c], p11 = source[i00 + stride + 3 + c];
-                        var upper = p00 + (p01 - p00) * fx;
-                        var lower = p10 + (p11 - p10) * fx;
-                        target[o + c] = Round(upper + (lower - upper) * fy);
-                    }
+                    // Both taps of each row in one slice: the channel reads below need no further bounds checks.
+                    var upper = source.Slice(y0 * stride + x0 * 3, 6);
+                    var lower = source.Slice(y0 * stride + stride + x0 * 3, 6);
+                    pixel[0] = (byte)((upper[0] * w00 + upper[3] * w01 + lower[0] * w10 + lower[3] * w11 + 512) >> 10);
+                    pixel[1] = (byte)((upper[1] * w00 + upper[4] * w01 + lower[1] * w10 + lower[4] * w11 + 512) >> 10);
+                    pixel[2] = (byte)((upper[2] * w00 + upper[5] * w01 + lower[2] * w10 + lower[5] * w11 + 512) >> 10);
                     continue;
                 }
                 // At the edge: a tap outside the source is black.
                 int j00 = Index(x0, y0), j01 = Index(x0 + 1, y0), j10 = Index(x0, y0 + 1), j11 = Index(x0 + 1, y0 + 1);
                 for (var c = 0; c < 3; c++)
                 {
-                    float p00 = j00 < 0 ? 0 : source[j00 + c], p01 = j01 < 0 ? 0 : source[j01 + c];
-                    float p10 = j10 < 0 ? 0 : source[j10 + c], p11 = j11 < 0 ? 0 : source[j11 + c];
-                    var upper = p00 + (p01 - p00) * fx;
-                    var lower = p10 + (p11 - p10) * fx;
-                    target[o + c] = Round(upper + (lower - upper) * fy);
+                    var sum = (j00 < 0 ? 0 : source[j00 + c] * w00) + (j01 < 0 ? 0 : source[j01 + c] * w01)
+                        + (j10 < 0 ? 0 : source[j10 + c] * w10) + (j11 < 0 ? 0 : source[j11 + c] * w11);
+                    pixel[c] = (byte)((sum + 512) >> 10);
                 }
             }
         }
