@@ -38,11 +38,33 @@ public sealed partial class CandidateSessionGrain(
     SittingWritten _written = new();
     IGrainTimer? _timer;
 
-    // The line last sent to the room's projection, when (monotonic ms), and a pending coalesced send.
+    /// <summary>
+    /// A sitting's row reaches the public board at most this often (the first change after a quiet spell at once),
+    /// and at once when its public status changes. The board itself publishes at most 4 times a second, so a row held
+    /// back here is no later than the board would show it; at saturation this saves a message and a scoring of the
+    /// whole paper per answer.
+    /// </summary>
+    const long BoardRowEveryMs = 250;
+
+    // The line last sent to the room's projection; the status in the row last sent to the board.
     SeatLine? _sentLine;
-    long _sentAtMs;
     long _lineRevision;
-    IGrainTimer? _lineTimer;
+    string? _sentRowStatus;
+    Throttle? _lineThrottle, _rowThrottle;
+
+    Throttle LineThrottle => _lineThrottle ??= new SeatLineSender(this);
+
+    Throttle RowThrottle => _rowThrottle ??= new BoardRowSender(this);
+
+    sealed class SeatLineSender(CandidateSessionGrain sitting) : GrainThrottle(sitting, SeatLineEveryMs)
+    {
+        protected override void Send() => sitting.SendLine();
+    }
+
+    sealed class BoardRowSender(CandidateSessionGrain sitting) : GrainThrottle(sitting, BoardRowEveryMs)
+    {
+        protected override void Send() => sitting.SendRow();
+    }
 
     string Key => this.GetPrimaryKeyString();
 
@@ -76,6 +98,8 @@ public sealed partial class CandidateSessionGrain(
     /// </summary>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _rowThrottle?.SendPending();
+        _lineThrottle?.SendPending();
         if (_session is not null) this.MigrateIfSiloLeaves(reason);
         return Task.CompletedTask;
     }
@@ -138,8 +162,8 @@ public sealed partial class CandidateSessionGrain(
         _written = new SittingWritten();
         _timer?.Dispose();
         _timer = null;
-        _lineTimer?.Dispose();
-        _lineTimer = null;
+        _lineThrottle?.Cancel();
+        _rowThrottle?.Cancel();
         DeactivateOnIdle();
         return true;
     }
@@ -350,30 +374,31 @@ public sealed partial class CandidateSessionGrain(
         if (_session is null) return;
         var line = _session.SeatLine(Now);
         if (!line.DiffersFrom(_sentLine)) return;
-        var sinceSent = Environment.TickCount64 - _sentAtMs;
         var contactOnly = _sentLine is not null && !(line with { LastContact = _sentLine.LastContact }).DiffersFrom(_sentLine);
-        if (contactOnly && sinceSent < ContactLineEveryMs && !now) return;
-        if (now || line.DiffersMuchFrom(_sentLine) || sinceSent >= SeatLineEveryMs)
-        {
-            _lineTimer?.Dispose();
-            _lineTimer = null;
-            _sentLine = line with { Revision = NextRevision() };
-            _sentAtMs = Environment.TickCount64;
-            GrainFactory.GetGrain<IExamRoomGrain>(RoomKey).UpdateSeat(_sentLine).Ignore();
-        }
-        else
-        {
-            _lineTimer ??= this.RegisterGrainTimer(FlushLine, new GrainTimerCreationOptions(
-                TimeSpan.FromMilliseconds(SeatLineEveryMs - sinceSent), Timeout.InfiniteTimeSpan));
-        }
+        if (contactOnly && LineThrottle.SinceSentMs < ContactLineEveryMs && !now) return;
+        LineThrottle.Changed(now || line.DiffersMuchFrom(_sentLine));
     }
 
-    Task FlushLine(CancellationToken cancellationToken)
+    void SendLine()
     {
-        _lineTimer?.Dispose();
-        _lineTimer = null;
-        PublishLine();
-        return Task.CompletedTask;
+        if (_session is null) return;
+        var line = _session.SeatLine(Now);
+        if (!line.DiffersFrom(_sentLine)) return;
+        _sentLine = line with { Revision = NextRevision() };
+        GrainFactory.GetGrain<IExamRoomGrain>(RoomKey).UpdateSeat(_sentLine).Ignore();
+    }
+
+    /// <summary>The sitting's public row after a stored change: see <see cref="BoardRowEveryMs"/>.</summary>
+    void PublishRow() => RowThrottle.Changed(now: BoardStatuses.Of(_session!.State) != _sentRowStatus);
+
+    void SendRow()
+    {
+        if (_session is null) return;
+        // The row is made when it is sent, so a held-back row carries every change since the last one.
+        var row = BoardRow.Of(_session);
+        _sentRowStatus = row.Status;
+        var blueprint = _session.Exam.Blueprint;
+        GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(row, _session.Exam.Id, blueprint.Title, blueprint.SectionCodes).Ignore();
     }
 
     /// <summary>Checks the workstation's token; any authorized call counts as contact from the workstation.</summary>
@@ -441,9 +466,8 @@ public sealed partial class CandidateSessionGrain(
             };
         }
         ScheduleWakeUp();
-        // The room's public board follows every stored change (it coalesces before publishing).
-        var blueprint = _session!.Exam.Blueprint;
-        await GrainFactory.GetGrain<ILiveBoardGrain>(RoomKey).Update(BoardRow.Of(_session), _session.Exam.Id, blueprint.Title, blueprint.SectionCodes);
+        // The room's public board and its proctor's projection follow every stored change.
+        PublishRow();
         PublishLine();
         if (_session.State is { Status: SessionStatus.Finished, ArchivedAt: null }) await Archive();
     }
