@@ -235,8 +235,8 @@ public sealed class Picture : IDisposable
     /// The picture under the affine map (x', y') = (a x - b y + tx, b x + a y + ty), sampled bilinearly into a
     /// side x side square; outside the source is black. The arithmetic is OpenCV's warpAffine for 8-bit
     /// images: the inverse map stepped in 1/1024ths of a pixel, each source point rounded to 1/32 of a pixel,
-    /// and integer bilinear weights (the four sum to 1024), so the aligned faces match the ones the models'
-    /// figures were measured with, at a fraction of the cost of floating point per pixel.
+    /// and integer bilinear weights (the four sum to 1024). That is the pipeline the models' figures were measured
+    /// with, and it costs a fraction of floating point per pixel.
     /// </summary>
     public Picture WarpSimilarity(double a, double b, double tx, double ty, int side)
     {
