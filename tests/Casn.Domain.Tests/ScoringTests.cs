@@ -23,6 +23,23 @@ public class ScoringTests
     }
 
     [Fact]
+    public void Choices_by_place_score_as_choices_by_item_and_an_item_off_the_paper_counts_for_nothing()
+    {
+        var byItem = Answer(SkdPaper, ("TWK", 12, 5), ("TIU", 7, 0), ("TKP", 20, 3));
+        var byPlace = Enumerable.Repeat(Scorer.Blank, SkdPaper.Items.Count).ToArray();
+        foreach (var item in SkdPaper.Items)
+            if (byItem.TryGetValue(item.Item.Id, out var shown)) byPlace[item.Number - 1] = shown;
+        var expected = Scorer.Score(Skd.Blueprint, SkdPaper, byPlace);
+        Assert.Equal([60, 0, 60], expected.Sections.Select(s => s.Score));
+        Assert.Equal([12, 7, 20], expected.Sections.Select(s => s.Answered));
+
+        byItem["NOT-ON-THIS-PAPER"] = 0;
+        var sheet = Scorer.Score(Skd.Blueprint, SkdPaper, byItem);
+        Assert.Equal(expected.Sections, sheet.Sections);
+        Assert.Equal(120, sheet.Total);
+    }
+
+    [Fact]
     public void Skd_all_best_answers_score_550()
     {
         var sheet = Scorer.Score(Skd.Blueprint, SkdPaper, Answer(SkdPaper, ("TWK", 30, 5), ("TIU", 35, 5), ("TKP", 45, 5)));

@@ -23,19 +23,43 @@ public static class Scorer
     /// <summary>Scores a paper. <paramref name="choices"/> maps item id to the shown position chosen; blank items are absent.</summary>
     public static ScoreSheet Score(ExamBlueprint blueprint, Paper paper, IReadOnlyDictionary<string, int> choices)
     {
-        var sections = blueprint.Sections.Select(section =>
+        var choiceByPlace = new int[paper.Items.Count];
+        Array.Fill(choiceByPlace, Blank);
+        foreach (var (itemId, shown) in choices)
+            if (paper.Find(itemId) is { } item) choiceByPlace[item.Number - 1] = shown;
+        return Score(blueprint, paper, choiceByPlace);
+    }
+
+    /// <summary>A place's choice when its item is blank.</summary>
+    public const int Blank = -1;
+
+    /// <summary>
+    /// Scores a paper from the shown position chosen at each place (<see cref="Blank"/> for none): one pass over the
+    /// paper, no lookup by item id. A live sitting keeps its answers by place, and its board row scores it often.
+    /// </summary>
+    public static ScoreSheet Score(ExamBlueprint blueprint, Paper paper, ReadOnlySpan<int> choiceByPlace)
+    {
+        var sections = blueprint.Sections;
+        var scores = new int[sections.Length];
+        var answered = new int[sections.Length];
+        for (var place = 0; place < choiceByPlace.Length; place++)
         {
-            var score = 0;
-            var answered = 0;
-            foreach (var item in paper.Items.Where(i => i.Item.Section == section.Code))
-            {
-                if (!choices.TryGetValue(item.Item.Id, out var shown)) continue;
-                answered++;
-                score += item.PointsForChoice(shown);
-            }
-            return new SectionScore(section.Code, score, section.MaxScore, answered, section.ItemCount);
-        }).ToArray();
-        return new ScoreSheet(sections, sections.Sum(s => s.Score));
+            if (choiceByPlace[place] == Blank) continue;
+            var item = paper.Items[place];
+            var section = IndexOf(sections, item.Item.Section);
+            if (section < 0) continue;
+            answered[section]++;
+            scores[section] += item.PointsForChoice(choiceByPlace[place]);
+        }
+        var sheet = sections.Select((section, i) => new SectionScore(section.Code, scores[i], section.MaxScore, answered[i], section.ItemCount)).ToArray();
+        return new ScoreSheet(sheet, scores.Sum());
+    }
+
+    static int IndexOf(SectionDefinition[] sections, string code)
+    {
+        for (var i = 0; i < sections.Length; i++)
+            if (sections[i].Code == code) return i;
+        return -1;
     }
 }
 

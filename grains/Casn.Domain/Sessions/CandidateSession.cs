@@ -371,7 +371,13 @@ public sealed class CandidateSession
     public IReadOnlyDictionary<string, int> CurrentChoices() =>
         CurrentAnswers.ToDictionary(_state.Answers.ItemIdAt, i => _state.Answers.ChoiceAt(i)!.Value, StringComparer.Ordinal);
 
-    public ScoreSheet RunningScore() => Scorer.Score(Exam.Blueprint, Paper, CurrentChoices());
+    public ScoreSheet RunningScore()
+    {
+        Span<int> choiceByPlace = stackalloc int[_currentByPlace.Length];
+        for (var place = 0; place < choiceByPlace.Length; place++)
+            choiceByPlace[place] = _currentByPlace[place] is >= 0 and var index && _state.Answers.ChoiceAt(index) is { } choice ? choice : Scorer.Blank;
+        return Scorer.Score(Exam.Blueprint, Paper, choiceByPlace);
+    }
 
     // ---- ending ----
 
