@@ -291,7 +291,4 @@ public sealed class Picture : IDisposable
     }
 
     int Index(int x, int y) => x < 0 || y < 0 || x >= Width || y >= Height ? -1 : (y * Width + x) * 3;
-
-    // Every value here is a weighted mean of bytes, so it already lies in 0..255 (the clamp guards rounding).
-    static byte Round(float value) => (byte)Math.Clamp((int)(value + 0.5f), 0, 255);
 }
