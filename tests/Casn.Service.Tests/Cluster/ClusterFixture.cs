@@ -23,7 +23,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Grain calls received by the silo, "{grain key} {method}", newest last (a test drains what it needs).</summary>
+    /// <summary>
+    /// Grain calls received by the silo, "{grain id} {method}" (the id is type/key: a room and its live board share
+    /// a key), newest last (a test drains what it needs).
+    /// </summary>
     public static readonly System.Collections.Concurrent.ConcurrentQueue<string> GrainCalls = new();
 
     public async Task InitializeAsync()
@@ -50,7 +53,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Every grain call, by target and method: tests count what one request costs.
             silo.AddIncomingGrainCallFilter(context =>
             {
-                GrainCalls.Enqueue($"{context.TargetId.Key} {context.InterfaceMethod?.Name}");
+                GrainCalls.Enqueue($"{context.TargetId} {context.InterfaceMethod?.Name}");
                 return context.Invoke();
             });
         });
