@@ -20,7 +20,7 @@ public sealed record BenchOptions(bool Quick)
     /// <summary>Answers one sitting sends: 110 items and some changes, as in a real exam; then the workstation moves on to a fresh sitting.</summary>
     public int AnswersPerSitting => 150;
 
-    public int AnswerSittings => Quick ? 256 : 1024;
+    public int AnswerSittings => Quick ? 256 : 1000;
 
     public int MemorySessions => Quick ? 1000 : 5000;
 
