@@ -95,6 +95,28 @@ public class CandidateSessionTests
     }
 
     [Fact]
+    public void The_answered_count_follows_changes_clears_late_answers_and_a_reload()
+    {
+        var session = Started();
+        session.Answer(T0.AddSeconds(1), 1, ItemId(session, 1), 0);
+        session.Answer(T0.AddSeconds(2), 2, ItemId(session, 2), 1);
+        session.Answer(T0.AddSeconds(3), 3, ItemId(session, 1), 3);
+        Assert.Equal(2, session.AnsweredCount);
+        session.Answer(T0.AddSeconds(4), 5, ItemId(session, 2), null);
+        Assert.Equal(1, session.AnsweredCount);
+        // Sequence 4 arrives after 5 cleared the item: it is kept in the log but applies nothing.
+        Assert.False(session.Answer(T0.AddSeconds(5), 4, ItemId(session, 2), 2).Value!.Applied);
+        Assert.Equal(1, session.AnsweredCount);
+        session.Answer(T0.AddSeconds(6), 6, ItemId(session, 3), 2);
+        session.Answer(T0.AddSeconds(7), 7, ItemId(session, 3), 2);
+        Assert.Equal(2, session.AnsweredCount);
+
+        var reloaded = new CandidateSession(session.State, Exam, Rules);
+        Assert.Equal(2, reloaded.AnsweredCount);
+        Assert.Equal(session.CurrentChoices().Count, reloaded.AnsweredCount);
+    }
+
+    [Fact]
     public void Items_outside_the_candidates_paper_and_options_out_of_range_are_refused()
     {
         var session = Started();

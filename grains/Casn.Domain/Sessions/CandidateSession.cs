@@ -20,6 +20,9 @@ public sealed class CandidateSession
     readonly uint[] _triedByPlace;
     // The highest sequence so far: a new answer (almost every one) is above it and needs no search for a replay.
     long _lastSequence;
+    // Places whose applied answer chooses an option, kept as answers are indexed: the seat line and the board row
+    // read it on every answer, and counting meant a scan of the paper.
+    int _answeredCount;
 
     public CandidateSession(SessionState state, ExamDefinition exam, SessionRules rules)
     {
@@ -54,7 +57,7 @@ public sealed class CandidateSession
         Clock = ExamClock.NotStarted(exam.Blueprint.DurationFor(setup.Accessible)),
     };
 
-    public int AnsweredCount => CurrentAnswers.Count();
+    public int AnsweredCount => _answeredCount;
 
     /// <summary>Where in the log the applied answers that choose an option are (a cleared item has none), in paper order.</summary>
     IEnumerable<int> CurrentAnswers => _currentByPlace.Where(i => i >= 0 && _state.Answers.ChoiceAt(i) is not null);
@@ -562,7 +565,13 @@ public sealed class CandidateSession
         var answers = _state.Answers;
         if (answers.SequenceAt(index) > _lastSequence) _lastSequence = answers.SequenceAt(index);
         if (place < 0) return 0;
-        if (answers.AppliedAt(index)) _currentByPlace[place] = index;
+        if (answers.AppliedAt(index))
+        {
+            var before = _currentByPlace[place];
+            if (before >= 0 && answers.ChoiceAt(before) is not null) _answeredCount--;
+            if (answers.ChoiceAt(index) is not null) _answeredCount++;
+            _currentByPlace[place] = index;
+        }
         // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
         if (answers.ChoiceAt(index) is { } choice and >= 0 and < 32) _triedByPlace[place] |= 1u << choice;
         return System.Numerics.BitOperations.PopCount(_triedByPlace[place]);

@@ -53,7 +53,11 @@ public static class SittingLog
         var previous = previousLink ?? AuditChain.Genesis(examId, state.Setup!.ParticipantNo);
         for (var i = 0; i < entries.Count; i++)
         {
-            previous = LinkOf(previous, entries[i]);
+            // The newest entry's link is the chain's head, which the sitting computed when it recorded the entry: one
+            // hash per answer, not two. Earlier entries (several recorded between two writes) are linked here.
+            previous = i == entries.Count - 1 && entries[i].Ordinal == state.AuditCount && state.AuditHead is { } head
+                ? head
+                : LinkOf(previous, entries[i]);
             entries[i] = entries[i] with { Link = Convert.FromHexString(previous) };
         }
         return entries;
