@@ -54,4 +54,15 @@ public class BlueprintTests
         Assert.Contains(problems, p => p.Contains("tieBreak"));
         Assert.Contains(problems, p => p.Contains("section 'TKP' needs 45 items"));
     }
+
+    [Fact]
+    public void A_bank_larger_than_a_paper_can_index_is_refused()
+    {
+        var exam = ExamFixtures.Skd(poolFactor: 1);
+        var item = exam.Items[0];
+        var huge = exam with { Items = [.. exam.Items, .. Enumerable.Range(0, Papers.Paper.MaxBankItems).Select(i => item with { Id = $"X-{i}" })] };
+
+        Assert.Contains(ExamValidator.Validate(huge), p => p.Contains($"at most {Papers.Paper.MaxBankItems} items"));
+        Assert.DoesNotContain(ExamValidator.Validate(exam), p => p.Contains("at most"));
+    }
 }

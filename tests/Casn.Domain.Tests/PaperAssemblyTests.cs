@@ -62,6 +62,19 @@ public class PaperAssemblyTests
     }
 
     [Fact]
+    public void An_option_order_the_shared_table_cannot_hold_stays_with_its_paper()
+    {
+        // Orders of more than 15 options have no key in the shared table; the paper keeps them itself, mixed with shared ones.
+        var items = _exam.Items.Take(3).Select((item, i) => new PaperItem(i + 1, item,
+            i == 1 ? [.. Enumerable.Range(0, 16).Reverse()] : [1, 0, 3, 2, 4])).ToList();
+        var paper = new Paper(items, _exam.Items);
+        Assert.Equal(items.Select(i => string.Join(",", i.OptionOrder)), paper.Items.Select(i => string.Join(",", i.OptionOrder)));
+        Assert.Same(items[1].OptionOrder, paper.Items[1].OptionOrder);
+        Assert.Same(paper.Items[0].OptionOrder, paper.Items[2].OptionOrder);
+        Assert.Equal(items[1], paper.Find(items[1].Item.Id));
+    }
+
+    [Fact]
     public void Neighbours_in_a_room_get_different_papers()
     {
         var room = Enumerable.Range(1, 36).Select(seat => PaperOf($"2024-{seat:D3}")).ToList();

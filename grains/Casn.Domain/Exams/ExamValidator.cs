@@ -61,6 +61,7 @@ public static class ExamValidator
     static void ValidateItems(ExamDefinition exam, List<SectionDefinition> sections, List<string> problems)
     {
         var items = exam.Items ?? [];
+        if (items.Length > Papers.Paper.MaxBankItems) problems.Add($"a bank holds at most {Papers.Paper.MaxBankItems} items.");
         if (items.Select(i => i?.Id).Distinct(StringComparer.Ordinal).Count() != items.Length)
             problems.Add("item ids must be unique.");
         var byCode = sections.Where(s => s?.Code is not null).DistinctBy(s => s.Code).ToDictionary(s => s.Code, StringComparer.Ordinal);

@@ -14,10 +14,11 @@ public sealed class CandidateSession
 {
     readonly SessionState _state;
     readonly SessionRules _rules;
-    // The applied answer (its index in the log; -1 for none) and the options tried, by place in the paper (item number
-    // - 1). Two dictionaries keyed by item id held ~9.5 KB per sitting for hours (#14); these arrays hold ~0.9 KB.
+    // The applied answer (its index in the log; -1 for none) and the options tried (a bit per option: an item has at
+    // most 10), by place in the paper (item number - 1). Two dictionaries keyed by item id held ~9.5 KB per sitting for
+    // hours (#14); these arrays hold ~0.7 KB.
     readonly int[] _currentByPlace;
-    readonly uint[] _triedByPlace;
+    readonly ushort[] _triedByPlace;
     // The highest sequence so far: a new answer (almost every one) is above it and needs no search for a replay.
     long _lastSequence;
     // Places whose applied answer chooses an option, kept as answers are indexed: the seat line and the board row
@@ -32,7 +33,7 @@ public sealed class CandidateSession
         Paper = PaperAssembler.Assemble(exam, PaperAssembler.SeedFor(exam.Id, exam.BankVersion, state.Setup!.ParticipantNo));
         _currentByPlace = new int[Paper.Items.Count];
         Array.Fill(_currentByPlace, -1);
-        _triedByPlace = new uint[Paper.Items.Count];
+        _triedByPlace = new ushort[Paper.Items.Count];
         for (var i = 0; i < state.Answers.Count; i++)
             // Every stored answer names an item of this paper (checked before it was stored).
             Index(i, Paper.Find(state.Answers.ItemIdAt(i)) is { } item ? item.Number - 1 : -1);
@@ -572,8 +573,8 @@ public sealed class CandidateSession
             if (answers.ChoiceAt(index) is not null) _answeredCount++;
             _currentByPlace[place] = index;
         }
-        // Choices are checked against the item's options before they are recorded; the mask keeps the first 32.
-        if (answers.ChoiceAt(index) is { } choice and >= 0 and < 32) _triedByPlace[place] |= 1u << choice;
+        // Choices are checked against the item's options (2-10, ExamValidator) before they are recorded; the mask keeps 16.
+        if (answers.ChoiceAt(index) is { } choice and >= 0 and < 16) _triedByPlace[place] |= (ushort)(1 << choice);
         return System.Numerics.BitOperations.PopCount(_triedByPlace[place]);
     }
 
