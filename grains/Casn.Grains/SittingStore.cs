@@ -50,8 +50,13 @@ public sealed class SittingWritten
     [Id(2)] public int Events { get; set; }
     [Id(3)] public string? Link { get; set; }
 
-    /// <summary>The header as last written, without the last contact (see <see cref="SittingLog.Header"/>).</summary>
-    [Id(4)] public byte[]? HeaderWithoutContact { get; set; }
+    // Id 4 held the header as last written (~450 bytes per live sitting); a hash of it now decides whether it changed.
+
+    /// <summary>
+    /// A hash of the header as last written, without the last contact (see <see cref="SittingLog.Header"/>); null when
+    /// unknown, and then the next write stores the header.
+    /// </summary>
+    [Id(5)] public UInt128? HeaderHash { get; set; }
 }
 
 /// <summary>
@@ -79,7 +84,7 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
             Answers = state.Answers.Count,
             Events = state.Events.Count,
             Link = state.AuditHead,
-            HeaderWithoutContact = serializer.SerializeToArray(SittingLog.Header(state, withContact: false)),
+            HeaderHash = HeaderHash(SittingLog.Header(state, withContact: false)),
         });
     }
 
@@ -89,8 +94,8 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
     /// </summary>
     public async Task Save(string sittingKey, SessionState state, SittingWritten written)
     {
-        var headerKey = serializer.SerializeToArray(SittingLog.Header(state, withContact: false));
-        var headerChanged = written.HeaderWithoutContact is null || !headerKey.AsSpan().SequenceEqual(written.HeaderWithoutContact);
+        var headerHash = HeaderHash(SittingLog.Header(state, withContact: false));
+        var headerChanged = written.HeaderHash != headerHash;
         var newEntries = state.Answers.Count - written.Answers + state.Events.Count - written.Events;
         if (!headerChanged && newEntries == 0) return;
 
@@ -102,7 +107,22 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
         written.Answers = state.Answers.Count;
         written.Events = state.Events.Count;
         written.Link = state.AuditHead;
-        if (headerChanged) written.HeaderWithoutContact = headerKey;
+        if (headerChanged) written.HeaderHash = headerHash;
+    }
+
+    // Seeded per process, so that nobody can prepare a header change whose hash equals the one before (the change would
+    // then wait for the next one to be stored). A hash from another silo (a migrated sitting) differs, and the header is
+    // written once more: the safe side.
+    static readonly long HashSeed = Random.Shared.NextInt64();
+
+    [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? _headerBuffer;
+
+    UInt128 HeaderHash(SessionState header)
+    {
+        var buffer = _headerBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        serializer.Serialize(header, buffer);
+        return System.IO.Hashing.XxHash128.HashToUInt128(buffer.WrittenSpan, HashSeed);
     }
 
     Task<T> Guard<T>(string sittingKey, Func<Task<T>> call) => LogStoreCalls.Guard(call, logger, sittingKey,
