@@ -16,6 +16,12 @@ public sealed class SessionOptions
     /// <summary>Answers and changes one sitting may send; a bound on state size against a broken client.</summary>
     public int MaxAnswers { get; set; } = 2000;
 
+    /// <summary>
+    /// The highest <see cref="MaxAnswers"/>: a sitting's answers and events are numbered in one chain, and the answer log
+    /// keeps an answer's number in 26 bits (below 67 million).
+    /// </summary>
+    public const int MaxAnswersLimit = 1_000_000;
+
     public int MaxPinAttempts { get; set; } = 5;
 
     /// <summary>Average time between in-exam face checks (each at a random moment); zero turns them off.</summary>

@@ -16,7 +16,7 @@ public static class GrainServices
     {
         services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.Section))
             .Validate(o => o.HeartbeatTimeout > TimeSpan.Zero, $"{SessionOptions.Section}:HeartbeatTimeout must be positive.")
-            .Validate(o => o.MaxAnswers > 0, $"{SessionOptions.Section}:MaxAnswers must be positive.")
+            .Validate(o => o.MaxAnswers is > 0 and <= SessionOptions.MaxAnswersLimit, $"{SessionOptions.Section}:MaxAnswers must be 1-{SessionOptions.MaxAnswersLimit}.")
             .Validate(o => o.MaxPinAttempts > 0, $"{SessionOptions.Section}:MaxPinAttempts must be positive.")
             .Validate(o => o.FaceCheckEvery >= TimeSpan.Zero && o.FaceMissesAllowed > 0, $"{SessionOptions.Section}:FaceCheckEvery must not be negative and FaceMissesAllowed must be positive.")
             .Validate(o => o.AutoResumeWithin >= TimeSpan.Zero && o.MaxCreditedPause >= TimeSpan.Zero,

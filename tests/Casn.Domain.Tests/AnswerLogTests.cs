@@ -35,11 +35,20 @@ public class AnswerLogTests
     }
 
     [Fact]
-    public void An_answer_beyond_the_sequence_bound_is_never_stored_silently_changed()
+    public void An_answer_that_does_not_fit_an_entry_is_refused_never_stored_changed()
     {
         var log = new AnswerLog();
         Assert.Throws<OverflowException>(() => log.Add(new AnswerRecord((long)int.MaxValue + 1, "ITEM-1", 0, Jakarta, true, 1)));
+        // The ordinal, the choice and the applied flag share one uint: what does not fit is refused too.
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.Add(new AnswerRecord(1, "ITEM-1", 0, Jakarta, true, 1L << 26)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.Add(new AnswerRecord(1, "ITEM-1", 31, Jakarta, true, 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => log.Add(new AnswerRecord(1, "ITEM-1", -1, Jakarta, true, 1)));
         Assert.Empty(log);
+
+        // The largest values that fit come back unchanged.
+        var largest = new AnswerRecord(int.MaxValue, "ITEM-1", 30, Jakarta, true, (1L << 26) - 1);
+        log.Add(largest);
+        Assert.Equal(largest, log[0]);
     }
 
     [Fact]

@@ -82,4 +82,11 @@ public sealed class ConfigurationTests
         using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:Boards:KeepAliveEvery", "00:00:00.010"));
         Assert.Contains("Casn:Boards:KeepAliveEvery must be at least 100 ms", Assert.ThrowsAny<Exception>(() => factory.CreateClient()).ToString());
     }
+
+    [Fact]
+    public void A_limit_of_answers_the_answer_log_cannot_number_is_refused_at_start_up()
+    {
+        using var factory = new Http.SiloFactory().WithWebHostBuilder(b => b.UseSetting("Casn:Sessions:MaxAnswers", "100000000"));
+        Assert.Contains("Casn:Sessions:MaxAnswers must be 1-1000000", Assert.ThrowsAny<Exception>(() => factory.CreateClient()).ToString());
+    }
 }
