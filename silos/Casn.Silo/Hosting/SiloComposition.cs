@@ -257,6 +257,9 @@ public static class SiloComposition
             var options = redis.Clone();
             options.AbortOnConnectFail = false;
             options.ReconnectRetryPolicy = new LinearRetry(500);
+            // Replies are read on the .NET thread pool, where the sitting's continuation runs anyway, not on the client's
+            // own socket threads first: one thread hand-off less per answer (CPU per answer 52-69 -> 43-53 us, #14).
+            options.SocketManager = SocketManager.ThreadPool;
             return new RedisSittingLog(options);
         }));
     }
