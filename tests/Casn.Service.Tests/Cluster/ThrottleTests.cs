@@ -33,7 +33,26 @@ public sealed class ThrottleTests
             return handle;
         }
 
-        protected override long NowMs => Now;
+        /// <summary>Milliseconds the clock moves on each read (a busy silo: time passes between two reads).</summary>
+        public long Tick;
+
+        protected override long NowMs => (Now += Tick) - Tick;
+    }
+
+    [Fact]
+    public void A_change_at_the_very_end_of_the_interval_is_never_scheduled_in_the_past()
+    {
+        // The capacity bench found this: the clock read twice moved from 249 ms to 252 ms since the last send, and the
+        // held-back send was scheduled at -2 ms, which the grain timer refused, failing an answer that was already stored.
+        var h = new Harness(250);
+        h.Throttle.Changed();
+        h.Now = 249;
+        h.Tick = 3;
+        h.Throttle.Changed();
+        var (due, _) = Assert.Single(h.Scheduled);
+        Assert.True(due > TimeSpan.Zero, $"scheduled {due.TotalMilliseconds} ms from now");
+        Assert.Equal(TimeSpan.FromMilliseconds(1), due);
+        Assert.Equal(1, h.Sent);
     }
 
     [Fact]
