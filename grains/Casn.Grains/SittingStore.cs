@@ -84,7 +84,7 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
             Answers = state.Answers.Count,
             Events = state.Events.Count,
             Link = state.AuditHead,
-            HeaderHash = HeaderHash(SittingLog.Header(state, withContact: false)),
+            HeaderHash = HeaderHashOf(state),
         });
     }
 
@@ -94,7 +94,7 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
     /// </summary>
     public async Task Save(string sittingKey, SessionState state, SittingWritten written)
     {
-        var headerHash = HeaderHash(SittingLog.Header(state, withContact: false));
+        var headerHash = HeaderHashOf(state);
         var headerChanged = written.HeaderHash != headerHash;
         var newEntries = state.Answers.Count - written.Answers + state.Events.Count - written.Events;
         if (!headerChanged && newEntries == 0) return;
@@ -117,11 +117,12 @@ public sealed class SittingStore(ISittingLog log, Serializer serializer, ILogger
 
     [ThreadStatic] static System.Buffers.ArrayBufferWriter<byte>? _headerBuffer;
 
-    UInt128 HeaderHash(SessionState header)
+    /// <summary>The hash of the sitting's header without the last contact (see <see cref="SittingLog.Header"/>).</summary>
+    UInt128 HeaderHashOf(SessionState state)
     {
         var buffer = _headerBuffer ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
-        serializer.Serialize(header, buffer);
+        serializer.Serialize(SittingLog.Header(state, withContact: false), buffer);
         return System.IO.Hashing.XxHash128.HashToUInt128(buffer.WrittenSpan, HashSeed);
     }
 

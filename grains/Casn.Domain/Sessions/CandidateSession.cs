@@ -61,7 +61,10 @@ public sealed class CandidateSession
     public int AnsweredCount => _answeredCount;
 
     /// <summary>Where in the log the applied answers that choose an option are (a cleared item has none), in paper order.</summary>
-    IEnumerable<int> CurrentAnswers => _currentByPlace.Where(i => i >= 0 && _state.Answers.ChoiceAt(i) is not null);
+    IEnumerable<int> CurrentAnswers => _currentByPlace.Where(ChoosesAnOption);
+
+    /// <summary>Whether the log's answer at <paramref name="index"/> (-1: none) chooses an option rather than clearing its item.</summary>
+    bool ChoosesAnOption(int index) => index >= 0 && _state.Answers.ChoiceAt(index) is not null;
 
     /// <summary>
     /// The highest sequence number: a workstation counts up from 1, one per answer it sends. Bounded so that
@@ -568,9 +571,8 @@ public sealed class CandidateSession
         if (place < 0) return 0;
         if (answers.AppliedAt(index))
         {
-            var before = _currentByPlace[place];
-            if (before >= 0 && answers.ChoiceAt(before) is not null) _answeredCount--;
-            if (answers.ChoiceAt(index) is not null) _answeredCount++;
+            if (ChoosesAnOption(_currentByPlace[place])) _answeredCount--;
+            if (ChoosesAnOption(index)) _answeredCount++;
             _currentByPlace[place] = index;
         }
         // Choices are checked against the item's options (2-10, ExamValidator) before they are recorded; the mask keeps 16.
